@@ -1,0 +1,123 @@
+package io.relaycast.node;
+
+import io.relaycast.node.media.MediaWorker;
+import io.relaycast.node.observe.NodeMetrics;
+import io.relaycast.node.observe.Readiness;
+import io.relaycast.node.room.RoomManager;
+import io.relaycast.node.signaling.SignalingVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * One running Relaycast node: its Vert.x instance, media workers, signaling and lifecycle.
+ * {@link Main} starts one for the command line; tests start several in one JVM.
+ */
+public final class RelaycastNode {
+    private static final Logger LOG = Logger.getLogger(RelaycastNode.class.getName());
+
+    private final Settings settings;
+    private final Vertx vertx;
+    private final NodeMetrics metrics;
+    private final Readiness readiness = new Readiness();
+    private final List<MediaWorker> workers;
+    private final RoomManager rooms;
+    private SignalingVerticle signaling;
+
+    private RelaycastNode(Settings settings, Vertx vertx, NodeMetrics metrics) {
+        this.settings = settings;
+        this.vertx = vertx;
+        this.metrics = metrics;
+        List<MediaWorker> ws = new ArrayList<>();
+        for (int i = 0; i < settings.mediaWorkers(); i++) {
+            ws.add(new MediaWorker(i, settings.mediaHost(), settings.mediaPort() + i, metrics));
+        }
+        this.workers = List.copyOf(ws);
+        this.rooms = new RoomManager(workers, settings, metrics);
+    }
+
+    /** Starts a node; the future fails with a one-line reason when a port cannot be bound. */
+    public static Future<RelaycastNode> start(Settings settings) {
+        NodeMetrics metrics = new NodeMetrics(settings.nodeId());
+        // One event loop per media worker plus one for signaling, so a room's forwarding never
+        // shares its thread with HTTP.
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setEventLoopPoolSize(settings.mediaWorkers() + 1))
+                .build();
+        RelaycastNode node = new RelaycastNode(settings, vertx, metrics);
+        return node.deploy().recover(err -> vertx.close().transform(v -> Future.failedFuture(err)));
+    }
+
+    private Future<RelaycastNode> deploy() {
+        List<Future<String>> media = new ArrayList<>();
+        for (MediaWorker w : workers) {
+            media.add(vertx.deployVerticle(w, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
+        }
+        return Future.all(media)
+                .compose(v -> {
+                    signaling = new SignalingVerticle(settings, rooms, readiness, metrics);
+                    return vertx.deployVerticle(signaling);
+                })
+                .map(id -> {
+                    readiness.serving();
+                    LOG.info(() -> "node " + settings.nodeId() + " ready: " + workers.size() + " media worker(s) on udp "
+                            + settings.mediaHost() + ":" + settings.mediaPort() + "-"
+                            + (settings.mediaPort() + workers.size() - 1) + ", advertised " + settings.advertisedIps());
+                    return this;
+                });
+    }
+
+    /**
+     * Drains (OPERATIONS.md "Stop"): {@code /ready} turns 503, new joins get {@code overloaded},
+     * existing peers keep their media until they leave or the drain time passes; then stops.
+     */
+    public Future<Void> drainAndStop() {
+        readiness.draining();
+        LOG.info(() -> "draining: " + rooms.localPeerCount() + " peer(s), up to " + settings.drainSeconds() + " s");
+        Promise<Void> drained = Promise.promise();
+        long deadline = System.nanoTime() + settings.drainSeconds() * 1_000_000_000L;
+        vertx.setPeriodic(0, 200, id -> {
+            if (rooms.localPeerCount() == 0 || System.nanoTime() >= deadline) {
+                vertx.cancelTimer(id);
+                drained.tryComplete();
+            }
+        });
+        return drained.future().compose(v -> stop());
+    }
+
+    /** Stops at once. */
+    public Future<Void> stop() {
+        return vertx.close();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public int httpPort() {
+        return signaling.actualPort();
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    public List<MediaWorker> workers() {
+        return workers;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+}

@@ -1,0 +1,91 @@
+package io.relaycast.node.media;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Per-worker packet counters. Written only by the worker's own thread; read by the metrics scrape
+ * from another thread, hence the lazy (release) writes: no lock prefix on the packet path, and the
+ * scrape sees values at most a moment old.
+ */
+public final class MediaCounters {
+
+    /** Why a datagram was dropped, as the {@code reason} label of {@code relaycast_drops_total}. */
+    public enum Drop {
+        /** First byte outside the RFC 7983 ranges for STUN, DTLS and RTP/RTCP. */
+        UNKNOWN_PROTOCOL,
+        /** STUN that does not parse. */
+        MALFORMED_STUN,
+        /** STUN for no ICE session on this worker, or failing its integrity check. */
+        ICE_REJECTED,
+        /** DTLS or SRTP from an address that has not passed ICE. */
+        UNVALIDATED_SOURCE,
+        /** RTP/RTCP that fails SRTP authentication or replay checks. */
+        SRTP_REJECTED,
+        /** RTP/RTCP that does not parse after decryption. */
+        MALFORMED_RTP,
+        /** RTP from an SSRC the publisher did not negotiate and that no rule admits. */
+        UNKNOWN_SSRC,
+        /** Sending failed or the socket's queue was full. */
+        SEND_FAILED;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private static final int PACKETS_IN = 0;
+    private static final int BYTES_IN = 1;
+    private static final int PACKETS_OUT = 2;
+    private static final int BYTES_OUT = 3;
+    private static final int FORWARDED = 4;
+    private static final int FIXED = 5;
+
+    private final AtomicLongArray values = new AtomicLongArray(FIXED + Drop.values().length);
+
+    private void add(int index, long delta) {
+        values.lazySet(index, values.get(index) + delta);
+    }
+
+    public void received(int bytes) {
+        add(PACKETS_IN, 1);
+        add(BYTES_IN, bytes);
+    }
+
+    public void sent(int bytes) {
+        add(PACKETS_OUT, 1);
+        add(BYTES_OUT, bytes);
+    }
+
+    /** One RTP packet forwarded to one subscriber. */
+    public void forwarded() {
+        add(FORWARDED, 1);
+    }
+
+    public void dropped(Drop reason) {
+        add(FIXED + reason.ordinal(), 1);
+    }
+
+    public long packetsIn() {
+        return values.get(PACKETS_IN);
+    }
+
+    public long bytesIn() {
+        return values.get(BYTES_IN);
+    }
+
+    public long packetsOut() {
+        return values.get(PACKETS_OUT);
+    }
+
+    public long bytesOut() {
+        return values.get(BYTES_OUT);
+    }
+
+    public long forwardedPackets() {
+        return values.get(FORWARDED);
+    }
+
+    public long drops(Drop reason) {
+        return values.get(FIXED + reason.ordinal());
+    }
+}
