@@ -19,7 +19,7 @@ import java.util.Queue;
  * MESSAGE-INTEGRITY since the sender has not shown it knows the key), then unknown
  * comprehension-required attributes (420), then the method, then the ICE role (487); the
  * replies after authentication are signed with the local password. Every reply carries
- * FINGERPRINT, which ICE uses to tell STUN from media (RFC 8445 §7.1 / RFC 7983).
+ * FINGERPRINT, which ICE agents use to tell STUN from the media sharing the port.
  */
 final class IceRequestResponder {
     private final IceCredentials local;

@@ -185,8 +185,8 @@ public final class StunMessage {
     }
 
     /**
-     * The RFC 7983 §7 demultiplexing test, cheap enough to run on every datagram: a first byte
-     * of 0–3 (RFC 7983 §7), at least a header's worth of bytes, and the magic cookie
+     * The RFC 7983 demultiplexing test, cheap enough to run on every datagram: a first byte
+     * of 0–3 (RFC 7983's range for STUN), at least a header's worth of bytes, and the magic cookie
      * (RFC 8489 §6.3). It says "hand this to {@link #parse}", not "this is valid".
      */
     public static boolean looksLikeStun(byte[] buf, int off, int len) {
@@ -198,28 +198,37 @@ public final class StunMessage {
     private void decodeAttribute(StunAttribute a) throws StunException {
         int off = a.valueOffset();
         int len = a.length();
-        // RFC 8489 §14: when an attribute repeats, only the first occurrence is processed.
+        // RFC 8489 §14: when an attribute repeats, only the first occurrence is processed; the
+        // others are still checked, so a message is either wholly well-formed or rejected.
         switch (a.type()) {
-            case StunAttributeType.USERNAME:
+            case StunAttributeType.USERNAME: {
+                String value = text(off, len, MAX_USERNAME_BYTES, "USERNAME");
                 if (username == null) {
-                    username = text(off, len, MAX_USERNAME_BYTES, "USERNAME");
+                    username = value;
                 }
                 break;
-            case StunAttributeType.SOFTWARE:
+            }
+            case StunAttributeType.SOFTWARE: {
+                String value = text(off, len, MAX_TEXT_BYTES, "SOFTWARE");
                 if (software == null) {
-                    software = text(off, len, MAX_TEXT_BYTES, "SOFTWARE");
+                    software = value;
                 }
                 break;
-            case StunAttributeType.REALM:
+            }
+            case StunAttributeType.REALM: {
+                String value = text(off, len, MAX_TEXT_BYTES, "REALM");
                 if (realm == null) {
-                    realm = text(off, len, MAX_TEXT_BYTES, "REALM");
+                    realm = value;
                 }
                 break;
-            case StunAttributeType.NONCE:
+            }
+            case StunAttributeType.NONCE: {
+                String value = text(off, len, MAX_TEXT_BYTES, "NONCE");
                 if (nonce == null) {
-                    nonce = text(off, len, MAX_TEXT_BYTES, "NONCE");
+                    nonce = value;
                 }
                 break;
+            }
             case StunAttributeType.PRIORITY:
                 expectLength(a, 4);
                 if (priority < 0) {
@@ -258,11 +267,13 @@ public final class StunMessage {
                 }
                 break;
             }
-            case StunAttributeType.ERROR_CODE:
+            case StunAttributeType.ERROR_CODE: {
+                StunError value = decodeError(off, len);
                 if (error == null) {
-                    error = decodeError(off, len);
+                    error = value;
                 }
                 break;
+            }
             case StunAttributeType.UNKNOWN_ATTRIBUTES:
                 // RFC 8489 §14.13: a list of 16-bit types.
                 if ((len & 1) != 0) {

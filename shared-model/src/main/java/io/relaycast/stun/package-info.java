@@ -10,7 +10,7 @@
  *       ICE-CONTROLLING, ICE-CONTROLLED (RFC 8445 §7.1, §16.1); unknown attributes are kept.
  *       MESSAGE-INTEGRITY verification (HMAC-SHA1, RFC 8489 §14.5) with short-term keys
  *       (§9.1.1) or long-term keys (§9.2.2, MD5 of username:realm:password) and FINGERPRINT
- *       verification (CRC-32 XOR 0x5354554E, §14.7). Also the RFC 7983 §7 demultiplexing test.</li>
+ *       verification (CRC-32 XOR 0x5354554E, §14.7). Also the RFC 7983 demultiplexing test.</li>
  *   <li>{@link io.relaycast.stun.StunMessageWriter}: builds Binding requests, indications,
  *       success and error responses, appending MESSAGE-INTEGRITY and FINGERPRINT last.</li>
  *   <li>{@link io.relaycast.stun.MessageIntegrityKey}: a key with its HMAC engine keyed once,
