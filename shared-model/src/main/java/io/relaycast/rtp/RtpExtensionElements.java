@@ -4,8 +4,10 @@ package io.relaycast.rtp;
  * A reusable cursor over the elements of an RFC 8285 header-extension block.
  *
  * <p>Obtained from {@link RtpHeader#extensionElements()}, which rewinds it; the same instance is
- * handed out every time, so iterating allocates nothing. The block was checked when the header
- * was wrapped, so every element the cursor yields lies inside the packet.
+ * handed out every time, so iterating allocates nothing. The header's own value readers and
+ * rewriters use this cursor too, so do not call them in the middle of an iteration. The block
+ * was checked when the header was wrapped, so every element the cursor yields lies inside the
+ * packet.
  *
  * <pre>{@code
  * RtpExtensionElements e = header.extensionElements();

@@ -12,7 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>The keystream is produced with an {@code AES/ECB/NoPadding} cipher initialised once: a
  * JCA CTR cipher would need a fresh {@code init} with a new {@code IvParameterSpec} for every
- * packet. Counter blocks are written into a scratch buffer that grows only when a longer packet
+ * packet. Counter blocks are written into one scratch buffer and encrypted into another (the
+ * JDK's ECB copies its input when asked to work in place); both grow only when a longer packet
  * than ever before comes along, so steady-state use allocates nothing. Not thread-safe.
  */
 final class AesCounterKeystream {
@@ -20,7 +21,8 @@ final class AesCounterKeystream {
     static final int MAX_LENGTH = 16 * 65536;
 
     private final Cipher ecb;
-    private byte[] scratch = new byte[2048];
+    private byte[] counters = new byte[2048];
+    private byte[] encryptedCounters = new byte[2048];
 
     AesCounterKeystream(byte[] key) {
         try {
@@ -44,23 +46,24 @@ final class AesCounterKeystream {
         }
         int blocks = (len + 15) >>> 4;
         int bytes = blocks << 4;
-        if (scratch.length < bytes) {
-            scratch = new byte[Math.max(bytes, scratch.length * 2)];
+        if (counters.length < bytes) {
+            counters = new byte[Math.max(bytes, counters.length * 2)];
+            encryptedCounters = new byte[counters.length];
         }
-        byte[] s = scratch;
+        byte[] c = counters;
         for (int b = 0, p = 0; b < blocks; b++, p += 16) {
-            System.arraycopy(iv, 0, s, p, 14);
-            s[p + 14] = (byte) (b >>> 8);
-            s[p + 15] = (byte) b;
+            System.arraycopy(iv, 0, c, p, 14);
+            c[p + 14] = (byte) (b >>> 8);
+            c[p + 15] = (byte) b;
         }
+        byte[] k = encryptedCounters;
         try {
-            // ECB with no buffered input encrypts in place block by block.
-            ecb.update(s, 0, bytes, s, 0);
+            ecb.update(c, 0, bytes, k, 0);
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e);
         }
         for (int i = 0; i < len; i++) {
-            buf[off + i] ^= s[i];
+            buf[off + i] ^= k[i];
         }
     }
 
