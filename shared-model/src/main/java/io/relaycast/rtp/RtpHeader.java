@@ -99,10 +99,11 @@ public final class RtpHeader {
         }
         if (form != 0) {
             elements.reset(buf, off + extStart, off + extEnd, form == 2);
+            // Walk every element once so later lookups cannot run off the block.
             int r;
-            while ((r = elements.advance()) == RtpExtensionElements.ELEMENT) {
-                // walk every element once so later lookups cannot run off the block
-            }
+            do {
+                r = elements.advance();
+            } while (r == RtpExtensionElements.ELEMENT);
             if (r == RtpExtensionElements.MALFORMED) {
                 throw new RtpException("header-extension element runs past its block");
             }

@@ -142,8 +142,8 @@ final class AesGcmTransform extends SrtpTransform {
     int protectRtcp(byte[] buf, int off, int len, int ssrc, int index) {
         rtcpIv(rtcpSalt, ssrc, index, iv);
         init(Cipher.ENCRYPT_MODE, rtcpKey);
-        // RFC 7714 §9.2: AAD = the first 8 octets || E flag + SRTCP index; the word itself goes
-        // after the tag (§9.1 figure).
+        // RFC 7714 §9.2: AAD = the first 8 octets || E flag + SRTCP index; on the wire the word
+        // follows the tag.
         writeInt(indexWord, 0, 0x80000000 | index);
         cipher.updateAAD(buf, off, 8);
         cipher.updateAAD(indexWord, 0, 4);
@@ -170,8 +170,8 @@ final class AesGcmTransform extends SrtpTransform {
         if (encrypted) {
             return decrypt(rtcpKey, buf, off, 8, off + 8, indexPos - 8, indexWord, "SRTCP");
         }
-        // RFC 7714 §9.2 with E = 0: the whole RTCP packet and the word are AAD; the ciphertext
-        // is empty and only the tag remains between them.
+        // RFC 7714 §9.3, E = 0: the whole RTCP packet and the word are AAD; there is no
+        // plaintext, only the tag between them.
         int plainLen = indexPos - TAG;
         decrypt(rtcpKey, buf, off, plainLen, off + plainLen, TAG, indexWord, "SRTCP");
         return plainLen;

@@ -205,14 +205,24 @@ public final class SrtpContext {
      * @return the protected length
      */
     public int protectRtcp(byte[] buf, int off, int len) throws SrtpException {
-        return protectRtcp(buf, off, len, -1);
+        return protectRtcpAt(buf, off, len, -1);
     }
 
     /**
-     * As {@link #protectRtcp(byte[], int, int)} with an explicit SRTCP index (0 to 2^31 - 1), for
-     * resuming a stream; later calls without an index continue after the highest one used.
+     * As {@link #protectRtcp(byte[], int, int)} with an explicit SRTCP index, for resuming a
+     * stream; later calls without an index continue after the highest one used.
+     *
+     * @throws IllegalArgumentException when {@code srtcpIndex} is negative (it is 31 bits)
      */
     public int protectRtcp(byte[] buf, int off, int len, int srtcpIndex) throws SrtpException {
+        if (srtcpIndex < 0) {
+            throw new IllegalArgumentException("SRTCP index is 31 bits: " + srtcpIndex);
+        }
+        return protectRtcpAt(buf, off, len, srtcpIndex);
+    }
+
+    /** {@code srtcpIndex} -1 means the SSRC's next index. */
+    private int protectRtcpAt(byte[] buf, int off, int len, int srtcpIndex) throws SrtpException {
         Objects.checkFromIndexSize(off, len, buf.length);
         Objects.checkFromIndexSize(off, len + 4 + rtcpTag, buf.length);
         checkRtcpHeader(buf, off, len, RTCP_HEADER);

@@ -338,6 +338,7 @@ class SrtpContextTest {
         byte[] next = new byte[8 + p.rtcpOverhead()];
         next[0] = (byte) 0x80;
         assertEquals(SrtpException.Reason.INDEX_EXHAUSTED, reasonOf(() -> sender.protectRtcp(next, 0, 8)));
+        assertThrows(IllegalArgumentException.class, () -> sender.protectRtcp(next, 0, 8, -2));
     }
 
     @ParameterizedTest
