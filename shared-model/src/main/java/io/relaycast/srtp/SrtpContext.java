@@ -18,8 +18,10 @@ import java.util.Objects;
  * protect an index it has already used (keystream reuse, RFC 3711 §9.1): a packet that must be
  * sent again is to be kept in its protected form.
  *
- * <p>All operations work in place and, apart from what JCA itself allocates (see
- * {@link AesCmHmacSha1Transform} and {@link AesGcmTransform}), allocate nothing per packet.
+ * <p>All operations work in place and allocate nothing per packet apart from what JCA itself
+ * allocates: 40 bytes inside {@code Mac.doFinal} for HMAC-SHA1, about 1 KB for the per-packet
+ * {@code Cipher.init} AES-GCM needs (measured with JDK 17). A receiving context also allocates
+ * once per new SSRC.
  * MKIs are not supported (WebRTC does not use them). Not thread-safe: a context belongs to the
  * thread that owns its transport.
  */
