@@ -53,6 +53,24 @@ public enum SrtpProfile {
         return 4 + rtcpTagLength;
     }
 
+    /** Bytes of SRTCP authentication tag (without the 4-byte E flag + index word). */
+    public int rtcpTagLength() {
+        return rtcpTagLength;
+    }
+
+    /** Whether the profile is an AEAD transform (RFC 7714), which needs no separate auth key. */
+    public boolean isAead() {
+        return this == AEAD_AES_128_GCM;
+    }
+
+    /**
+     * Session authentication key length in bytes: RFC 3711 §4.2.1 HMAC-SHA1 uses n_a = 160
+     * bits; an AEAD transform derives none (RFC 7714 §11).
+     */
+    public int authKeyLength() {
+        return isAead() ? 0 : 20;
+    }
+
     /** Length of the keying material export for one side's key and salt: the RFC 5764 §4.2 layout uses two of each. */
     public int exporterLength() {
         return 2 * (keyLength + saltLength);

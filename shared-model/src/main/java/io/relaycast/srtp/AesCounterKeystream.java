@@ -1,0 +1,76 @@
+package io.relaycast.srtp;
+
+import java.security.GeneralSecurityException;
+import javax.crypto.Cipher;
+import javax.crypto.ShortBufferException;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES in counter mode as RFC 3711 §4.1.1 defines it: keystream block {@code i} is
+ * {@code AES(key, IV + i)} where the 16-bit block counter occupies the low bytes of the
+ * 128-bit IV (which always ends in two zero bytes, so no carry can leave them).
+ *
+ * <p>The keystream is produced with an {@code AES/ECB/NoPadding} cipher initialised once: a
+ * JCA CTR cipher would need a fresh {@code init} with a new {@code IvParameterSpec} for every
+ * packet. Counter blocks are written into one scratch buffer and encrypted into another (the
+ * JDK's ECB copies its input when asked to work in place); both grow only when a longer packet
+ * than ever before comes along, so steady-state use allocates nothing. Not thread-safe.
+ */
+final class AesCounterKeystream {
+    /** RFC 3711 §4.1.1: at most 2^16 blocks per packet, the counter's width. */
+    static final int MAX_LENGTH = 16 * 65536;
+
+    private final Cipher ecb;
+    private byte[] counters = new byte[2048];
+    private byte[] encryptedCounters = new byte[2048];
+
+    AesCounterKeystream(byte[] key) {
+        try {
+            ecb = Cipher.getInstance("AES/ECB/NoPadding");
+            ecb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES unavailable or bad key length " + key.length, e);
+        }
+    }
+
+    /**
+     * XORs {@code len} keystream bytes starting at counter block {@code iv} into
+     * {@code buf[off, off + len)}; {@code iv} is 16 bytes and its last two bytes must be zero.
+     */
+    void xor(byte[] iv, byte[] buf, int off, int len) {
+        if (len == 0) {
+            return;
+        }
+        if (len > MAX_LENGTH) {
+            throw new IllegalArgumentException("more keystream than one 16-bit counter can give: " + len);
+        }
+        int blocks = (len + 15) >>> 4;
+        int bytes = blocks << 4;
+        if (counters.length < bytes) {
+            counters = new byte[Math.max(bytes, counters.length * 2)];
+            encryptedCounters = new byte[counters.length];
+        }
+        byte[] c = counters;
+        for (int b = 0, p = 0; b < blocks; b++, p += 16) {
+            System.arraycopy(iv, 0, c, p, 14);
+            c[p + 14] = (byte) (b >>> 8);
+            c[p + 15] = (byte) b;
+        }
+        byte[] k = encryptedCounters;
+        try {
+            ecb.update(c, 0, bytes, k, 0);
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException(e);
+        }
+        for (int i = 0; i < len; i++) {
+            buf[off + i] ^= k[i];
+        }
+    }
+
+    /** The first {@code len} keystream bytes for {@code iv}, as a new array (key derivation, tests). */
+    byte[] keystream(byte[] iv, int len) {
+        byte[] out = new byte[len];
+        xor(iv, out, 0, len);
+        return out;
+    }
+}
