@@ -85,6 +85,8 @@ public final class DtlsEndpoint {
     // ---- guarded by lock ----
     private DtlsState state = DtlsState.NEW;
     private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
+    /** Reorders the peer's records during the handshake (see {@link InboundRecordOrder}). */
+    private final InboundRecordOrder inboundOrder;
     private final ArrayDeque<byte[]> outbound = new ArrayDeque<>();
     private final ArrayDeque<DtlsEvent> events = new ArrayDeque<>();
     private long nowNanos;
@@ -98,6 +100,8 @@ public final class DtlsEndpoint {
     private boolean transportClosed;
     /** The peer sent close_notify (RFC 5246 §7.2.1). */
     private boolean peerCloseNotify;
+    /** Shortest encrypted record payload of the negotiated suite; shorter epoch-1 records are dropped. */
+    private int minEncryptedPayload;
     private Task task = Task.NONE;
     private boolean handshakeLaunched;
     /** The pool thread is blocked in receive with nothing to do until input or a caller timeout. */
@@ -139,6 +143,7 @@ public final class DtlsEndpoint {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.wakeup = Objects.requireNonNull(wakeup, "wakeup");
         this.random = Objects.requireNonNull(random, "random");
+        this.inboundOrder = new InboundRecordOrder(role);
     }
 
     /** With {@link #DEFAULT_PROFILES}. */
@@ -200,10 +205,16 @@ public final class DtlsEndpoint {
                 oversizedDropped++;
             } else if (malformed) {
                 malformedDropped++;
-            } else if (inbound.size() + records.size() > MAX_QUEUED_RECORDS) {
+            } else if (queuedRecordsLocked() + records.size() > MAX_QUEUED_RECORDS) {
                 inboundQueueFull++;
             } else {
-                inbound.addAll(records);
+                if (state == DtlsState.CONNECTED) {
+                    inbound.addAll(records);
+                } else {
+                    for (byte[] record : records) {
+                        inbound.addAll(inboundOrder.offer(record));
+                    }
+                }
                 changed.signalAll();
                 if (state != DtlsState.NEW) {
                     scheduleLocked();
@@ -287,8 +298,8 @@ public final class DtlsEndpoint {
     public DtlsStats stats() {
         lock.lock();
         try {
-            return new DtlsStats(inboundQueueFull, malformedDropped, oversizedDropped, ignoredAfterEnd,
-                    timerRetransmissions, suppressedRetransmissions, applicationDataDropped);
+            return new DtlsStats(inboundQueueFull + inboundOrder.dropped(), malformedDropped, oversizedDropped,
+                    ignoredAfterEnd, timerRetransmissions, suppressedRetransmissions, applicationDataDropped);
         } finally {
             lock.unlock();
         }
@@ -357,6 +368,11 @@ public final class DtlsEndpoint {
 
     // ------------------------------------------------------------------------------------------
     // Scheduling and state changes (lock held)
+
+    /** Records waiting for the pool thread, including those held back for reordering. */
+    private int queuedRecordsLocked() {
+        return inbound.size() + (state == DtlsState.CONNECTED ? 0 : inboundOrder.held());
+    }
 
     private boolean isIdleLocked() {
         if (task == Task.NONE) {
@@ -436,18 +452,22 @@ public final class DtlsEndpoint {
     }
 
     private void runHandshake() {
+        boolean endedBeforeStart = true;
         lock.lock();
         try {
             if (closeRequested) {
                 endLocked(DtlsState.CLOSED, new DtlsEvent.Closed());
-                return;
-            }
-            if (handshakeTimedOut) {
+            } else if (handshakeTimedOut) {
                 endLocked(DtlsState.FAILED, new DtlsEvent.Failed(timeoutReason()));
-                return;
+            } else {
+                endedBeforeStart = false;
             }
         } finally {
             lock.unlock();
+        }
+        if (endedBeforeStart) {
+            wakeup.run();
+            return;
         }
         DtlsEvent outcome;
         try {
@@ -455,13 +475,13 @@ public final class DtlsEndpoint {
             DtlsSrtpKeys keys;
             if (role == DtlsRole.CLIENT) {
                 WebRtcDtlsClient client = new WebRtcDtlsClient(crypto, certificate, remoteFingerprint, profiles,
-                        this::peerSentCloseNotify);
+                        peerListener);
                 activePeer = client;
                 dtls = new DTLSClientProtocol().connect(client, bridge);
                 keys = client.keys();
             } else {
                 WebRtcDtlsServer server = new WebRtcDtlsServer(crypto, certificate, remoteFingerprint, profiles,
-                        this::peerSentCloseNotify);
+                        peerListener);
                 activePeer = server;
                 dtls = new DTLSServerProtocol().accept(server, bridge);
                 keys = server.keys();
@@ -485,6 +505,7 @@ public final class DtlsEndpoint {
         if (outcome != null) {
             lock.lock();
             try {
+                // Only this task ends a handshake that has a task, so the state is still HANDSHAKING.
                 state = DtlsState.CONNECTED;
                 timer.stop();
                 resendDue = false;
@@ -569,14 +590,27 @@ public final class DtlsEndpoint {
         }
     }
 
-    private void peerSentCloseNotify() {
-        lock.lock();
-        try {
-            peerCloseNotify = true;
-        } finally {
-            lock.unlock();
+    private final PeerListener peerListener = new PeerListener() {
+        @Override
+        public void cipherSuiteSelected(int cipherSuite) {
+            lock.lock();
+            try {
+                minEncryptedPayload = WebRtcTlsSupport.minCiphertextLength(cipherSuite);
+            } finally {
+                lock.unlock();
+            }
         }
-    }
+
+        @Override
+        public void closeNotifyReceived() {
+            lock.lock();
+            try {
+                peerCloseNotify = true;
+            } finally {
+                lock.unlock();
+            }
+        }
+    };
 
     private boolean peerClosed() {
         lock.lock();
@@ -601,7 +635,7 @@ public final class DtlsEndpoint {
             return "fatal alert " + alert.getMessage()
                     + (alert.getCause() != null ? " (" + alert.getCause() + ")" : "");
         }
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
     }
 
     // ------------------------------------------------------------------------------------------
@@ -653,6 +687,11 @@ public final class DtlsEndpoint {
                     if (record != null) {
                         if (record.length > len) {
                             malformedDropped++; // cannot happen: records are at most RECEIVE_LIMIT
+                            continue;
+                        }
+                        if (DtlsRecords.epoch(record) > 0
+                                && record.length - DtlsRecords.HEADER_LENGTH < minEncryptedPayload) {
+                            malformedDropped++; // see WebRtcTlsSupport.minCiphertextLength
                             continue;
                         }
                         System.arraycopy(record, 0, buf, off, record.length);

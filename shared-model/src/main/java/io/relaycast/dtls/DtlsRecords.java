@@ -23,10 +23,18 @@ final class DtlsRecords {
     static final int ALERT = 21;
     static final int HANDSHAKE = 22;
     static final int APPLICATION_DATA = 23;
+    static final int DTLS_1_0 = 0xfeff;
+    static final int DTLS_1_2 = 0xfefd;
     /** RFC 6347 §4.1 (via RFC 5246 §6.2.3): TLSCiphertext.length is at most 2^14 + 2048. */
     static final int MAX_RECORD_PAYLOAD = (1 << 14) + 2048;
     /** RFC 6347 §4.2.2: the handshake message header inside a record: type, length, message_seq, ... */
-    private static final int HANDSHAKE_HEADER_LENGTH = 12;
+    static final int HANDSHAKE_HEADER_LENGTH = 12;
+    /**
+     * Largest handshake message accepted: BouncyCastle's TLS default ({@code getMaxHandshakeMessageSize}),
+     * which its DTLS code does not enforce; it would allocate the declared length (up to 16 MiB) for
+     * each message a forged fragment announces.
+     */
+    static final int MAX_HANDSHAKE_MESSAGE = 32_768;
 
     private DtlsRecords() {
     }
@@ -36,7 +44,7 @@ final class DtlsRecords {
      * copied into its own array.
      *
      * @throws DtlsException unless the datagram is one or more whole records of the four content
-     *                       types DTLS 1.2 without extensions uses, with a DTLS version (major 0xFE)
+     *                       types DTLS 1.2 without extensions uses, with version DTLS 1.0 or 1.2
      */
     static List<byte[]> split(byte[] buf, int off, int len) throws DtlsException {
         Objects.checkFromIndexSize(off, len, buf.length);
@@ -55,8 +63,11 @@ final class DtlsRecords {
                 // heartbeat (24) and tls12_cid (25) are never negotiated here; anything else is noise.
                 throw new DtlsException("unexpected record content type " + type);
             }
-            if ((buf[pos + 1] & 0xff) != 0xfe) {
-                throw new DtlsException("record version is not DTLS");
+            int version = u16(buf, pos + 1);
+            // RFC 6347 §4.1: {254, 255} (DTLS 1.0, used in early records) or {254, 253} (DTLS 1.2).
+            // BouncyCastle throws an unchecked exception for the reserved {254, 254}.
+            if (version != DTLS_1_0 && version != DTLS_1_2) {
+                throw new DtlsException("record version " + Integer.toHexString(version) + " is not DTLS 1.0 or 1.2");
             }
             int length = u16(buf, pos + 11);
             if (length > MAX_RECORD_PAYLOAD) {
@@ -69,10 +80,40 @@ final class DtlsRecords {
             if (length > end - pos - HEADER_LENGTH) {
                 throw new DtlsException("record length " + length + " runs past the datagram");
             }
+            if (type == HANDSHAKE && u16(buf, pos + 3) == 0) {
+                checkPlaintextFragments(buf, pos + HEADER_LENGTH, length);
+            }
             records.add(Arrays.copyOfRange(buf, pos, pos + HEADER_LENGTH + length));
             pos += HEADER_LENGTH + length;
         }
         return records;
+    }
+
+    /**
+     * RFC 6347 §4.2.3: a plaintext handshake record is a sequence of fragments, each a 12-byte header
+     * (msg_type, length, message_seq, fragment_offset, fragment_length) and fragment_length bytes
+     * lying within the message.
+     */
+    private static void checkPlaintextFragments(byte[] buf, int pos, int len) throws DtlsException {
+        int end = pos + len;
+        while (pos < end) {
+            if (end - pos < HANDSHAKE_HEADER_LENGTH) {
+                throw new DtlsException("handshake record ends inside a fragment header");
+            }
+            int messageLength = u24(buf, pos + 1);
+            int fragmentOffset = u24(buf, pos + 6);
+            int fragmentLength = u24(buf, pos + 9);
+            if (messageLength > MAX_HANDSHAKE_MESSAGE) {
+                throw new DtlsException("handshake message of " + messageLength + " bytes");
+            }
+            if (fragmentOffset + fragmentLength > messageLength) {
+                throw new DtlsException("handshake fragment lies outside its message");
+            }
+            if (fragmentLength > end - pos - HANDSHAKE_HEADER_LENGTH) {
+                throw new DtlsException("handshake fragment runs past its record");
+            }
+            pos += HANDSHAKE_HEADER_LENGTH + fragmentLength;
+        }
     }
 
     /** Content type of a record (the caller knows it has a header). */
@@ -95,6 +136,10 @@ final class DtlsRecords {
         }
         // handshake header: msg_type(1) length(3) message_seq(2) fragment_offset(3) fragment_length(3)
         return u16(record, off + HEADER_LENGTH + 4);
+    }
+
+    static int u24(byte[] b, int i) {
+        return (b[i] & 0xff) << 16 | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff);
     }
 
     private static int u16(byte[] b, int i) {

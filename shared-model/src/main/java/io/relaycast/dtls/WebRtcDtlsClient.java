@@ -31,18 +31,18 @@ final class WebRtcDtlsClient extends DefaultTlsClient {
     private final DtlsCertificate certificate;
     private final DtlsFingerprint expectedPeer;
     private final List<SrtpProfile> profiles;
-    private final Runnable onCloseNotify;
+    private final PeerListener listener;
     private SrtpProfile selected;
     private DtlsSrtpKeys keys;
 
     WebRtcDtlsClient(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint expectedPeer,
-                     List<SrtpProfile> profiles, Runnable onCloseNotify) {
+                     List<SrtpProfile> profiles, PeerListener listener) {
         super(crypto);
         this.crypto = crypto;
         this.certificate = certificate;
         this.expectedPeer = expectedPeer;
         this.profiles = profiles;
-        this.onCloseNotify = onCloseNotify;
+        this.listener = listener;
     }
 
     /** The exported keys, once the handshake completed; null before. */
@@ -89,6 +89,12 @@ final class WebRtcDtlsClient extends DefaultTlsClient {
     }
 
     @Override
+    public void notifySelectedCipherSuite(int selectedCipherSuite) {
+        super.notifySelectedCipherSuite(selectedCipherSuite);
+        listener.cipherSuiteSelected(selectedCipherSuite);
+    }
+
+    @Override
     public TlsAuthentication getAuthentication() {
         return new TlsAuthentication() {
             @Override
@@ -112,7 +118,7 @@ final class WebRtcDtlsClient extends DefaultTlsClient {
     @Override
     public void notifyAlertReceived(short alertLevel, short alertDescription) {
         if (alertDescription == AlertDescription.close_notify) {
-            onCloseNotify.run();
+            listener.closeNotifyReceived();
         }
     }
 

@@ -28,18 +28,18 @@ final class WebRtcDtlsServer extends DefaultTlsServer {
     private final DtlsCertificate certificate;
     private final DtlsFingerprint expectedPeer;
     private final List<SrtpProfile> profiles;
-    private final Runnable onCloseNotify;
+    private final PeerListener listener;
     private SrtpProfile selected;
     private DtlsSrtpKeys keys;
 
     WebRtcDtlsServer(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsFingerprint expectedPeer,
-                     List<SrtpProfile> profiles, Runnable onCloseNotify) {
+                     List<SrtpProfile> profiles, PeerListener listener) {
         super(crypto);
         this.crypto = crypto;
         this.certificate = certificate;
         this.expectedPeer = expectedPeer;
         this.profiles = profiles;
-        this.onCloseNotify = onCloseNotify;
+        this.listener = listener;
     }
 
     /** The exported keys, once the handshake completed; null before. */
@@ -66,6 +66,13 @@ final class WebRtcDtlsServer extends DefaultTlsServer {
     @Override
     public int getHandshakeTimeoutMillis() {
         return 0;
+    }
+
+    @Override
+    public int getSelectedCipherSuite() throws IOException {
+        int suite = super.getSelectedCipherSuite();
+        listener.cipherSuiteSelected(suite);
+        return suite;
     }
 
     @Override
@@ -110,7 +117,7 @@ final class WebRtcDtlsServer extends DefaultTlsServer {
     @Override
     public void notifyAlertReceived(short alertLevel, short alertDescription) {
         if (alertDescription == AlertDescription.close_notify) {
-            onCloseNotify.run();
+            listener.closeNotifyReceived();
         }
     }
 

@@ -123,6 +123,21 @@ final class WebRtcTlsSupport {
         return selected;
     }
 
+    /**
+     * The shortest well-formed encrypted record payload under {@code cipherSuite}: GCM carries an
+     * 8-byte explicit nonce and a 16-byte tag (RFC 5288 §3), ChaCha20-Poly1305 only the tag
+     * (RFC 7905 §2). BouncyCastle 1.84 answers a shorter epoch-1 record with a fatal decode_error
+     * instead of discarding it as RFC 6347 §4.1.2.7 asks, so such records are dropped before it.
+     */
+    static int minCiphertextLength(int cipherSuite) {
+        return switch (cipherSuite) {
+            case CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                 CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 -> 8 + 16;
+            case CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 -> 16;
+            default -> 0;
+        };
+    }
+
     /** The use_srtp profile list, in preference order. */
     static int[] profileIds(List<SrtpProfile> profiles) {
         int[] ids = new int[profiles.size()];
