@@ -100,6 +100,26 @@ class DtlsEndpointLifecycleTest {
     }
 
     @Test
+    void realTimePassingResendsNothing() throws Exception {
+        // BouncyCastle's own resend timer is 1 ms of wall-clock time here; in 300 ms it would have
+        // resent the ClientHello several times if its clock were in charge.
+        DtlsEndpoint client = client(pool, () -> { });
+        client.start(0);
+        assertTrue(client.awaitIdle(5_000));
+        assertEquals(1, drain(client).size());
+        Thread.sleep(300);
+        assertTrue(client.awaitIdle(5_000));
+        assertNull(client.pollTransmit());
+        assertEquals(0, client.stats().timerRetransmissions());
+        assertEquals(0, client.stats().suppressedRetransmissions());
+        client.handleTimeout(1_000 * MS);
+        assertTrue(client.awaitIdle(5_000));
+        assertEquals(1, drain(client).size());
+        client.close();
+        assertTrue(client.awaitIdle(5_000));
+    }
+
+    @Test
     void aServerWaitingForItsFirstDatagramHoldsNoThreadAndTimesOut() throws Exception {
         DtlsHandshakePool own = new DtlsHandshakePool(1, 1, 60_000);
         try {

@@ -186,6 +186,49 @@ class DtlsHandshakeTest {
     }
 
     @Test
+    void flightsArrivingInReverseOrderStillCompleteWithoutRetransmission() throws Exception {
+        // Every batch of datagrams arrives back to front: the server sees the client's
+        // ChangeCipherSpec and Finished before its CertificateVerify, the client the server's
+        // Finished before its ChangeCipherSpec. BouncyCastle alone would drop those records.
+        SimulatedLink link = link(DtlsEndpoint.DEFAULT_PROFILES, DtlsEndpoint.DEFAULT_PROFILES);
+        link.batchFilter = (toServer, batch) -> {
+            List<byte[]> reversed = new java.util.ArrayList<>(batch);
+            java.util.Collections.reverse(reversed);
+            return reversed;
+        };
+        link.start();
+        assertTrue(link.runUntilBothReported());
+        assertEquals(connectedKeys(link.clientEvents), connectedKeys(link.serverEvents));
+        assertEquals(0, link.client.stats().timerRetransmissions());
+        assertEquals(0, link.server.stats().timerRetransmissions());
+        assertEquals(40 * MS, link.now());
+    }
+
+    @Test
+    void aConnectedServerAnswersTheClientsRetransmissionWhenItsLastFlightWasLost() throws Exception {
+        SimulatedLink link = link(DtlsEndpoint.DEFAULT_PROFILES, DtlsEndpoint.DEFAULT_PROFILES);
+        boolean[] droppedOnce = {false};
+        link.batchFilter = (toServer, batch) -> {
+            boolean finalFlight = !batch.isEmpty() && batch.get(0)[0] == DtlsRecords.CHANGE_CIPHER_SPEC;
+            if (!toServer && finalFlight && !droppedOnce[0]) {
+                droppedOnce[0] = true;
+                return List.of();
+            }
+            return batch;
+        };
+        link.start();
+        assertTrue(link.runUntilBothReported());
+        assertTrue(droppedOnce[0]);
+        // The server finished at 30 ms; the client resent its flight after 1 s (its timer), and the
+        // connected server, which has no timer left, answered it (RFC 6347 §4.2.4).
+        assertEquals(connectedKeys(link.clientEvents), connectedKeys(link.serverEvents));
+        assertEquals(1, link.client.stats().timerRetransmissions());
+        assertEquals(0, link.server.stats().timerRetransmissions());
+        assertEquals(Long.MAX_VALUE, link.server.nextTimeoutNanos());
+        assertEquals((20 + 1_000 + 20) * MS, link.now());
+    }
+
+    @Test
     void secondStartIsAProgrammingError() {
         DtlsEndpoint e = endpoint(DtlsRole.SERVER, serverCert, clientCert.fingerprint(), DtlsEndpoint.DEFAULT_PROFILES);
         e.start(0);

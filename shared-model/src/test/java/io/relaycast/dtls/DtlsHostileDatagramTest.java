@@ -87,6 +87,23 @@ class DtlsHostileDatagramTest {
     }
 
     @Test
+    void theInboundQueueIsBounded() throws Exception {
+        // Not started: nothing consumes the queue, so it fills up.
+        DtlsEndpoint server = new DtlsEndpoint(DtlsRole.SERVER, serverCert, clientCert.fingerprint(), pool,
+                () -> { }, new SecureRandom());
+        byte[] alert = DtlsTestRecords.record(DtlsRecords.ALERT, DtlsRecords.DTLS_1_2, 0, 0, new byte[] {1, 0});
+        for (int i = 0; i < DtlsEndpoint.MAX_QUEUED_RECORDS + 6; i++) {
+            server.handleDatagram(0, alert, 0, alert.length);
+        }
+        assertEquals(6, server.stats().inboundQueueFull());
+        byte[] two = DtlsTestRecords.concat(alert, alert);
+        server.handleDatagram(0, two, 0, two.length);
+        assertEquals(7, server.stats().inboundQueueFull(), "a datagram is queued whole or not at all");
+        server.close();
+        assertInstanceOf(DtlsEvent.Closed.class, server.pollEvent());
+    }
+
+    @Test
     void hostileDatagramsToConnectedEndpointsChangeNothing() throws Exception {
         SimulatedLink link = newLink();
         link.start();

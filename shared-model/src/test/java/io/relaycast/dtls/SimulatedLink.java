@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -42,6 +43,11 @@ final class SimulatedLink {
     int delivered;
     /** When false, datagrams are collected into the transcript but never delivered. */
     boolean deliver = true;
+    /**
+     * Rewrites each batch of datagrams one endpoint produced in one step (to drop or reorder
+     * particular ones) before the loss model sees it; the flag says whether they go to the server.
+     */
+    BiFunction<Boolean, List<byte[]>, List<byte[]>> batchFilter = (toServer, batch) -> batch;
 
     SimulatedLink(DtlsEndpoint client, DtlsEndpoint server, Random random, double lossRate,
                   long delayNanos, long jitterNanos) {
@@ -122,9 +128,13 @@ final class SimulatedLink {
     }
 
     private void collect(DtlsEndpoint from, boolean toServer, List<DtlsEvent> events) {
+        List<byte[]> batch = new ArrayList<>();
         for (byte[] d = from.pollTransmit(); d != null; d = from.pollTransmit()) {
-            long id = order++;
             sent.add(d);
+            batch.add(d);
+        }
+        for (byte[] d : batchFilter.apply(toServer, batch)) {
+            long id = order++;
             if (!deliver) {
                 transcript.add(now / MS + " held " + (toServer ? "c>s" : "s>c") + " #" + id);
             } else if (random.nextDouble() < lossRate) {
