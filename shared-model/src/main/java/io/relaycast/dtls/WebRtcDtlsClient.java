@@ -72,7 +72,7 @@ final class WebRtcDtlsClient extends DefaultTlsClient {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"rawtypes", "unchecked"}) // BouncyCastle's extension API is raw
     public Hashtable getClientExtensions() throws IOException {
         Hashtable extensions = TlsExtensionsUtils.ensureExtensionsInitialised(super.getClientExtensions());
         // RFC 5764 §4.1.1: our profiles in preference order, no MKI.
@@ -82,6 +82,7 @@ final class WebRtcDtlsClient extends DefaultTlsClient {
     }
 
     @Override
+    @SuppressWarnings("rawtypes")
     public void processServerExtensions(Hashtable serverExtensions) throws IOException {
         super.processServerExtensions(serverExtensions);
         UseSRTPData answer = serverExtensions == null ? null : TlsSRTPUtils.getUseSRTPExtension(serverExtensions);

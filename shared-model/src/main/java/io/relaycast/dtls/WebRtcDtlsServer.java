@@ -82,6 +82,7 @@ final class WebRtcDtlsServer extends DefaultTlsServer {
     }
 
     @Override
+    @SuppressWarnings("rawtypes")
     public void processClientExtensions(Hashtable clientExtensions) throws IOException {
         super.processClientExtensions(clientExtensions);
         UseSRTPData offered = clientExtensions == null ? null : TlsSRTPUtils.getUseSRTPExtension(clientExtensions);
@@ -89,7 +90,7 @@ final class WebRtcDtlsServer extends DefaultTlsServer {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"rawtypes", "unchecked"}) // BouncyCastle's extension API is raw
     public Hashtable getServerExtensions() throws IOException {
         Hashtable extensions = super.getServerExtensions();
         if (selected == null) {
