@@ -10,7 +10,8 @@ package io.relaycast.dtls;
  * @param ignoredAfterEnd           datagrams that arrived after the endpoint closed or failed
  * @param timerRetransmissions      flights resent because the caller's clock passed the resend deadline
  * @param suppressedRetransmissions flights BouncyCastle tried to resend on its own during the
- *                                  handshake, which were dropped (see {@code package-info})
+ *                                  handshake, which were dropped (see {@code package-info}); it
+ *                                  depends on real time, unlike everything the endpoint sends
  * @param applicationDataDropped    application-data records received after the handshake (WebRTC
  *                                  media does not use them; data channels are not implemented)
  */
