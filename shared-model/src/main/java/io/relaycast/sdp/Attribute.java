@@ -43,10 +43,19 @@ public final class Attribute {
         return new Attribute(name, null, null);
     }
 
-    /** Parses the text after {@code a=}: the name runs to the first colon (RFC 8866 §5.13). */
-    static Attribute parse(String text) throws SdpException {
+    /**
+     * Parses the text after {@code a=} of a line the parser has already checked for NUL, CR and
+     * LF: the name runs to the first colon (RFC 8866 §5.13).
+     */
+    static Attribute parseChecked(String text) throws SdpException {
         int colon = text.indexOf(':');
-        return colon < 0 ? flag(text) : of(text.substring(0, colon), text.substring(colon + 1));
+        if (colon < 0) {
+            return flag(text);
+        }
+        String name = text.substring(0, colon);
+        String value = text.substring(colon + 1);
+        checkName(name);
+        return new Attribute(name, value, KnownAttributes.parseValue(name, value));
     }
 
     /** For typed builder calls: the value was formatted from {@code typed}, which is already valid. */

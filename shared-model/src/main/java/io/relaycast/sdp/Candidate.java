@@ -38,12 +38,12 @@ public record Candidate(String foundation, int component, String transport, long
 
     public Candidate {
         Syntax.require(foundation != null && foundation.length() >= 1 && foundation.length() <= 32
-                && allIceChars(foundation), "candidate foundation must be 1 to 32 ice-chars, got '" + foundation + "'");
-        Syntax.require(component >= 1 && component <= 256, "candidate component " + component + " outside 1-256");
+                && allIceChars(foundation), "candidate foundation must be 1 to 32 ice-chars", foundation);
+        Syntax.require(component >= 1 && component <= 256, "candidate component outside 1-256", component);
         Syntax.require(Syntax.isToken(transport), "candidate transport must be a token");
         Syntax.require(priority >= 1 && priority <= 0xFFFFFFFFL, "candidate priority outside 1 to 2^32-1");
         Syntax.require(Syntax.isWord(address), "candidate address must be non-empty without spaces");
-        Syntax.require(port >= 0 && port <= 65535, "candidate port " + port + " outside 0-65535");
+        Syntax.require(port >= 0 && port <= 65535, "candidate port outside 0-65535", port);
         Syntax.require(Syntax.isToken(type), "candidate type must be a token");
         Syntax.require(relatedAddress == null || Syntax.isWord(relatedAddress), "candidate raddr must be non-empty without spaces");
         Syntax.require(relatedPort == null || (relatedPort >= 0 && relatedPort <= 65535), "candidate rport outside 0-65535");

@@ -28,7 +28,7 @@ public record Codec(int payloadType, String name, int clockRate, int channels,
     public static final String RTX = "rtx";
 
     public Codec {
-        Syntax.require(payloadType >= 0 && payloadType <= 127, "RTP payload type " + payloadType + " outside 0-127");
+        Syntax.require(payloadType >= 0 && payloadType <= 127, "RTP payload type outside 0-127", payloadType);
         Syntax.require(Syntax.isToken(name) && name.indexOf('/') < 0, "codec name must be a token without '/'");
         Syntax.require(clockRate > 0, "codec clock rate must be positive");
         Syntax.require(channels >= 0 && channels <= 255, "codec channels outside 0-255");

@@ -18,7 +18,7 @@ public record Fingerprint(String hashFunction, String value) {
 
     public Fingerprint {
         Syntax.require(Syntax.isToken(hashFunction), "fingerprint hash function must be a token");
-        Syntax.require(isHexPairs(value), "fingerprint must be 2HEX *(\":\" 2HEX), got '" + value + "'");
+        Syntax.require(isHexPairs(value), "fingerprint must be 2HEX *(\":\" 2HEX)", value);
     }
 
     /** Fingerprint of {@code digest} computed with {@code hashFunction}, written in upper case as RFC 8122 §5 asks. */

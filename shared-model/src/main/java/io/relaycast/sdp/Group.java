@@ -16,7 +16,7 @@ public record Group(String semantics, List<String> mids) {
         Syntax.require(Syntax.isToken(semantics), "group semantics must be a token");
         mids = List.copyOf(mids);
         for (String mid : mids) {
-            Syntax.require(Syntax.isToken(mid), "group identification-tag must be a token, got '" + mid + "'");
+            Syntax.require(Syntax.isToken(mid), "group identification-tag must be a token", mid);
         }
     }
 

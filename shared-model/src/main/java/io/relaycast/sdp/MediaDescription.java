@@ -25,6 +25,8 @@ public final class MediaDescription {
     private final List<String> formats;
     private final List<Field> fields;
     private final List<Attribute> attributes;
+    /** Assembled on first use; the description is immutable so the list never changes. */
+    private List<Codec> codecs;
 
     MediaDescription(String mediaLine, String media, int port, int portCount, String proto, List<String> formats,
                      List<Field> fields, List<Attribute> attributes) {
@@ -41,6 +43,11 @@ public final class MediaDescription {
     /** A builder for an m= section of this kind; see {@link MediaDescriptionBuilder} for its defaults. */
     public static MediaDescriptionBuilder builder(MediaKind kind) {
         return new MediaDescriptionBuilder(kind);
+    }
+
+    /** A builder for any media type and protocol, e.g. to answer an m-line the node does not support with port 0. */
+    public static MediaDescriptionBuilder builder(String media, String proto) {
+        return MediaDescriptionBuilder.of(media, proto);
     }
 
     // ---- m= line (RFC 8866 §5.14) ----
@@ -252,6 +259,15 @@ public final class MediaDescription {
      * rtpmap has no name and is left out. Empty for non-RTP m-lines.
      */
     public List<Codec> codecs() {
+        List<Codec> c = codecs;
+        if (c == null) {
+            c = assembleCodecs();
+            codecs = c;
+        }
+        return c;
+    }
+
+    private List<Codec> assembleCodecs() {
         if (!isRtp()) {
             return List.of();
         }
@@ -271,6 +287,12 @@ public final class MediaDescription {
                 feedback.add(fb);
             }
         }
+        // Payload type of each rtcp-fb line, -2 for '*', worked out once rather than per codec.
+        int[] feedbackPt = new int[feedback.size()];
+        for (int i = 0; i < feedbackPt.length; i++) {
+            String fbPt = feedback.get(i).payloadType();
+            feedbackPt[i] = RtcpFb.WILDCARD.equals(fbPt) ? -2 : payloadTypeNumber(fbPt);
+        }
         List<Codec> out = new ArrayList<>();
         for (String fmt : formats) {
             int pt = payloadTypeNumber(fmt);
@@ -282,16 +304,16 @@ public final class MediaDescription {
                 continue;
             }
             List<RtcpFeedback> fbs = new ArrayList<>();
-            for (RtcpFb fb : feedback) {
-                if (RtcpFb.WILDCARD.equals(fb.payloadType()) || payloadTypeNumber(fb.payloadType()) == pt) {
-                    fbs.add(fb.feedback());
+            for (int i = 0; i < feedbackPt.length; i++) {
+                if (feedbackPt[i] == -2 || feedbackPt[i] == pt) {
+                    fbs.add(feedback.get(i).feedback());
                 }
             }
             Fmtp f = fmtps.get(pt);
             out.add(new Codec(pt, r.encodingName(), r.clockRate(), r.channels(),
                     f == null ? Map.of() : f.parameters(), fbs));
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** The codec with payload type {@code pt}. */

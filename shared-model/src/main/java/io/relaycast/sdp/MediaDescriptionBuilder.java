@@ -114,7 +114,7 @@ public final class MediaDescriptionBuilder {
     /** Adds a non-RTP format (e.g. {@code webrtc-datachannel}); RTP payload types come from {@link #addCodec}. */
     public MediaDescriptionBuilder addFormat(String format) {
         Syntax.require(Syntax.isToken(format), "format must be a token");
-        Syntax.require(!formats.contains(format), "format " + format + " added twice");
+        Syntax.require(!formats.contains(format), "format added twice", format);
         formats.add(format);
         return this;
     }
@@ -197,7 +197,7 @@ public final class MediaDescriptionBuilder {
      */
     public MediaDescriptionBuilder addCodec(Codec c) {
         String pt = Integer.toString(c.payloadType());
-        Syntax.require(!formats.contains(pt), "payload type " + pt + " added twice");
+        Syntax.require(!formats.contains(pt), "payload type added twice", pt);
         formats.add(pt);
         Rtpmap rtpmap = c.rtpmap();
         add(Slot.CODEC, Attribute.typed(Rtpmap.ATTRIBUTE, rtpmap.format(), rtpmap));

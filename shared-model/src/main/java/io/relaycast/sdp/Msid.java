@@ -17,8 +17,8 @@ public record Msid(String streamId, String trackId) {
     public static final String NO_STREAM = "-";
 
     public Msid {
-        Syntax.require(Syntax.isToken(streamId), "msid stream id must be a token, got '" + streamId + "'");
-        Syntax.require(trackId == null || Syntax.isToken(trackId), "msid track id must be a token, got '" + trackId + "'");
+        Syntax.require(Syntax.isToken(streamId), "msid stream id must be a token", streamId);
+        Syntax.require(trackId == null || Syntax.isToken(trackId), "msid track id must be a token", trackId);
     }
 
     public Optional<String> trackIdIfGiven() {

@@ -15,7 +15,7 @@ public record MsidSemantic(String semantic, List<String> identifiers) {
         Syntax.require(Syntax.isToken(semantic), "msid-semantic must be a token");
         identifiers = List.copyOf(identifiers);
         for (String id : identifiers) {
-            Syntax.require(Syntax.isToken(id), "msid-semantic identifier must be a token, got '" + id + "'");
+            Syntax.require(Syntax.isToken(id), "msid-semantic identifier must be a token", id);
         }
     }
 

@@ -14,8 +14,8 @@ public record Origin(String username, String sessionId, String sessionVersion,
 
     public Origin {
         Syntax.require(Syntax.isWord(username), "o= username must be non-empty without spaces");
-        Syntax.require(Syntax.isDigits(sessionId), "o= sess-id must be digits, got '" + sessionId + "'");
-        Syntax.require(Syntax.isDigits(sessionVersion), "o= sess-version must be digits, got '" + sessionVersion + "'");
+        Syntax.require(Syntax.isDigits(sessionId), "o= sess-id must be digits", sessionId);
+        Syntax.require(Syntax.isDigits(sessionVersion), "o= sess-version must be digits", sessionVersion);
         Syntax.require(Syntax.isToken(netType), "o= nettype must be a token");
         Syntax.require(Syntax.isToken(addrType), "o= addrtype must be a token");
         Syntax.require(Syntax.isWord(address), "o= unicast-address must be non-empty without spaces");

@@ -19,16 +19,16 @@ public record Rid(String id, RidDirection direction, List<Integer> payloadTypes,
     public static final String ATTRIBUTE = "rid";
 
     public Rid {
-        Syntax.require(isRidId(id), "rid-id must be 1*(ALPHA / DIGIT / '-' / '_'), got '" + id + "'");
+        Syntax.require(isRidId(id), "rid-id must be 1*(ALPHA / DIGIT / '-' / '_')", id);
         Syntax.require(direction != null, "rid needs a direction");
         payloadTypes = List.copyOf(payloadTypes);
         for (int pt : payloadTypes) {
-            Syntax.require(pt >= 0 && pt <= 127, "rid payload type " + pt + " outside 0-127");
+            Syntax.require(pt >= 0 && pt <= 127, "rid payload type outside 0-127", pt);
         }
         restrictions = FormatParameters.copy(restrictions);
         Syntax.require(!restrictions.containsKey("pt"), "rid payload types go in payloadTypes, not restrictions");
         for (String k : restrictions.keySet()) {
-            Syntax.require(isParamName(k), "rid parameter name must be 1*(ALPHA / DIGIT / '-'), got '" + k + "'");
+            Syntax.require(isParamName(k), "rid parameter name must be 1*(ALPHA / DIGIT / '-')", k);
         }
     }
 

@@ -9,7 +9,7 @@ package io.relaycast.sdp;
  */
 public record RtcpFeedback(String type, String parameter) {
     public RtcpFeedback {
-        Syntax.require(Syntax.isToken(type), "rtcp-fb type must be a token, got '" + type + "'");
+        Syntax.require(Syntax.isToken(type), "rtcp-fb type must be a token", type);
         Syntax.require(parameter == null || (!parameter.isEmpty() && Syntax.isByteString(parameter)),
                 "rtcp-fb parameter must be a non-empty byte-string");
     }

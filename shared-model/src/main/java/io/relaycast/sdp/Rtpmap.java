@@ -12,7 +12,7 @@ public record Rtpmap(int payloadType, String encodingName, int clockRate, int ch
     public static final String ATTRIBUTE = "rtpmap";
 
     public Rtpmap {
-        Syntax.require(payloadType >= 0 && payloadType <= 127, "RTP payload type " + payloadType + " outside 0-127");
+        Syntax.require(payloadType >= 0 && payloadType <= 127, "RTP payload type outside 0-127", payloadType);
         Syntax.require(Syntax.isToken(encodingName) && encodingName.indexOf('/') < 0,
                 "rtpmap encoding name must be a token without '/', got '" + encodingName + "'");
         Syntax.require(clockRate > 0, "rtpmap clock rate must be positive");

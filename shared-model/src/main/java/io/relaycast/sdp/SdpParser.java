@@ -17,13 +17,15 @@ final class SdpParser {
         if (text == null) {
             throw new SdpException("no session description");
         }
-        // Bound the work before doing any: a char is at least one UTF-8 byte.
+        // Bound the work before doing any: a char is one to three UTF-8 bytes, so the exact count
+        // is needed only between the two bounds.
         if (text.length() > SdpLimits.MAX_DESCRIPTION_BYTES
-                || Syntax.utf8Length(text, 0, text.length()) > SdpLimits.MAX_DESCRIPTION_BYTES) {
+                || (text.length() * 3L > SdpLimits.MAX_DESCRIPTION_BYTES
+                && Syntax.utf8Length(text, 0, text.length()) > SdpLimits.MAX_DESCRIPTION_BYTES)) {
             throw new SdpException("session description is larger than " + SdpLimits.MAX_DESCRIPTION_BYTES + " bytes");
         }
         LineReader lines = new LineReader(text);
-        if (!lines.next() || !lines.text().equals("v=0")) {
+        if (!lines.next() || lines.type() != 'v' || !lines.value().equals("0")) {
             throw new SdpException(Math.max(1, lines.number()), "a description must start with v=0 (RFC 8866 §5.1)");
         }
         if (!lines.next() || lines.type() != 'o') {
@@ -105,12 +107,16 @@ final class SdpParser {
         }
     }
 
-    /** Splits text into lines ending in CRLF or LF, checking each line's shape and size. */
+    /**
+     * Splits text into lines ending in CRLF or LF and checks each line's shape and size in place,
+     * so that a line's characters are copied once, into its value.
+     */
     static final class LineReader {
         private final String text;
         private int pos;
         private int number;
-        private String line;
+        private char type;
+        private String value;
 
         LineReader(String text) {
             this.text = text;
@@ -124,25 +130,35 @@ final class SdpParser {
             int end = nl < 0 ? text.length() : nl;
             int lineEnd = end > pos && text.charAt(end - 1) == '\r' ? end - 1 : end;
             number++;
-            line = text.substring(pos, lineEnd);
+            check(text, pos, lineEnd, number);
+            type = text.charAt(pos);
+            value = text.substring(pos + 2, lineEnd);
             pos = nl < 0 ? text.length() : nl + 1;
-            check(line, number);
             return true;
         }
 
-        /** RFC 8866 §5: {@code <type>=<value>}, type one lower-case letter; no NUL or bare CR. */
         static void check(String line, int number) throws SdpException {
-            if (Syntax.utf8Length(line, 0, line.length()) > SdpLimits.MAX_LINE_BYTES) {
+            check(line, 0, line.length(), number);
+        }
+
+        /** RFC 8866 §5: {@code <type>=<value>}, type one lower-case letter; no NUL or bare CR. */
+        static void check(String s, int from, int to, int number) throws SdpException {
+            int len = to - from;
+            if (len * 3L > SdpLimits.MAX_LINE_BYTES && Syntax.utf8Length(s, from, to) > SdpLimits.MAX_LINE_BYTES) {
                 throw new SdpException(number, "line longer than " + SdpLimits.MAX_LINE_BYTES + " bytes");
             }
-            if (line.isEmpty()) {
+            if (len == 0) {
                 throw new SdpException(number, "empty line");
             }
-            if (line.length() < 2 || line.charAt(1) != '=' || line.charAt(0) < 'a' || line.charAt(0) > 'z') {
+            char t = s.charAt(from);
+            if (len < 2 || s.charAt(from + 1) != '=' || t < 'a' || t > 'z') {
                 throw new SdpException(number, "line must be <type>=<value> with a lower-case type letter (RFC 8866 §5)");
             }
-            if (!Syntax.isByteString(line)) {
-                throw new SdpException(number, "line contains NUL or a bare CR");
+            for (int i = from + 2; i < to; i++) {
+                char c = s.charAt(i);
+                if (c == 0 || c == '\r') {
+                    throw new SdpException(number, "line contains NUL or a bare CR");
+                }
             }
         }
 
@@ -150,16 +166,12 @@ final class SdpParser {
             return number;
         }
 
-        String text() {
-            return line;
-        }
-
         char type() {
-            return line.charAt(0);
+            return type;
         }
 
         String value() {
-            return line.substring(2);
+            return value;
         }
     }
 
@@ -178,7 +190,7 @@ final class SdpParser {
         private final boolean isMedia;
         private final int startLine;
         final List<Field> fields = new ArrayList<>();
-        final List<Attribute> attributes = new ArrayList<>();
+        final List<Attribute> attributes = new ArrayList<>(64);
         boolean sawTiming;
         private int rank = -1;
         private final Set<Character> seenTypes = new HashSet<>();
@@ -259,7 +271,7 @@ final class SdpParser {
             }
             try {
                 if (type == 'a') {
-                    addAttribute(Attribute.parse(value), line);
+                    addAttribute(Attribute.parseChecked(value), line);
                 } else {
                     if (type == 't') {
                         sawTiming = true;

@@ -26,6 +26,9 @@ import java.util.Set;
  * </ul>
  * Across the description: BUNDLE groups name existing m-lines, and one payload type means one
  * codec throughout a BUNDLE group (RFC 8843 §9.1).
+ *
+ * <p>Malformed values, an {@code a=setup} outside RFC 4145's four roles among them, and the
+ * size limits of {@link SdpLimits} are refused earlier, by {@link SessionDescription#parse}.
  */
 public final class SdpValidator {
     private SdpValidator() {

@@ -18,7 +18,7 @@ public record SsrcAttribute(long ssrc, String attribute, String value) {
 
     public SsrcAttribute {
         Syntax.require(ssrc >= 0 && ssrc <= 0xFFFFFFFFL, "SSRC outside 0 to 2^32-1");
-        Syntax.require(Syntax.isToken(attribute), "ssrc attribute name must be a token, got '" + attribute + "'");
+        Syntax.require(Syntax.isToken(attribute), "ssrc attribute name must be a token", attribute);
         Syntax.require(value == null || Syntax.isByteString(value), "ssrc attribute value must be a byte-string");
     }
 

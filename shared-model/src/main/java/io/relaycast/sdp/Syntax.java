@@ -181,6 +181,13 @@ final class Syntax {
         }
     }
 
+    /** As {@link #require(boolean, String)}, naming the offending value; the message is built only on failure. */
+    static void require(boolean ok, String message, Object value) {
+        if (!ok) {
+            throw new IllegalArgumentException(message + ", got '" + value + "'");
+        }
+    }
+
     /** UTF-8 length of {@code s[from, to)}: what the wire limits in {@link SdpLimits} count. */
     static int utf8Length(CharSequence s, int from, int to) {
         int n = 0;
