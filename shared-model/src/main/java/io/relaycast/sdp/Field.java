@@ -28,18 +28,6 @@ public final class Field {
         return new Field(type, value, typed);
     }
 
-    static Field connection(Connection c) {
-        return new Field('c', c.format(), c);
-    }
-
-    static Field bandwidth(Bandwidth b) {
-        return new Field('b', b.format(), b);
-    }
-
-    static Field timing(Timing t) {
-        return new Field('t', t.format(), t);
-    }
-
     /** The type letter, e.g. {@code 'c'}. */
     public char type() {
         return type;

@@ -55,10 +55,6 @@ final class KnownAttributes {
             RtcpFb.ATTRIBUTE, SsrcAttribute.ATTRIBUTE, SsrcGroup.ATTRIBUTE, Rid.ATTRIBUTE, Simulcast.ATTRIBUTE,
             Candidate.ATTRIBUTE, RTCP, SCTP_PORT, MAX_MESSAGE_SIZE);
 
-    static boolean isFlag(String name) {
-        return FLAGS.contains(name);
-    }
-
     static void checkFlag(String name) throws SdpException {
         if (VALUED.contains(name)) {
             throw new SdpException("a=" + name + " needs a value");

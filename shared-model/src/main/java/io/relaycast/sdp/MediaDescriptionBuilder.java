@@ -134,7 +134,7 @@ public final class MediaDescriptionBuilder {
 
     /** {@code a=bundle-only} (RFC 8843 §6), usually with port 0. */
     public MediaDescriptionBuilder bundleOnly() {
-        return set(Slot.BUNDLE_ONLY, flag(KnownAttributes.BUNDLE_ONLY));
+        return add(Slot.BUNDLE_ONLY, flag(KnownAttributes.BUNDLE_ONLY));
     }
 
     public MediaDescriptionBuilder addCandidate(Candidate c) {
@@ -143,18 +143,18 @@ public final class MediaDescriptionBuilder {
 
     /** {@code a=end-of-candidates} (RFC 8840 §8.2): an ICE-lite server knows all its candidates up front. */
     public MediaDescriptionBuilder endOfCandidates() {
-        return set(Slot.END_OF_CANDIDATES, flag(KnownAttributes.END_OF_CANDIDATES));
+        return add(Slot.END_OF_CANDIDATES, flag(KnownAttributes.END_OF_CANDIDATES));
     }
 
     /** {@code a=ice-ufrag} and {@code a=ice-pwd} (RFC 8839 §5.4). */
     public MediaDescriptionBuilder iceCredentials(String ufrag, String pwd) {
-        set(Slot.ICE_UFRAG, valued(KnownAttributes.ICE_UFRAG, ufrag));
-        return set(Slot.ICE_PWD, valued(KnownAttributes.ICE_PWD, pwd));
+        add(Slot.ICE_UFRAG, valued(KnownAttributes.ICE_UFRAG, ufrag));
+        return add(Slot.ICE_PWD, valued(KnownAttributes.ICE_PWD, pwd));
     }
 
     /** {@code a=ice-options} (RFC 8839 §5.6), e.g. {@code trickle}. */
     public MediaDescriptionBuilder iceOptions(List<String> tags) {
-        return set(Slot.ICE_OPTIONS, valued(KnownAttributes.ICE_OPTIONS, String.join(" ", tags)));
+        return add(Slot.ICE_OPTIONS, valued(KnownAttributes.ICE_OPTIONS, String.join(" ", tags)));
     }
 
     public MediaDescriptionBuilder addFingerprint(Fingerprint f) {
@@ -162,13 +162,13 @@ public final class MediaDescriptionBuilder {
     }
 
     public MediaDescriptionBuilder setup(Setup s) {
-        return set(Slot.SETUP, Attribute.typed(KnownAttributes.SETUP, s.value(), s));
+        return add(Slot.SETUP, Attribute.typed(KnownAttributes.SETUP, s.value(), s));
     }
 
     // ---- media ----
 
     public MediaDescriptionBuilder mid(String mid) {
-        return set(Slot.MID, valued(KnownAttributes.MID, mid));
+        return add(Slot.MID, valued(KnownAttributes.MID, mid));
     }
 
     public MediaDescriptionBuilder addExtmap(Extmap e) {
@@ -176,7 +176,7 @@ public final class MediaDescriptionBuilder {
     }
 
     public MediaDescriptionBuilder direction(Direction d) {
-        return set(Slot.DIRECTION, flag(d.attributeName()));
+        return add(Slot.DIRECTION, flag(d.attributeName()));
     }
 
     public MediaDescriptionBuilder addMsid(Msid m) {
@@ -184,11 +184,11 @@ public final class MediaDescriptionBuilder {
     }
 
     public MediaDescriptionBuilder rtcpMux() {
-        return set(Slot.RTCP_MUX, flag(KnownAttributes.RTCP_MUX));
+        return add(Slot.RTCP_MUX, flag(KnownAttributes.RTCP_MUX));
     }
 
     public MediaDescriptionBuilder rtcpRsize() {
-        return set(Slot.RTCP_RSIZE, flag(KnownAttributes.RTCP_RSIZE));
+        return add(Slot.RTCP_RSIZE, flag(KnownAttributes.RTCP_RSIZE));
     }
 
     /**
@@ -217,7 +217,7 @@ public final class MediaDescriptionBuilder {
     }
 
     public MediaDescriptionBuilder simulcast(Simulcast s) {
-        return set(Slot.SIMULCAST, Attribute.typed(Simulcast.ATTRIBUTE, s.format(), s));
+        return add(Slot.SIMULCAST, Attribute.typed(Simulcast.ATTRIBUTE, s.format(), s));
     }
 
     public MediaDescriptionBuilder addSsrcGroup(SsrcGroup g) {
@@ -296,16 +296,16 @@ public final class MediaDescriptionBuilder {
         return out;
     }
 
+    /** Appends to a slot; a second value of an attribute allowed once per section (or a second direction) replaces the first. */
     private MediaDescriptionBuilder add(Slot slot, Attribute a) {
-        if (KnownAttributes.SINGLETONS.contains(a.name()) || slot == Slot.DIRECTION) {
-            slots.get(slot).removeIf(x -> x.name().equals(a.name()) || slot == Slot.DIRECTION);
+        List<Attribute> list = slots.get(slot);
+        if (slot == Slot.DIRECTION) {
+            list.clear();
+        } else if (KnownAttributes.SINGLETONS.contains(a.name())) {
+            list.removeIf(x -> x.name().equals(a.name()));
         }
-        slots.get(slot).add(a);
+        list.add(a);
         return this;
-    }
-
-    private MediaDescriptionBuilder set(Slot slot, Attribute a) {
-        return add(slot, a);
     }
 
     static Attribute valued(String name, String value) {

@@ -70,13 +70,6 @@ final class Syntax {
         return true;
     }
 
-    static String word(String s, String what) throws SdpException {
-        if (!isWord(s)) {
-            throw new SdpException(what + " must be non-empty without spaces, got '" + s + "'");
-        }
-        return s;
-    }
-
     /** RFC 8866 §9: byte-string = 1*(%x01-09/%x0B-0C/%x0E-FF), i.e. no NUL, CR or LF. */
     static boolean isByteString(String s) {
         if (s == null) {
