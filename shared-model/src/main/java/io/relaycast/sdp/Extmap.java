@@ -9,7 +9,8 @@ import java.util.Optional;
  * {@code a=extmap:4/sendonly urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id}.
  *
  * @param id         local identifier: 1-14 fit the one-byte header form, 1-255 the two-byte form
- *                   (RFC 8285 §4.2, §4.3), 4096-4351 are the offer-only range of RFC 8285 §7
+ *                   (RFC 8285 §4.2, §4.3); 4096-4351 is the range RFC 5285 set aside for
+ *                   negotiation in offers, still accepted on input
  * @param direction  direction of the extension, or null when the line gives none
  * @param uri        the extension name
  * @param attributes extension attributes after the URI, or null
