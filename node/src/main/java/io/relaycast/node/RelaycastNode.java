@@ -1,6 +1,7 @@
 package io.relaycast.node;
 
 import io.relaycast.node.media.MediaWorker;
+import io.relaycast.node.media.TransportContext;
 import io.relaycast.node.observe.NodeMetrics;
 import io.relaycast.node.observe.Readiness;
 import io.relaycast.node.room.RoomManager;
@@ -29,15 +30,17 @@ public final class RelaycastNode {
     private final Readiness readiness = new Readiness();
     private final List<MediaWorker> workers;
     private final RoomManager rooms;
+    private final TransportContext transports;
     private SignalingVerticle signaling;
 
     private RelaycastNode(Settings settings, Vertx vertx, NodeMetrics metrics) {
         this.settings = settings;
         this.vertx = vertx;
         this.metrics = metrics;
+        this.transports = new TransportContext(settings.advertisedIps());
         List<MediaWorker> ws = new ArrayList<>();
         for (int i = 0; i < settings.mediaWorkers(); i++) {
-            ws.add(new MediaWorker(i, settings.mediaHost(), settings.mediaPort() + i, metrics));
+            ws.add(new MediaWorker(i, settings.mediaHost(), settings.mediaPort() + i, transports, metrics));
         }
         this.workers = List.copyOf(ws);
         this.rooms = new RoomManager(workers, settings, metrics);
@@ -94,7 +97,7 @@ public final class RelaycastNode {
 
     /** Stops at once. */
     public Future<Void> stop() {
-        return vertx.close();
+        return vertx.close().onComplete(ar -> transports.close());
     }
 
     public Settings settings() {

@@ -33,6 +33,9 @@ import java.util.Objects;
 public final class IceLiteAgent {
     /** RFC 7675 §5.1: consent expires 30 s after the last proof of it. */
     public static final long CONSENT_TIMEOUT_NANOS = 30_000_000_000L;
+    /** Addresses remembered as validated; older ones are forgotten first. */
+    static final int MAX_VALIDATED = 8;
+    private final java.util.ArrayDeque<InetSocketAddress> validated = new java.util.ArrayDeque<>();
 
     private final IceRequestResponder responder;
     private final ArrayDeque<Transmit> transmits = new ArrayDeque<>();
@@ -110,6 +113,7 @@ public final class IceLiteAgent {
     }
 
     private void onValidCheck(long nowNanos, InetSocketAddress from, boolean useCandidate) {
+        validate(from);
         if (useCandidate) {
             // RFC 8445 §7.3.1.5: USE-CANDIDATE in a check that succeeds nominates its pair.
             if (selected == null) {
@@ -118,8 +122,19 @@ public final class IceLiteAgent {
             } else if (!selected.equals(from)) {
                 InetSocketAddress previous = selected;
                 selected = from;
+                // The peer moved (a NAT rebinding, or a nomination over a provisional pair): the
+                // addresses it left are no longer vouched for.
+                validated.clear();
+                validated.add(from);
                 events.add(new IceEvent.AddressChanged(previous, from));
             }
+        } else if (selected == null) {
+            // Browsers use regular nomination (RFC 8445 §8.1.1) and start DTLS as soon as a check
+            // succeeds, before the nominating check. Waiting for USE-CANDIDATE would drop their
+            // ClientHello and cost a 1 s DTLS retransmission, so the first valid pair is used
+            // until a nomination picks another.
+            selected = from;
+            events.add(new IceEvent.Selected(from));
         }
         // RFC 7675 §5.1: consent is per pair; checks on other pairs do not vouch for the selected one.
         if (selected == null || selected.equals(from)) {
@@ -151,9 +166,31 @@ public final class IceLiteAgent {
         return events.poll();
     }
 
-    /** Whether media from (and to) {@code address} is allowed: the selected address while alive. */
+    /**
+     * Whether datagrams from {@code address} are accepted: it sent a valid check (so the peer
+     * proved it knows the password) and the agent is alive. Media is sent to
+     * {@link #selectedAddress()} only.
+     */
     public boolean isValidated(InetSocketAddress address) {
-        return selected != null && selected.equals(address);
+        if (dead || address == null) {
+            return false;
+        }
+        for (InetSocketAddress a : validated) {
+            if (a.equals(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Remembers a checked address; a few are enough (one per local candidate of the peer). */
+    private void validate(InetSocketAddress from) {
+        if (!validated.contains(from)) {
+            if (validated.size() == MAX_VALIDATED) {
+                validated.removeFirst();
+            }
+            validated.addLast(from);
+        }
     }
 
     /** The selected peer address, or null before nomination and after death. */

@@ -80,10 +80,34 @@ class IceLiteAgentTest {
         assertEquals(CLIENT_A, r.xorMappedAddress());
         assertTrue(r.verifyMessageIntegrity(MessageIntegrityKey.shortTerm(local.pwd())));
         assertFalse(r.verifyMessageIntegrity(MessageIntegrityKey.shortTerm(remote.pwd())));
-        // Answered, but not nominated: nothing selected, nothing validated.
+        // Not nominated, but the first valid pair is used until a nomination says otherwise, so a
+        // browser's DTLS ClientHello sent right after its first successful check is accepted.
+        assertEquals(new IceEvent.Selected(CLIENT_A), agent.pollEvent());
+        assertTrue(agent.isValidated(CLIENT_A));
+        assertEquals(1, agent.count(IceCheckOutcome.ANSWERED));
+    }
+
+    @Test
+    void aNominationOverAnotherPairReplacesTheProvisionalOne() {
+        agent.handleStun(ms(0), CLIENT_A, check(false));
+        assertEquals(new IceEvent.Selected(CLIENT_A), agent.pollEvent());
+        // A second unnominated pair is accepted for receiving but does not take over sending.
+        agent.handleStun(ms(20), CLIENT_B, check(false));
+        assertNull(agent.pollEvent());
+        assertTrue(agent.isValidated(CLIENT_B));
+        assertEquals(CLIENT_A, agent.selectedAddress());
+        // The nomination decides.
+        agent.handleStun(ms(40), CLIENT_B, check(true));
+        assertEquals(new IceEvent.AddressChanged(CLIENT_A, CLIENT_B), agent.pollEvent());
+        assertEquals(CLIENT_B, agent.selectedAddress());
+        assertFalse(agent.isValidated(CLIENT_A), "the abandoned pair is no longer vouched for");
+    }
+
+    @Test
+    void failedChecksValidateNothing() {
+        agent.handleStun(ms(0), CLIENT_A, signed(browserCheck(random, username), remote.pwd()));
         assertNull(agent.pollEvent());
         assertFalse(agent.isValidated(CLIENT_A));
-        assertEquals(1, agent.count(IceCheckOutcome.ANSWERED));
     }
 
     @Test

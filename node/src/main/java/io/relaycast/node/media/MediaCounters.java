@@ -38,7 +38,8 @@ public final class MediaCounters {
     private static final int PACKETS_OUT = 2;
     private static final int BYTES_OUT = 3;
     private static final int FORWARDED = 4;
-    private static final int FIXED = 5;
+    private static final int RETRANSMITTED = 5;
+    private static final int FIXED = 6;
 
     private final AtomicLongArray values = new AtomicLongArray(FIXED + Drop.values().length);
 
@@ -59,6 +60,15 @@ public final class MediaCounters {
     /** One RTP packet forwarded to one subscriber. */
     public void forwarded() {
         add(FORWARDED, 1);
+    }
+
+    /** One packet resent to a subscriber from the retransmission cache. */
+    public void retransmitted() {
+        add(RETRANSMITTED, 1);
+    }
+
+    public long retransmittedPackets() {
+        return values.get(RETRANSMITTED);
     }
 
     public void dropped(Drop reason) {

@@ -1,35 +1,55 @@
 package io.relaycast.node.media;
 
+import io.relaycast.dtls.DtlsFingerprint;
+import io.relaycast.ice.IceCredentials;
+import io.relaycast.ice.IceLiteAgent;
 import io.relaycast.node.observe.NodeMetrics;
+import io.relaycast.stun.StunException;
+import io.relaycast.stun.StunMessage;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
-import io.vertx.core.datagram.DatagramPacket;
-import io.vertx.core.datagram.DatagramSocket;
-import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.internal.ContextInternal;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
  * A media verticle: one event loop, one UDP port, and every peer transport bound to it
  * (DESIGN.md "Threads"). All of its state is touched only on its own event-loop thread.
+ *
+ * <p>Every datagram is demultiplexed by its first byte (RFC 7983 §7): 0–3 STUN, 20–63 DTLS,
+ * 128–191 RTP/RTCP; anything else is dropped and counted. STUN finds its transport by the local
+ * ICE ufrag in USERNAME; DTLS and SRTP only by a source address that ICE has validated.
  */
 public final class MediaWorker extends AbstractVerticle {
     private static final Logger LOG = Logger.getLogger(MediaWorker.class.getName());
+    /** Timer resolution for ICE consent and DTLS retransmission; both work in tens of milliseconds or more. */
+    private static final long TICK_MILLIS = 20;
 
     private final int index;
     private final String host;
     private final int port;
+    private final TransportContext shared;
     private final MediaCounters counters = new MediaCounters();
+    private final UdpChannel udp = new UdpChannel(counters);
     private final AtomicInteger peerCount = new AtomicInteger();
+    private final Map<String, PeerTransport> byUfrag = new HashMap<>();
+    private final Map<InetSocketAddress, PeerTransport> byAddress = new HashMap<>();
+    /** Scratch space for one outgoing packet at a time: the worker is single-threaded. */
+    private final byte[] scratch = new byte[UdpChannel.MAX_DATAGRAM + 64];
     private volatile Context ownContext;
-    private DatagramSocket socket;
 
-    public MediaWorker(int index, String host, int port, NodeMetrics metrics) {
+    public MediaWorker(int index, String host, int port, TransportContext shared, NodeMetrics metrics) {
         this.index = index;
         this.host = host;
         this.port = port;
+        this.shared = shared;
         String w = Integer.toString(index);
         metrics.functionCounter("relaycast_packets_total", "UDP datagrams", counters, MediaCounters::packetsIn,
                 "direction", "in", "worker", w);
@@ -50,11 +70,9 @@ public final class MediaWorker extends AbstractVerticle {
     @Override
     public void start(Promise<Void> startPromise) {
         ownContext = context;
-        socket = vertx.createDatagramSocket(new DatagramSocketOptions()
-                .setReceiveBufferSize(4 * 1024 * 1024).setSendBufferSize(4 * 1024 * 1024));
-        socket.handler(this::onDatagram);
-        socket.listen(port, host).onComplete(ar -> {
+        udp.bind(((ContextInternal) context).nettyEventLoop(), host, port, this::onDatagram).onComplete(ar -> {
             if (ar.succeeded()) {
+                vertx.setPeriodic(TICK_MILLIS, id -> tick());
                 LOG.info(() -> "media worker " + index + " listening on udp " + host + ":" + port);
                 startPromise.complete();
             } else {
@@ -63,19 +81,140 @@ public final class MediaWorker extends AbstractVerticle {
         });
     }
 
-    private void onDatagram(DatagramPacket packet) {
-        counters.received(packet.data().length());
-        // Until peer transports are bound to this worker, every datagram is from an unknown source.
-        counters.dropped(MediaCounters.Drop.ICE_REJECTED);
+    @Override
+    public void stop(Promise<Void> stopPromise) {
+        for (PeerTransport t : new ArrayList<>(byUfrag.values())) {
+            t.close();
+        }
+        udp.close().onComplete(stopPromise);
     }
 
-    /** Any thread: runs a task on this worker's event loop. */
+    /** The clock of this adapter: engines never read it themselves, they are given it. */
+    public long nowNanos() {
+        return System.nanoTime();
+    }
+
+    private void onDatagram(InetSocketAddress from, byte[] data, int len) {
+        if (len == 0) {
+            counters.dropped(MediaCounters.Drop.UNKNOWN_PROTOCOL);
+            return;
+        }
+        int first = data[0] & 0xff;
+        long now = nowNanos();
+        if (first <= 3) {
+            onStun(now, from, data, len);
+        } else if (first >= 20 && first <= 63) {
+            PeerTransport t = byAddress.get(from);
+            if (t == null) {
+                counters.dropped(MediaCounters.Drop.UNVALIDATED_SOURCE);
+            } else {
+                t.onDtls(now, from, data, len);
+            }
+        } else if (first >= 128 && first <= 191) {
+            PeerTransport t = byAddress.get(from);
+            if (t == null || len < 12) {
+                counters.dropped(MediaCounters.Drop.UNVALIDATED_SOURCE);
+            } else {
+                t.onSrtp(now, from, data, len);
+            }
+        } else {
+            counters.dropped(MediaCounters.Drop.UNKNOWN_PROTOCOL);
+        }
+    }
+
+    private void onStun(long now, InetSocketAddress from, byte[] data, int len) {
+        StunMessage message;
+        try {
+            message = StunMessage.parse(data, 0, len);
+        } catch (StunException e) {
+            counters.dropped(MediaCounters.Drop.MALFORMED_STUN);
+            return;
+        }
+        String ufrag = IceLiteAgent.localUfragOf(message);
+        PeerTransport t = ufrag == null ? null : byUfrag.get(ufrag);
+        if (t == null) {
+            counters.dropped(MediaCounters.Drop.ICE_REJECTED);
+            return;
+        }
+        t.onStun(now, from, message);
+    }
+
+    private void tick() {
+        long now = nowNanos();
+        // Copy: a timer may close a transport, which unregisters it.
+        for (PeerTransport t : new ArrayList<>(byUfrag.values())) {
+            if (now >= t.nextTimeoutNanos()) {
+                t.onTimer(now);
+            }
+        }
+        udp.flush();
+    }
+
+    // ---- used by transports and rooms, on this worker's thread ----
+
+    /**
+     * Creates a transport for a peer's offer: new local ICE credentials, the DTLS server endpoint
+     * started and waiting for the client's hello once ICE validates it.
+     */
+    public PeerTransport createTransport(String peerId, String remoteUfrag, String remotePwd,
+                                         DtlsFingerprint remoteFingerprint) throws Exception {
+        IceCredentials local;
+        do {
+            local = IceCredentials.generate(shared.random());
+        } while (byUfrag.containsKey(local.ufrag()));
+        PeerTransport t = new PeerTransport(peerId, this, local, remoteUfrag, remotePwd, remoteFingerprint, shared,
+                nowNanos());
+        byUfrag.put(local.ufrag(), t);
+        return t;
+    }
+
+    void bindAddress(PeerTransport t, InetSocketAddress previous, InetSocketAddress current) {
+        if (previous != null) {
+            byAddress.remove(previous, t);
+        }
+        PeerTransport old = byAddress.put(current, t);
+        if (old != null && old != t) {
+            // Two peers on one 5-tuple cannot both be right; the newer validated one wins.
+            LOG.warning(() -> "address " + current + " moved from peer " + old.peerId() + " to " + t.peerId());
+        }
+    }
+
+    void unregister(PeerTransport t) {
+        byUfrag.remove(t.localUfrag(), t);
+        byAddress.values().removeIf(v -> v == t);
+    }
+
+    void send(InetSocketAddress to, byte[] data, int off, int len) {
+        udp.send(to, data, off, len);
+    }
+
+    /** A buffer for building one outgoing packet; valid until the next call on this thread. */
+    public byte[] scratch() {
+        return scratch;
+    }
+
+    /** Any thread: runs a task on this worker's event loop, flushing what it sent. */
     public void execute(Runnable task) {
         Context c = ownContext;
         if (c == null) {
             throw new IllegalStateException("media worker " + index + " is not started");
         }
-        c.runOnContext(v -> task.run());
+        c.runOnContext(v -> {
+            task.run();
+            udp.flush();
+        });
+    }
+
+    /** Runs {@code task} every {@code millis} on this worker until cancelled; returns the timer id. */
+    public long every(long millis, Runnable task) {
+        return vertx.setPeriodic(millis, id -> {
+            task.run();
+            udp.flush();
+        });
+    }
+
+    public void cancel(long timerId) {
+        vertx.cancelTimer(timerId);
     }
 
     public int index() {
@@ -84,6 +223,14 @@ public final class MediaWorker extends AbstractVerticle {
 
     public int port() {
         return port;
+    }
+
+    public List<String> advertisedIps() {
+        return shared.advertisedIps();
+    }
+
+    public TransportContext shared() {
+        return shared;
     }
 
     public MediaCounters counters() {

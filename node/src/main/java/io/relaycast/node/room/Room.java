@@ -2,11 +2,15 @@ package io.relaycast.node.room;
 
 import io.relaycast.node.Settings;
 import io.relaycast.node.media.MediaWorker;
+import io.relaycast.node.media.UpTrack;
 import io.relaycast.node.observe.NodeMetrics;
+import io.relaycast.sdp.Candidate;
+import io.relaycast.sdp.SdpException;
 import io.relaycast.signal.ClientMessage;
 import io.relaycast.signal.ErrorCode;
 import io.relaycast.signal.PeerInfo;
 import io.relaycast.signal.ServerMessage;
+import io.relaycast.signal.SignalException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,15 +30,18 @@ import java.util.logging.Logger;
  */
 public final class Room {
     private static final Logger LOG = Logger.getLogger(Room.class.getName());
+    /** transport-cc feedback every 100 ms keeps the publisher's estimator fed (libwebrtc sends about as often). */
+    private static final long TICK_MILLIS = 100;
 
     private final String roomId;
     private final MediaWorker worker;
     private final RoomManager manager;
     private final Settings settings;
     private final NodeMetrics metrics;
-    private final Map<String, Peer> peers = new LinkedHashMap<>();
+    private final Map<String, PeerSession> sessions = new LinkedHashMap<>();
     private volatile List<PeerInfo> members = List.of();
     private volatile boolean closed;
+    private long timerId = -1;
 
     Room(String roomId, MediaWorker worker, RoomManager manager, Settings settings, NodeMetrics metrics) {
         this.roomId = roomId;
@@ -74,87 +81,172 @@ public final class Room {
             successor.execute(() -> successor.join(peer));
             return;
         }
-        if (peers.size() >= settings.maxPeersPerRoom()) {
-            refuse(peer, ErrorCode.ROOM_FULL, "room " + roomId + " is full (" + settings.maxPeersPerRoom() + " peers)");
+        if (sessions.size() >= settings.maxPeersPerRoom()) {
+            error(peer, ErrorCode.ROOM_FULL, "room " + roomId + " is full (" + settings.maxPeersPerRoom() + " peers)");
+            peer.channel().joinRefused();
             return;
         }
-        List<PeerInfo> others = new ArrayList<>(peers.size());
-        for (Peer p : peers.values()) {
-            others.add(p.info());
+        List<PeerInfo> others = new ArrayList<>(sessions.size());
+        for (PeerSession s : sessions.values()) {
+            others.add(s.peer().info());
         }
-        peers.put(peer.peerId(), peer);
+        sessions.put(peer.peerId(), new PeerSession(peer, this, worker));
+        if (timerId < 0) {
+            timerId = worker.every(TICK_MILLIS, this::tick);
+        }
         worker.peerAdded();
         metrics.peers().incrementAndGet();
         publishMembers();
         peer.channel().send(new ServerMessage.Welcome(peer.peerId(), roomId, others, settings.nodeId()));
         broadcast(new ServerMessage.PeerJoined(peer.info()), peer);
         LOG.info(() -> "peer " + peer.peerId() + " (" + peer.name() + ") joined room " + roomId
-                + " on media worker " + worker.index() + "; " + peers.size() + " peer(s)");
+                + " on media worker " + worker.index() + "; " + sessions.size() + " peer(s)");
     }
 
     /** Handles a joined peer's message. */
     public void handle(Peer peer, ClientMessage message) {
-        if (closed && !peers.containsKey(peer.peerId())) {
+        if (closed && !sessions.containsKey(peer.peerId())) {
             // Sent right behind a join that was handed to this room's successor.
             Room successor = manager.roomFor(roomId);
             successor.execute(() -> successor.handle(peer, message));
             return;
         }
-        if (!peers.containsKey(peer.peerId())) {
+        PeerSession session = sessions.get(peer.peerId());
+        if (session == null) {
             // The join was refused (or the peer already left) while this message was in flight.
             error(peer, ErrorCode.NOT_JOINED, "not joined to a room");
             return;
         }
-        if (message instanceof ClientMessage.Leave) {
-            leave(peer);
-            peer.channel().close(1000, "left");
-        } else if (message instanceof ClientMessage.Ping) {
-            peer.channel().send(new ServerMessage.Pong());
-        } else if (message instanceof ClientMessage.Join) {
-            error(peer, ErrorCode.BAD_REQUEST, "already joined room " + roomId);
-        } else {
-            error(peer, ErrorCode.UNSUPPORTED, "media negotiation is not available in this build");
+        long now = worker.nowNanos();
+        try {
+            if (message instanceof ClientMessage.Offer offer) {
+                session.onOffer(offer.sdp(), now);
+            } else if (message instanceof ClientMessage.Answer answer) {
+                session.onAnswer(answer.sdp(), now);
+            } else if (message instanceof ClientMessage.IceCandidate ice) {
+                checkCandidate(ice);
+            } else if (message instanceof ClientMessage.Leave) {
+                leave(peer);
+                peer.channel().close(1000, "left");
+            } else if (message instanceof ClientMessage.Ping) {
+                peer.channel().send(new ServerMessage.Pong());
+            } else if (message instanceof ClientMessage.Join) {
+                error(peer, ErrorCode.BAD_REQUEST, "already joined room " + roomId);
+            }
+        } catch (SignalException e) {
+            error(peer, e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug must cost this one request, never the room's thread or the other peers.
+            LOG.log(java.util.logging.Level.WARNING, "peer " + peer.peerId() + ": internal error on "
+                    + message.getClass().getSimpleName(), e);
+            error(peer, ErrorCode.INTERNAL, "internal error handling " + message.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * The node is ICE-lite: it learns the client's address from the client's checks (RFC 8445 §2.5),
+     * so trickled candidates carry nothing it needs. They are still checked, so a client bug shows.
+     */
+    private static void checkCandidate(ClientMessage.IceCandidate ice) throws SignalException {
+        if (ice.candidate() == null || ice.candidate().isEndOfCandidates()) {
+            return;
+        }
+        try {
+            Candidate.parseTrickled(ice.candidate().candidate());
+        } catch (SdpException e) {
+            throw new SignalException(ErrorCode.BAD_REQUEST, "unparsable candidate: " + e.getMessage());
         }
     }
 
     /** Removes a peer (leave, closed socket, ICE timeout); the others get {@code peerLeft}. */
     public void leave(Peer peer) {
-        if (peers.remove(peer.peerId()) == null) {
+        PeerSession session = sessions.remove(peer.peerId());
+        if (session == null) {
             return;
         }
+        session.close(worker.nowNanos());
         worker.peerRemoved();
         metrics.peers().decrementAndGet();
         publishMembers();
         broadcast(new ServerMessage.PeerLeft(peer.peerId()), null);
-        LOG.info(() -> "peer " + peer.peerId() + " left room " + roomId + "; " + peers.size() + " peer(s)");
-        if (peers.isEmpty()) {
+        LOG.info(() -> "peer " + peer.peerId() + " left room " + roomId + "; " + sessions.size() + " peer(s)");
+        if (sessions.isEmpty()) {
             closed = true;
+            worker.cancel(timerId);
             manager.closed(this);
         }
     }
 
-    private void refuse(Peer peer, ErrorCode code, String message) {
-        error(peer, code, message);
-        peer.channel().joinRefused();
+    // ---- called by sessions ----
+
+    /** A session answered its first offer: it now receives every track already published. */
+    void sessionReady(PeerSession session) {
+        long now = worker.nowNanos();
+        for (PeerSession other : sessions.values()) {
+            if (other != session) {
+                for (UpTrack t : other.publishedTracks()) {
+                    session.subscribe(t, now);
+                }
+            }
+        }
     }
 
-    private void error(Peer peer, ErrorCode code, String message) {
+    void trackPublished(PeerSession publisher, UpTrack track) {
+        long now = worker.nowNanos();
+        for (PeerSession s : sessions.values()) {
+            if (s != publisher) {
+                s.subscribe(track, now);
+            }
+        }
+    }
+
+    void trackUnpublished(PeerSession publisher, UpTrack track, long nowNanos) {
+        for (PeerSession s : sessions.values()) {
+            if (s != publisher) {
+                s.unsubscribe(track, nowNanos);
+            }
+        }
+    }
+
+    void transportConnected(PeerSession session) {
+        LOG.fine(() -> "peer " + session.peer().peerId() + " media connected");
+    }
+
+    /** ICE consent expired or DTLS failed: the peer is gone as far as media goes, so it leaves. */
+    void transportLost(PeerSession session, String reason) {
+        Peer peer = session.peer();
+        if (sessions.get(peer.peerId()) != session) {
+            return;
+        }
+        LOG.info(() -> "peer " + peer.peerId() + " removed: " + reason);
+        leave(peer);
+        peer.channel().close(4408, "media transport lost: " + reason);
+    }
+
+    void error(Peer peer, ErrorCode code, String message) {
         metrics.signalingError(code.wire());
         peer.channel().send(new ServerMessage.Error(code, message));
     }
 
+    private void tick() {
+        long now = worker.nowNanos();
+        for (PeerSession s : sessions.values()) {
+            s.onTick(now);
+        }
+    }
+
     private void broadcast(ServerMessage message, Peer except) {
-        for (Peer p : peers.values()) {
-            if (p != except) {
-                p.channel().send(message);
+        for (PeerSession s : sessions.values()) {
+            if (s.peer() != except) {
+                s.peer().channel().send(message);
             }
         }
     }
 
     private void publishMembers() {
-        List<PeerInfo> list = new ArrayList<>(peers.size());
-        for (Peer p : peers.values()) {
-            list.add(p.info());
+        List<PeerInfo> list = new ArrayList<>(sessions.size());
+        for (PeerSession s : sessions.values()) {
+            list.add(s.peer().info());
         }
         members = List.copyOf(list);
     }

@@ -112,6 +112,29 @@ class SignalingProtocolTest {
     }
 
     @Test
+    void unparsableSdpIsABadRequestAndTheRoomCarriesOn() throws Exception {
+        try (WsTestClient c = client(); WsTestClient other = client()) {
+            join(other, "sdp-errors", "Other");
+            join(c, "sdp-errors", "C");
+            other.next(ServerMessage.PeerJoined.class);
+            c.send(new ClientMessage.Offer("this is not sdp"));
+            ServerMessage.Error e = c.next(ServerMessage.Error.class);
+            assertEquals(ErrorCode.BAD_REQUEST, e.code());
+            assertTrue(e.message().contains("unparsable SDP"), e.message());
+            c.send(new ClientMessage.Offer("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"));
+            assertEquals(ErrorCode.BAD_REQUEST, c.next(ServerMessage.Error.class).code());
+            c.send(new ClientMessage.Answer("v=0"));
+            assertEquals(ErrorCode.BAD_REQUEST, c.next(ServerMessage.Error.class).code());
+            c.send(new ClientMessage.IceCandidate(new io.relaycast.signal.CandidateInit("candidate:garbage", "0", 0)));
+            assertEquals(ErrorCode.BAD_REQUEST, c.next(ServerMessage.Error.class).code());
+            c.send(new ClientMessage.Ping());
+            c.next(ServerMessage.Pong.class);
+            other.send(new ClientMessage.Ping());
+            other.next(ServerMessage.Pong.class);
+        }
+    }
+
+    @Test
     void moreThanFiftyMalformedFramesClose4400() throws Exception {
         try (WsTestClient c = client()) {
             for (int i = 0; i < 51; i++) {

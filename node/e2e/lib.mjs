@@ -1,0 +1,135 @@
+// Shared helpers for the end-to-end tests: start packaged nodes, drive real Chromium.
+// Everything here must run inside the private network namespace made by run.sh: the browsers
+// and nodes then cannot send a packet anywhere but that namespace's loopback (BROWSERS.md).
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const NODE_JAR = process.env.RELAYCAST_JAR || path.resolve(here, '../target/relaycast-node.jar');
+
+if (!process.env.RELAYCAST_E2E_NETNS) {
+  throw new Error('e2e tests must run inside the namespace run.sh creates (node/e2e/run.sh)');
+}
+
+let nextPort = 3100;
+let nextMediaPort = 42000;
+
+/** Starts a packaged node with extra env settings and waits until /ready answers 200. */
+export async function startNode(env = {}) {
+  const httpPort = env.RELAYCAST_HTTP_PORT || String(nextPort++);
+  const mediaPort = env.RELAYCAST_MEDIA_PORT || String(nextMediaPort);
+  nextMediaPort += 10;
+  const fullEnv = {
+    ...process.env,
+    RELAYCAST_HTTP_HOST: '127.0.0.1',
+    RELAYCAST_HTTP_PORT: httpPort,
+    RELAYCAST_MEDIA_HOST: '127.0.0.1',
+    RELAYCAST_MEDIA_PORT: mediaPort,
+    RELAYCAST_ADVERTISED_IP: '127.0.0.1',
+    ...env,
+  };
+  const proc = spawn('java', ['-Xmx512m', '-jar', NODE_JAR], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = [];
+  const collect = (d) => { output.push(d.toString()); if (process.env.E2E_VERBOSE) process.stderr.write(d); };
+  proc.stdout.on('data', collect);
+  proc.stderr.on('data', collect);
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = `http://127.0.0.1:${httpPort}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await fetch(url + '/ready').catch(() => null);
+    if (res && res.status === 200) break;
+    if (proc.exitCode !== null) throw new Error('node exited during start:\n' + output.join(''));
+    if (Date.now() > deadline) throw new Error('node not ready within 60 s:\n' + output.join(''));
+    await sleep(200);
+  }
+  return {
+    proc, url, httpPort, output, exited,
+    log: () => output.join(''),
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
+/** Reads one Prometheus sample sum over every series of a metric whose labels include `match`. */
+export async function metricSum(node, name, match = '') {
+  const text = await (await fetch(node.url + '/metrics')).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(name + '{') && line.includes(match)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+/**
+ * Launches Debian's Chromium with exactly the flags BROWSERS.md requires. Playwright gives every
+ * launch a fresh, empty temporary profile (its own --user-data-dir), which is what BROWSERS.md asks.
+ */
+export async function launchChromium() {
+  return chromium.launch({
+    executablePath: '/usr/lib/chromium/chromium',
+    headless: true,
+    args: [
+      '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+      '--allow-loopback-in-peer-connection',
+      '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+    ],
+  });
+}
+
+/** Opens the demo page in a fresh browser context and joins `room` as `name`. */
+export async function joinPage(browser, node, room, name) {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${node.url}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}&autojoin&w=320&h=240`);
+  await page.waitForFunction(() => window.relaycast && window.relaycast.state.peerId, null, { timeout: 15_000 });
+  const peerId = await page.evaluate(() => window.relaycast.state.peerId);
+  return { page, context, name, peerId, errors, joinedAt: Date.now() };
+}
+
+/** Per remote peer: {framesDecoded, audioBytes, videoBytes} from the page's RTCPeerConnection. */
+export async function stats(peer) {
+  return peer.page.evaluate(() => window.relaycast.stats());
+}
+
+/** Server messages of a type the page has handled, in order. */
+export async function received(peer, type) {
+  return peer.page.evaluate((t) => window.relaycast.events.filter((e) => e.kind === 'recv' && e.detail === t).length, type);
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes; returns the value. */
+export async function waitFor(what, timeoutMs, check) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await sleep(200);
+  }
+}
+
+/** True when `peer` decodes video from every peer id in `from` (framesDecoded above `min` each) and hears them. */
+export async function decodesAll(peer, from, baseline = {}) {
+  const s = await stats(peer);
+  return from.every((id) => s[id]
+    && s[id].framesDecoded > ((baseline[id] && baseline[id].framesDecoded) || 0) + 5
+    && s[id].audioBytes > ((baseline[id] && baseline[id].audioBytes) || 0) + 500) && s;
+}

@@ -1,0 +1,73 @@
+// Issue 3: one node forwards real browser calls (three browsers, a late fourth, one leaving).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startNode, launchChromium, joinPage, stats, waitFor, decodesAll, metricSum, received } from './lib.mjs';
+
+let node;
+let browser;
+
+before(async () => {
+  node = await startNode({ RELAYCAST_NODE_ID: 'e2e-single' });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (node) {
+    const { code } = await node.stop();
+    assert.equal(code, 0, 'node exits 0 after SIGTERM drain');
+  }
+});
+
+test('three browsers, a late fourth, one leaving', async (t) => {
+  const room = 'e2e-' + Date.now();
+  const peers = [];
+  for (const name of ['alice', 'bob', 'carol']) peers.push(await joinPage(browser, node, room, name));
+  const ids = peers.map((p) => p.peerId);
+
+  await t.test('each of three decodes video and receives audio from both others within 10 s', async () => {
+    for (const p of peers) {
+      const others = ids.filter((id) => id !== p.peerId);
+      const remaining = 10_000 - (Date.now() - p.joinedAt);
+      await waitFor(`${p.name} decoding ${others}`, Math.max(remaining, 1), () => decodesAll(p, others));
+    }
+  });
+
+  const forwardedBefore = await metricSum(node, 'relaycast_forwarded_packets_total');
+
+  await t.test('a late fourth decodes everyone within 3 s of joining', async () => {
+    const dave = await joinPage(browser, node, room, 'dave');
+    const started = Date.now();
+    await waitFor('dave decoding everyone', 3_000 - (Date.now() - dave.joinedAt), () => decodesAll(dave, ids));
+    t.diagnostic(`late joiner decoded all three ${Date.now() - dave.joinedAt} ms after join (${Date.now() - started} ms after welcome)`);
+    peers.push(dave);
+  });
+
+  await t.test('forwarded-packet counters rise while the call runs', async () => {
+    const after = await waitFor('forwarded counter to rise', 5_000, async () => {
+      const v = await metricSum(node, 'relaycast_forwarded_packets_total');
+      return v > forwardedBefore + 100 && v;
+    });
+    assert.ok(after > forwardedBefore);
+  });
+
+  await t.test('one leaves: the others get peerLeft, drop its tracks and keep decoding each other', async () => {
+    const leaver = peers.shift();
+    const stayers = peers;
+    const before = await Promise.all(stayers.map((p) => stats(p)));
+    await leaver.page.click('#leave');
+    for (const [i, p] of stayers.entries()) {
+      await waitFor(`${p.name} got peerLeft`, 5_000, async () => (await received(p, 'peerLeft')) >= 1);
+      await waitFor(`${p.name} tile for ${leaver.name} removed`, 5_000, () =>
+        p.page.evaluate((id) => !document.getElementById('tile-' + id), leaver.peerId));
+      const others = stayers.filter((o) => o !== p).map((o) => o.peerId);
+      await waitFor(`${p.name} still decoding the others`, 5_000, () => decodesAll(p, others, before[i]));
+      // Renegotiation removed the leaver's tracks: its m-lines are inactive now.
+      await waitFor(`${p.name} session without ${leaver.name}'s tracks`, 5_000, () => p.page.evaluate(() =>
+        window.relaycast.state.pc.getTransceivers().filter((tr) => tr.currentDirection === 'recvonly').length === 4));
+    }
+    await leaver.context.close();
+  });
+
+  for (const p of peers) assert.deepEqual(p.errors, [], `${p.name} page errors`);
+});

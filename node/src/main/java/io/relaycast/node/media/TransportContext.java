@@ -1,0 +1,48 @@
+package io.relaycast.node.media;
+
+import io.relaycast.dtls.DtlsCertificate;
+import io.relaycast.dtls.DtlsHandshakePool;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What every peer transport of a node shares: the process's DTLS certificate (one per process,
+ * so its fingerprint is stable for the node's life), the bounded DTLS handshake pool, randomness,
+ * and the addresses put into ICE candidates.
+ */
+public final class TransportContext implements AutoCloseable {
+    private final DtlsCertificate certificate;
+    private final DtlsHandshakePool dtlsPool;
+    private final SecureRandom random;
+    private final List<String> advertisedIps;
+
+    public TransportContext(List<String> advertisedIps) {
+        this.random = new SecureRandom();
+        this.certificate = DtlsCertificate.generate(random, Instant.now());
+        this.dtlsPool = DtlsHandshakePool.withDefaults();
+        this.advertisedIps = List.copyOf(advertisedIps);
+    }
+
+    public DtlsCertificate certificate() {
+        return certificate;
+    }
+
+    public DtlsHandshakePool dtlsPool() {
+        return dtlsPool;
+    }
+
+    public SecureRandom random() {
+        return random;
+    }
+
+    public List<String> advertisedIps() {
+        return advertisedIps;
+    }
+
+    @Override
+    public void close() {
+        dtlsPool.close();
+    }
+}

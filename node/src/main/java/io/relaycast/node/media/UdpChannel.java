@@ -1,0 +1,126 @@
+package io.relaycast.node.media;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
+import java.net.InetSocketAddress;
+
+/**
+ * A UDP socket driven directly on a media worker's own Netty event loop (DESIGN.md "Threads":
+ * Vert.x's DatagramSocket resolves the host and allocates a promise per send, and flushes every
+ * datagram on its own).
+ *
+ * <p>Receive: each datagram is copied once into a reusable array and handed to the receiver on the
+ * event-loop thread; nothing is allocated by us per packet. Send: datagrams are written into pooled
+ * buffers and flushed once per read batch ({@code channelReadComplete}) or at the end of a timer
+ * task ({@link #flush()}), so a packet fanned out to N subscribers costs one syscall batch.
+ */
+final class UdpChannel {
+
+    /** Receives datagrams on the event loop; {@code data} is reused after the call returns. */
+    interface Receiver {
+        void onDatagram(InetSocketAddress from, byte[] data, int len);
+    }
+
+    /** Larger than any datagram WebRTC sends over a 1500-byte path, with room to spare. */
+    static final int MAX_DATAGRAM = 2048;
+
+    private final byte[] receiveBuffer = new byte[MAX_DATAGRAM];
+    private final MediaCounters counters;
+    private Channel channel;
+    private boolean pendingFlush;
+
+    UdpChannel(MediaCounters counters) {
+        this.counters = counters;
+    }
+
+    /** Binds on {@code loop}; the receiver runs on that loop. */
+    Future<Void> bind(EventLoop loop, String host, int port, Receiver receiver) {
+        Promise<Void> bound = Promise.promise();
+        new Bootstrap()
+                .group(loop)
+                .channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        ByteBuf content = packet.content();
+                        int len = content.readableBytes();
+                        counters.received(len);
+                        if (len > MAX_DATAGRAM) {
+                            counters.dropped(MediaCounters.Drop.UNKNOWN_PROTOCOL);
+                            return;
+                        }
+                        content.getBytes(content.readerIndex(), receiveBuffer, 0, len);
+                        receiver.onDatagram(packet.sender(), receiveBuffer, len);
+                    }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        flush();
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        // ICMP port-unreachable and the like surface here; they concern one peer, not the socket.
+                        counters.dropped(MediaCounters.Drop.SEND_FAILED);
+                    }
+                })
+                .bind(host, port)
+                .addListener(f -> {
+                    if (f.isSuccess()) {
+                        channel = ((io.netty.channel.ChannelFuture) f).channel();
+                        bound.complete();
+                    } else {
+                        bound.fail(f.cause());
+                    }
+                });
+        return bound.future();
+    }
+
+    /** Queues a datagram; it leaves at the next {@link #flush()} (or the end of the read batch). */
+    void send(InetSocketAddress to, byte[] data, int off, int len) {
+        if (channel == null || !channel.isActive()) {
+            counters.dropped(MediaCounters.Drop.SEND_FAILED);
+            return;
+        }
+        if (!channel.isWritable()) {
+            // The kernel's send buffer is full: dropping here is what a router would do.
+            counters.dropped(MediaCounters.Drop.SEND_FAILED);
+            return;
+        }
+        ByteBuf buf = channel.alloc().directBuffer(len, len);
+        buf.writeBytes(data, off, len);
+        channel.write(new DatagramPacket(buf, to), channel.voidPromise());
+        counters.sent(len);
+        pendingFlush = true;
+    }
+
+    /** Sends everything queued. */
+    void flush() {
+        if (pendingFlush && channel != null) {
+            pendingFlush = false;
+            channel.flush();
+        }
+    }
+
+    Future<Void> close() {
+        Promise<Void> closed = Promise.promise();
+        if (channel == null) {
+            closed.complete();
+        } else {
+            channel.close().addListener(f -> closed.complete());
+        }
+        return closed.future();
+    }
+}

@@ -1,0 +1,226 @@
+package io.relaycast.node.media;
+
+import io.relaycast.rtp.ReceptionStatistics;
+import io.relaycast.rtp.RtpHeader;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One published track as the node receives it: its codec and payload types on the publisher's
+ * side, the SSRCs learned for it, reception statistics for receiver reports, the retransmission
+ * cache, and the subscribers' {@link DownTrack}s it fans out to. Lives on the room's worker thread.
+ */
+public final class UpTrack {
+    /** PROTOCOL.md asks for keyframe requests throttled per track; one per half second is what browsers tolerate. */
+    static final long KEYFRAME_INTERVAL_NANOS = 500_000_000L;
+
+    private final String id;
+    private final String publisherPeerId;
+    private final String streamId;
+    private final String trackId;
+    private final boolean video;
+    private final TrackCodec codec;
+    private final String[] extensionUris;
+    private final Upstream upstream;
+    private final PacketCache cache;
+    private final ReceptionStatistics stats;
+    private final List<DownTrack> downTracks = new ArrayList<>();
+    private final MediaCounters counters;
+    private int ssrc;
+    private int rtxSsrc;
+    private boolean ssrcKnown;
+    private long lastKeyframeRequest = Long.MIN_VALUE / 2;
+    private long lastSrNtp;
+    private long lastSrRtp;
+    private long lastSrArrivalNanos;
+    private final int[] nackScratch = new int[64];
+
+    /**
+     * @param extensionUris the publisher's header-extension URIs indexed by its ids (1–255), null where unused
+     */
+    public UpTrack(String id, String publisherPeerId, String streamId, String trackId, boolean video, TrackCodec codec,
+                   String[] extensionUris, Upstream upstream, MediaCounters counters) {
+        this.id = id;
+        this.publisherPeerId = publisherPeerId;
+        this.streamId = streamId;
+        this.trackId = trackId;
+        this.video = video;
+        this.codec = codec;
+        this.extensionUris = extensionUris.clone();
+        this.upstream = upstream;
+        this.counters = counters;
+        this.cache = new PacketCache(video ? 1024 : 128);
+        this.stats = new ReceptionStatistics(codec.clockRate());
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String publisherPeerId() {
+        return publisherPeerId;
+    }
+
+    public String streamId() {
+        return streamId;
+    }
+
+    public String trackId() {
+        return trackId;
+    }
+
+    public boolean isVideo() {
+        return video;
+    }
+
+    public TrackCodec codec() {
+        return codec;
+    }
+
+    /** The publisher's URI for extension id {@code id}, or null. */
+    public String extensionUri(int id) {
+        return id > 0 && id < extensionUris.length ? extensionUris[id] : null;
+    }
+
+    public int ssrc() {
+        return ssrc;
+    }
+
+    public boolean hasSsrc() {
+        return ssrcKnown;
+    }
+
+    public void bindSsrc(int ssrc) {
+        this.ssrc = ssrc;
+        this.ssrcKnown = true;
+    }
+
+    public int rtxSsrc() {
+        return rtxSsrc;
+    }
+
+    public void bindRtxSsrc(int rtxSsrc) {
+        this.rtxSsrc = rtxSsrc;
+    }
+
+    public ReceptionStatistics stats() {
+        return stats;
+    }
+
+    public List<DownTrack> downTracks() {
+        return downTracks;
+    }
+
+    void addDownTrack(DownTrack t) {
+        downTracks.add(t);
+    }
+
+    void removeDownTrack(DownTrack t) {
+        downTracks.remove(t);
+    }
+
+    /** A media packet of this track, decrypted; forwarded to every active subscriber. */
+    public void onRtp(RtpHeader header, long nowNanos) {
+        if (header.payloadType() != codec.payloadType()) {
+            counters.dropped(MediaCounters.Drop.UNKNOWN_SSRC);
+            return;
+        }
+        stats.onPacket(header.sequenceNumber(), header.timestamp() & 0xffffffffL, nowNanos);
+        cache.store(header.sequenceNumber(), header.buffer(), header.offset(), header.length());
+        for (int i = 0, n = downTracks.size(); i < n; i++) {
+            downTracks.get(i).forward(header);
+        }
+    }
+
+    /**
+     * A retransmission from the publisher on its RTX stream (RFC 4588 §4): the original sequence
+     * number leads the payload. It refills the cache, so subscribers' repeated NACKs are served;
+     * it is not forwarded again, because subscribers that already got the packet would see a repeat.
+     */
+    public void onRtx(RtpHeader header) {
+        int payloadLen = header.payloadLength();
+        if (payloadLen < 2) {
+            return; // padding-only probe (bandwidth estimation), nothing to keep
+        }
+        byte[] buf = header.buffer();
+        int p = header.payloadOffset();
+        int osn = ((buf[p] & 0xff) << 8) | (buf[p + 1] & 0xff);
+        int headerLen = header.headerLength();
+        int off = header.offset();
+        // Rebuild the original packet in place: drop the OSN by moving the header forward 2 bytes.
+        System.arraycopy(buf, off, buf, off + 2, headerLen);
+        int newOff = off + 2;
+        int newLen = headerLen + payloadLen - 2;
+        buf[newOff] &= (byte) 0xdf; // the original carried no padding we kept
+        writeU16(buf, newOff + 2, osn);
+        writeU32(buf, newOff + 8, ssrc);
+        buf[newOff + 1] = (byte) ((buf[newOff + 1] & 0x80) | codec.payloadType());
+        cache.store(osn, buf, newOff, newLen);
+    }
+
+    /** The publisher's sender report for this track: kept for receiver reports and translated to subscribers. */
+    public void onSenderReport(long ntp, long rtpTimestamp, long nowNanos) {
+        lastSrNtp = ntp;
+        lastSrRtp = rtpTimestamp;
+        lastSrArrivalNanos = nowNanos;
+        for (int i = 0, n = downTracks.size(); i < n; i++) {
+            downTracks.get(i).onSourceSenderReport(ntp, rtpTimestamp);
+        }
+    }
+
+    public long lastSrNtp() {
+        return lastSrNtp;
+    }
+
+    public long lastSrArrivalNanos() {
+        return lastSrArrivalNanos;
+    }
+
+    /** Asks the publisher for a keyframe unless one was asked for within the throttle interval. */
+    public void requestKeyframe(long nowNanos) {
+        if (!video || nowNanos - lastKeyframeRequest < KEYFRAME_INTERVAL_NANOS) {
+            return;
+        }
+        lastKeyframeRequest = nowNanos;
+        upstream.requestKeyframe(this);
+    }
+
+    /**
+     * Copies cached packet {@code sequence} (publisher numbering) into {@code dst}; when it is
+     * gone, the sequence is collected for a NACK upstream (sent by {@link #flushUpstreamNacks}).
+     */
+    int copyCached(int sequence, byte[] dst, int off) {
+        int len = cache.copy(sequence, dst, off);
+        if (len < 0 && pendingNacks < nackScratch.length) {
+            nackScratch[pendingNacks++] = sequence;
+        }
+        return len;
+    }
+
+    private int pendingNacks;
+
+    void flushUpstreamNacks() {
+        if (pendingNacks > 0) {
+            upstream.nack(this, nackScratch, pendingNacks);
+            pendingNacks = 0;
+        }
+    }
+
+    private static void writeU16(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 8);
+        b[off + 1] = (byte) v;
+    }
+
+    static void writeU32(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+
+    @Override
+    public String toString() {
+        return id + (video ? " video " : " audio ") + codec.name();
+    }
+}

@@ -1,0 +1,731 @@
+package io.relaycast.node.room;
+
+import io.relaycast.dtls.DtlsException;
+import io.relaycast.dtls.DtlsFingerprint;
+import io.relaycast.node.media.DownTrack;
+import io.relaycast.node.media.MediaCounters;
+import io.relaycast.node.media.MediaWorker;
+import io.relaycast.node.media.PeerTransport;
+import io.relaycast.node.media.SsrcTable;
+import io.relaycast.node.media.TrackCodec;
+import io.relaycast.node.media.TwccRecorder;
+import io.relaycast.node.media.UpTrack;
+import io.relaycast.node.media.Upstream;
+import io.relaycast.rtcp.FullIntraRequest;
+import io.relaycast.rtcp.GenericNack;
+import io.relaycast.rtcp.NtpTime;
+import io.relaycast.rtcp.PictureLossIndication;
+import io.relaycast.rtcp.ReceiverReport;
+import io.relaycast.rtcp.ReportBlock;
+import io.relaycast.rtcp.RtcpCompound;
+import io.relaycast.rtcp.RtcpException;
+import io.relaycast.rtcp.RtcpPacket;
+import io.relaycast.rtcp.SenderReport;
+import io.relaycast.rtp.ReceptionStatistics;
+import io.relaycast.rtp.RtpException;
+import io.relaycast.rtp.RtpExtensionIdMap;
+import io.relaycast.rtp.RtpHeader;
+import io.relaycast.sdp.Codec;
+import io.relaycast.sdp.Direction;
+import io.relaycast.sdp.Extmap;
+import io.relaycast.sdp.Fingerprint;
+import io.relaycast.sdp.MediaDescription;
+import io.relaycast.sdp.MediaKind;
+import io.relaycast.sdp.SdpException;
+import io.relaycast.sdp.SdpValidator;
+import io.relaycast.sdp.SessionDescription;
+import io.relaycast.sdp.SsrcGroup;
+import io.relaycast.signal.ErrorCode;
+import io.relaycast.signal.ServerMessage;
+import io.relaycast.signal.SignalException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * One peer's media session in a room on this node: the SDP negotiation of PROTOCOL.md (the
+ * client offers first; the node answers as ICE-lite, passive; the node offers when the tracks the
+ * client should receive change; glare resolved with the node impolite), its transport, the
+ * tracks it publishes and the ones it receives. Runs on the room's worker thread.
+ */
+final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstream {
+    private static final Logger LOG = Logger.getLogger(PeerSession.class.getName());
+    /** Receiver reports once a second (RFC 3550 §6.2 allows any interval for an SFU's small RTCP share). */
+    private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final Peer peer;
+    private final Room room;
+    private final MediaWorker worker;
+    private final SdpWriter writer;
+    private final List<MLine> mlines = new ArrayList<>();
+    private final Map<String, MLine> byMid = new HashMap<>();
+    private final ClientCapabilities caps = new ClientCapabilities();
+    private final Set<UpTrack> wanted = new LinkedHashSet<>();
+    private final SsrcTable<UpTrack> upBySsrc = new SsrcTable<>();
+    private final SsrcTable<UpTrack> rtxBySsrc = new SsrcTable<>();
+    private final SsrcTable<DownTrack> downBySsrc = new SsrcTable<>();
+    private final byte[] midScratch = new byte[256];
+    private final int rtcpSsrc;
+    private PeerTransport transport;
+    private boolean answered;
+    private boolean serverOfferOutstanding;
+    private boolean renegotiationWanted;
+    private int midExtensionId = -1;
+    private int twccExtensionId = -1;
+    private TwccRecorder twcc;
+    private int nextMid;
+    private long lastReportNanos;
+    private boolean closed;
+
+    PeerSession(Peer peer, Room room, MediaWorker worker) {
+        this.peer = peer;
+        this.room = room;
+        this.worker = worker;
+        this.writer = new SdpWriter(worker, worker.shared().random().nextLong() & Long.MAX_VALUE);
+        this.rtcpSsrc = worker.shared().random().nextInt();
+    }
+
+    Peer peer() {
+        return peer;
+    }
+
+    /** The tracks this peer publishes right now. */
+    List<UpTrack> publishedTracks() {
+        List<UpTrack> out = new ArrayList<>();
+        for (MLine m : mlines) {
+            if (m.upTrack != null) {
+                out.add(m.upTrack);
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------ signaling
+
+    /** The client's offer: its first one, or a renegotiation of its own tracks. */
+    void onOffer(String sdp, long nowNanos) throws SignalException {
+        if (serverOfferOutstanding) {
+            // PROTOCOL.md glare rule: the node is impolite; the client rolls back and offers again.
+            LOG.fine(() -> "peer " + peer.peerId() + ": glare, ignoring client offer");
+            return;
+        }
+        SessionDescription offer = parse(sdp, "offer");
+        try {
+            // ICE credentials, fingerprint, rtcp-mux on active m-lines, setup actpass/active, mids.
+            SdpValidator.checkOffer(offer);
+        } catch (SdpException e) {
+            throw new SignalException(ErrorCode.BAD_REQUEST, "invalid offer: " + e.getMessage());
+        }
+        caps.learn(offer);
+        if (transport == null) {
+            transport = createTransport(offer);
+            transport.setListener(this);
+        } else {
+            String ufrag = firstUfrag(offer);
+            if (!ufrag.equals(transport.remoteUfrag())) {
+                throw new SignalException(ErrorCode.UNSUPPORTED, "ICE restart is not supported; rejoin instead");
+            }
+        }
+        allowMixed = offer.extmapAllowMixed();
+        reconcile(offer, nowNanos);
+        peer.channel().send(new ServerMessage.Answer(writer.answer(mlines, transport, allowMixed).write()));
+        if (!answered) {
+            answered = true;
+            room.sessionReady(this);
+        }
+        renegotiate(nowNanos);
+    }
+
+    private boolean allowMixed;
+
+    /** The client's answer to the node's offer. */
+    void onAnswer(String sdp, long nowNanos) throws SignalException {
+        if (!serverOfferOutstanding) {
+            throw new SignalException(ErrorCode.BAD_REQUEST, "answer without an outstanding offer from the node");
+        }
+        SessionDescription answer = parse(sdp, "answer");
+        try {
+            SdpValidator.checkAnswer(answer);
+        } catch (SdpException e) {
+            throw new SignalException(ErrorCode.BAD_REQUEST, "invalid answer: " + e.getMessage());
+        }
+        if (answer.media().size() != mlines.size()) {
+            throw new SignalException(ErrorCode.BAD_REQUEST, "answer has " + answer.media().size()
+                    + " m-lines, the offer had " + mlines.size());
+        }
+        serverOfferOutstanding = false;
+        for (int i = 0; i < mlines.size(); i++) {
+            MLine m = mlines.get(i);
+            if (m.role != MLine.Role.SUBSCRIBE || !m.awaitingAnswer) {
+                continue;
+            }
+            m.awaitingAnswer = false;
+            MediaDescription a = answer.media().get(i);
+            boolean accepted = !a.isRejected() && answer.directionOf(a).receives();
+            if (m.downTrack != null && accepted) {
+                downBySsrc.put(m.downTrack.ssrc(), m.downTrack);
+                if (transport.isConnected()) {
+                    m.downTrack.activate(nowNanos);
+                }
+            } else if (m.downTrack != null) {
+                LOG.info(() -> "peer " + peer.peerId() + " refused track " + m.downTrack.source());
+                dropDownTrack(m);
+            }
+        }
+        if (renegotiationWanted) {
+            renegotiationWanted = false;
+            renegotiate(nowNanos);
+        }
+    }
+
+    /** Starts sending a remote track to this peer (by renegotiation). */
+    void subscribe(UpTrack track, long nowNanos) {
+        if (!peer.canSubscribe() || track.publisherPeerId().equals(peer.peerId())) {
+            return;
+        }
+        if (wanted.add(track)) {
+            renegotiate(nowNanos);
+        }
+    }
+
+    /** Stops sending a remote track to this peer (by renegotiation). */
+    void unsubscribe(UpTrack track, long nowNanos) {
+        if (wanted.remove(track)) {
+            renegotiate(nowNanos);
+        }
+    }
+
+    /** Sends a node offer when the wanted tracks differ from the negotiated ones and none is outstanding. */
+    private void renegotiate(long nowNanos) {
+        if (!answered || closed) {
+            return;
+        }
+        if (serverOfferOutstanding) {
+            renegotiationWanted = true;
+            return;
+        }
+        boolean changed = false;
+        Set<UpTrack> assigned = new LinkedHashSet<>();
+        for (MLine m : mlines) {
+            if (m.role == MLine.Role.SUBSCRIBE && m.downTrack != null) {
+                if (wanted.contains(m.downTrack.source())) {
+                    assigned.add(m.downTrack.source());
+                } else {
+                    dropDownTrack(m);
+                    changed = true;
+                }
+            }
+        }
+        for (UpTrack t : wanted) {
+            if (assigned.contains(t)) {
+                continue;
+            }
+            if (assignDownTrack(t)) {
+                changed = true;
+            }
+        }
+        if (changed) {
+            serverOfferOutstanding = true;
+            peer.channel().send(new ServerMessage.Offer(writer.offer(mlines, transport, allowMixed).write()));
+        }
+    }
+
+    private boolean assignDownTrack(UpTrack t) {
+        MediaKind kind = t.isVideo() ? MediaKind.VIDEO : MediaKind.AUDIO;
+        Optional<Codec> codec = MediaPolicy.matchingCodec(t.codec().asSdp(), caps.codecs(kind).stream()
+                .filter(c -> !c.isRtx()).toList());
+        if (codec.isEmpty()) {
+            codec = defaultCodecFor(t);
+            if (codec.isEmpty()) {
+                LOG.info(() -> "peer " + peer.peerId() + " cannot receive " + t + ": no matching codec");
+                return false;
+            }
+        }
+        MLine m = null;
+        for (MLine x : mlines) {
+            if (x.isFree() && x.kind == kind && !x.awaitingAnswer) {
+                m = x;
+                break;
+            }
+        }
+        if (m == null) {
+            m = new MLine(newMid(), kind, MLine.Role.SUBSCRIBE);
+            mlines.add(m);
+            byMid.put(m.mid, m);
+        }
+        Codec send = MediaPolicy.keepFeedback(codec.get(), Set.of("nack", "ccm", "goog-remb"));
+        Codec rtx = caps.rtxFor(kind, send.payloadType()).map(Codec::withoutFeedback).orElse(null);
+        m.sendCodec = send;
+        m.sendRtxCodec = rtx;
+        m.sendExtmaps = subscriberExtmaps(t);
+        RtpExtensionIdMap map = new RtpExtensionIdMap();
+        for (int id = 1; id <= 255; id++) {
+            String uri = t.extensionUri(id);
+            Integer to = uri != null && MediaPolicy.FORWARDED_EXTENSIONS.contains(uri)
+                    ? caps.extensionId(uri).orElse(null) : null;
+            if (to == null) {
+                map.drop(id);
+            } else {
+                map.map(id, to);
+            }
+        }
+        var random = worker.shared().random();
+        m.downTrack = new DownTrack(t, this, worker, random.nextInt(), rtx != null ? random.nextInt() : 0,
+                send.payloadType(), rtx != null ? rtx.payloadType() : -1, map, random.nextInt(), random.nextInt(),
+                t.publisherPeerId());
+        m.awaitingAnswer = true;
+        return true;
+    }
+
+    private List<Extmap> subscriberExtmaps(UpTrack t) {
+        List<Extmap> out = new ArrayList<>();
+        for (String uri : MediaPolicy.FORWARDED_EXTENSIONS) {
+            if (uri.equals(MediaPolicy.EXT_AUDIO_LEVEL) && t.isVideo()) {
+                continue;
+            }
+            caps.extensionId(uri).ifPresent(id -> out.add(Extmap.of(id, uri)));
+        }
+        out.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        return out;
+    }
+
+    /** A receive-only client never told us its video codecs: use the publisher's with a free payload type. */
+    private Optional<Codec> defaultCodecFor(UpTrack t) {
+        Integer pt = caps.freePayloadType();
+        if (pt == null) {
+            return Optional.empty();
+        }
+        return Optional.of(t.codec().asSdp().withPayloadType(pt));
+    }
+
+    private void dropDownTrack(MLine m) {
+        DownTrack d = m.downTrack;
+        d.deactivate();
+        downBySsrc.removeValue(d);
+        m.downTrack = null;
+    }
+
+    private String newMid() {
+        for (;;) {
+            String mid = Integer.toString(nextMid++);
+            if (!byMid.containsKey(mid)) {
+                return mid;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ offer reconciliation
+
+    private void reconcile(SessionDescription offer, long nowNanos) throws SignalException {
+        List<MediaDescription> media = offer.media();
+        if (media.size() < mlines.size()) {
+            throw new SignalException(ErrorCode.BAD_REQUEST, "offer drops m-lines of the negotiated session");
+        }
+        for (int i = 0; i < media.size(); i++) {
+            MediaDescription m = media.get(i);
+            String mid = m.mid().orElseThrow(() -> new SignalException(ErrorCode.BAD_REQUEST,
+                    "every m-line needs a=mid (RFC 8843)"));
+            MLine line;
+            if (i < mlines.size()) {
+                line = mlines.get(i);
+                if (!line.mid.equals(mid)) {
+                    throw new SignalException(ErrorCode.BAD_REQUEST, "m-line " + i + " has mid " + mid
+                            + ", the session has " + line.mid);
+                }
+            } else {
+                if (byMid.containsKey(mid)) {
+                    throw new SignalException(ErrorCode.BAD_REQUEST, "duplicate mid " + mid);
+                }
+                boolean rtp = m.isRtp() && (m.kind() == MediaKind.AUDIO || m.kind() == MediaKind.VIDEO);
+                line = new MLine(mid, m.kind(), rtp ? MLine.Role.PUBLISH : MLine.Role.REJECTED);
+                line.rejectedFormats = m.formats();
+                line.clientMedia = m;
+                mlines.add(line);
+                byMid.put(mid, line);
+                bumpMidCounter(mid);
+            }
+            if (line.role == MLine.Role.PUBLISH) {
+                reconcilePublish(line, offer, m, nowNanos);
+            }
+        }
+    }
+
+    private void bumpMidCounter(String mid) {
+        try {
+            nextMid = Math.max(nextMid, Integer.parseInt(mid) + 1);
+        } catch (NumberFormatException ignored) {
+            // non-numeric mids (Firefox uses {uuid}s in some versions) never clash with ours
+        }
+    }
+
+    private void reconcilePublish(MLine line, SessionDescription offer, MediaDescription m, long nowNanos)
+            throws SignalException {
+        line.clientMedia = m;
+        Direction dir = offer.directionOf(m);
+        boolean sends = dir.sends() && (!m.isRejected() || m.isBundleOnly());
+        Optional<Codec> chosen = MediaPolicy.choosePublishCodec(m);
+        if (chosen.isEmpty()) {
+            if (sends) {
+                room.error(peer, ErrorCode.UNSUPPORTED, "no codec the room can forward in m-line " + line.mid
+                        + " (Opus for audio; VP8 or H264 packetization-mode 1 for video)");
+            }
+            line.codec = null;
+            line.receiving = false;
+            unpublish(line, nowNanos);
+            return;
+        }
+        Set<String> feedback = twccOffered(m) ? Set.of("nack", "ccm", "transport-cc") : Set.of("nack", "ccm", "goog-remb");
+        line.codec = MediaPolicy.keepFeedback(chosen.get(), feedback);
+        line.rtxCodec = MediaPolicy.rtxFor(m, line.codec.payloadType()).map(Codec::withoutFeedback).orElse(null);
+        line.extmaps = MediaPolicy.extmapsFor(m, MediaPolicy.PUBLISH_EXTENSIONS);
+        for (Extmap e : line.extmaps) {
+            if (e.uri().equals(MediaPolicy.EXT_MID)) {
+                midExtensionId = e.id();
+            } else if (e.uri().equals(MediaPolicy.EXT_TWCC)) {
+                twccExtensionId = e.id();
+            }
+        }
+        if (twccExtensionId > 0 && twcc == null) {
+            twcc = new TwccRecorder(rtcpSsrc);
+        }
+        boolean publish = sends && peer.canPublish();
+        if (sends && !peer.canPublish()) {
+            room.error(peer, ErrorCode.FORBIDDEN, "your token does not allow publishing; m-line " + line.mid
+                    + " answered recvonly");
+        }
+        line.receiving = publish;
+        if (publish && line.upTrack == null) {
+            publish(line, m);
+        } else if (!publish) {
+            unpublish(line, nowNanos);
+        }
+    }
+
+    private static boolean twccOffered(MediaDescription m) {
+        return m.extmaps().stream().anyMatch(e -> e.uri().equals(MediaPolicy.EXT_TWCC));
+    }
+
+    private void publish(MLine line, MediaDescription m) {
+        String[] uris = new String[256];
+        for (Extmap e : line.extmaps) {
+            uris[e.id()] = e.uri();
+        }
+        String streamId = peer.peerId();
+        String trackId = m.msid().flatMap(x -> x.trackIdIfGiven()).orElse(peer.peerId() + "-" + line.mid);
+        TrackCodec codec = new TrackCodec(line.codec, line.rtxCodec == null ? -1 : line.rtxCodec.payloadType());
+        UpTrack t = new UpTrack(peer.peerId() + "/" + line.mid, peer.peerId(), streamId, trackId,
+                line.kind == MediaKind.VIDEO, codec, uris, this, worker.counters());
+        // SSRCs from a=ssrc / a=ssrc-group:FID when the client declared them (RFC 5576); the rest are
+        // learned from the mid header extension of the first packet (RFC 8843 §9.2).
+        List<Long> rtx = new ArrayList<>();
+        for (SsrcGroup g : m.ssrcGroups()) {
+            if (g.semantics().equals(SsrcGroup.FID) && g.ssrcs().size() == 2) {
+                t.bindSsrc(g.ssrcs().get(0).intValue());
+                t.bindRtxSsrc(g.ssrcs().get(1).intValue());
+                rtx.add(g.ssrcs().get(1));
+            }
+        }
+        if (!t.hasSsrc()) {
+            for (long s : m.ssrcIds()) {
+                if (!rtx.contains(s)) {
+                    t.bindSsrc((int) s);
+                    break;
+                }
+            }
+        }
+        if (t.hasSsrc()) {
+            upBySsrc.put(t.ssrc(), t);
+        }
+        if (!rtx.isEmpty()) {
+            rtxBySsrc.put(t.rtxSsrc(), t);
+        }
+        line.upTrack = t;
+        LOG.info(() -> "peer " + peer.peerId() + " publishes " + t);
+        room.trackPublished(this, t);
+    }
+
+    private void unpublish(MLine line, long nowNanos) {
+        UpTrack t = line.upTrack;
+        if (t == null) {
+            return;
+        }
+        line.upTrack = null;
+        upBySsrc.removeValue(t);
+        rtxBySsrc.removeValue(t);
+        room.trackUnpublished(this, t, nowNanos);
+    }
+
+    // ------------------------------------------------------------ media
+
+    @Override
+    public void onTransportConnected(PeerTransport t) {
+        long now = worker.nowNanos();
+        for (MLine m : mlines) {
+            if (m.role == MLine.Role.SUBSCRIBE && m.downTrack != null && !m.awaitingAnswer) {
+                m.downTrack.activate(now);
+            }
+        }
+        room.transportConnected(this);
+    }
+
+    @Override
+    public void onRtp(PeerTransport t, RtpHeader h, long nowNanos) {
+        if (twcc != null) {
+            try {
+                int seq = h.transportSequenceNumber(twccExtensionId);
+                if (seq >= 0) {
+                    twcc.record(seq, nowNanos);
+                }
+            } catch (RtpException e) {
+                // a malformed element only costs this packet its feedback entry
+            }
+        }
+        int ssrc = h.ssrc();
+        UpTrack up = upBySsrc.get(ssrc);
+        if (up != null) {
+            up.onRtp(h, nowNanos);
+            return;
+        }
+        up = rtxBySsrc.get(ssrc);
+        if (up != null) {
+            up.onRtx(h);
+            return;
+        }
+        up = learnSsrc(h);
+        if (up == null) {
+            worker.counters().dropped(MediaCounters.Drop.UNKNOWN_SSRC);
+        } else if (h.payloadType() == up.codec().rtxPayloadType()) {
+            up.onRtx(h);
+        } else {
+            up.onRtp(h, nowNanos);
+        }
+    }
+
+    /** Binds an undeclared SSRC to a published m-line by its mid header extension (RFC 8843 §9.2). */
+    private UpTrack learnSsrc(RtpHeader h) {
+        if (midExtensionId <= 0) {
+            return null;
+        }
+        int n;
+        try {
+            n = h.readExtension(midExtensionId, midScratch, 0);
+        } catch (RtpException e) {
+            return null;
+        }
+        if (n <= 0) {
+            return null;
+        }
+        MLine line = byMid.get(new String(midScratch, 0, n, StandardCharsets.US_ASCII));
+        if (line == null || line.upTrack == null) {
+            return null;
+        }
+        UpTrack up = line.upTrack;
+        if (up.codec().hasRtx() && h.payloadType() == up.codec().rtxPayloadType()) {
+            up.bindRtxSsrc(h.ssrc());
+            rtxBySsrc.put(h.ssrc(), up);
+        } else if (h.payloadType() == up.codec().payloadType() && !up.hasSsrc()) {
+            up.bindSsrc(h.ssrc());
+            upBySsrc.put(h.ssrc(), up);
+        } else {
+            return null;
+        }
+        return up;
+    }
+
+    @Override
+    public void onRtcp(PeerTransport t, byte[] buf, int off, int len, long nowNanos) {
+        List<RtcpPacket> packets;
+        try {
+            packets = RtcpCompound.parse(buf, off, len);
+        } catch (RtcpException e) {
+            worker.counters().dropped(MediaCounters.Drop.MALFORMED_RTP);
+            return;
+        }
+        for (RtcpPacket p : packets) {
+            if (p instanceof SenderReport sr) {
+                UpTrack up = upBySsrc.get((int) sr.ssrc());
+                if (up != null) {
+                    up.onSenderReport(sr.ntpTimestamp(), sr.rtpTimestamp(), nowNanos);
+                }
+            } else if (p instanceof PictureLossIndication pli) {
+                DownTrack d = downBySsrc.get((int) pli.mediaSsrc());
+                if (d != null) {
+                    d.source().requestKeyframe(nowNanos);
+                }
+            } else if (p instanceof FullIntraRequest fir) {
+                for (FullIntraRequest.Entry e : fir.entries()) {
+                    DownTrack d = downBySsrc.get((int) e.ssrc());
+                    if (d != null) {
+                        d.source().requestKeyframe(nowNanos);
+                    }
+                }
+            } else if (p instanceof GenericNack nack) {
+                DownTrack d = downBySsrc.get((int) nack.mediaSsrc());
+                if (d != null) {
+                    d.onNack(nack.lostSequenceNumbers());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onTransportClosed(PeerTransport t, String reason) {
+        room.transportLost(this, reason);
+    }
+
+    /** Periodic RTCP toward the publisher: transport-cc feedback, and receiver reports once a second. */
+    void onTick(long nowNanos) {
+        if (transport == null || !transport.isConnected()) {
+            return;
+        }
+        List<RtcpPacket> out = new ArrayList<>();
+        if (twcc != null) {
+            twcc.drainInto(firstPublishedSsrc(), out);
+        }
+        if (nowNanos - lastReportNanos >= REPORT_INTERVAL_NANOS) {
+            lastReportNanos = nowNanos;
+            List<ReportBlock> blocks = new ArrayList<>();
+            for (MLine m : mlines) {
+                UpTrack up = m.upTrack;
+                if (up != null && up.stats().started() && blocks.size() < 31) {
+                    blocks.add(reportBlock(up, nowNanos));
+                }
+            }
+            if (!blocks.isEmpty()) {
+                out.add(0, new ReceiverReport(rtcpSsrc & 0xffffffffL, blocks, new byte[0]));
+            }
+        }
+        for (RtcpPacket p : out) {
+            sendRtcpPacket(p);
+        }
+    }
+
+    private long firstPublishedSsrc() {
+        for (MLine m : mlines) {
+            if (m.upTrack != null && m.upTrack.hasSsrc()) {
+                return m.upTrack.ssrc() & 0xffffffffL;
+            }
+        }
+        return 0;
+    }
+
+    private ReportBlock reportBlock(UpTrack up, long nowNanos) {
+        ReceptionStatistics s = up.stats();
+        long lsr = up.lastSrNtp() == 0 ? 0 : NtpTime.middle32(up.lastSrNtp());
+        long dlsr = up.lastSrNtp() == 0 ? 0 : NtpTime.nanosToCompact(nowNanos - up.lastSrArrivalNanos());
+        return new ReportBlock(up.ssrc() & 0xffffffffL, s.takeFractionLost(), s.cumulativeLost(),
+                s.extendedHighestSequence() & 0xffffffffL, s.jitter() & 0xffffffffL, lsr, dlsr);
+    }
+
+    private void sendRtcpPacket(RtcpPacket p) {
+        byte[] scratch = worker.scratch();
+        int len = p.writeTo(scratch, 0);
+        sendRtcp(scratch, 0, len);
+    }
+
+    // ------------------------------------------------------------ Upstream and Sink
+
+    @Override
+    public void requestKeyframe(UpTrack track) {
+        if (track.hasSsrc()) {
+            sendRtcpPacket(new PictureLossIndication(rtcpSsrc & 0xffffffffL, track.ssrc() & 0xffffffffL));
+        }
+    }
+
+    @Override
+    public void nack(UpTrack track, int[] sequences, int count) {
+        if (track.hasSsrc() && count > 0) {
+            sendRtcpPacket(GenericNack.fromLostSequenceNumbers(rtcpSsrc & 0xffffffffL, track.ssrc() & 0xffffffffL,
+                    java.util.Arrays.copyOf(sequences, count)));
+        }
+    }
+
+    @Override
+    public void sendRtp(byte[] buf, int off, int len) {
+        if (transport != null) {
+            transport.sendRtp(buf, off, len);
+        }
+    }
+
+    @Override
+    public void sendRtcp(byte[] buf, int off, int len) {
+        if (transport != null) {
+            transport.sendRtcp(buf, off, len);
+        }
+    }
+
+    @Override
+    public int rtcpSenderSsrc() {
+        return rtcpSsrc;
+    }
+
+    // ------------------------------------------------------------ lifecycle
+
+    /** Tears the session down: tracks unpublished, subscriptions dropped, transport closed. */
+    void close(long nowNanos) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (MLine m : mlines) {
+            if (m.downTrack != null) {
+                dropDownTrack(m);
+            }
+            unpublish(m, nowNanos);
+        }
+        wanted.clear();
+        if (transport != null) {
+            transport.close();
+        }
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    private PeerTransport createTransport(SessionDescription offer) throws SignalException {
+        MediaDescription first = offer.media().stream().filter(m -> !m.isRejected() || m.isBundleOnly()).findFirst()
+                .orElseThrow(() -> new SignalException(ErrorCode.BAD_REQUEST, "offer has no usable m-line"));
+        String ufrag = offer.iceUfragFor(first).orElseThrow(() -> new SignalException(ErrorCode.BAD_REQUEST,
+                "offer has no a=ice-ufrag"));
+        String pwd = offer.icePwdFor(first).orElseThrow(() -> new SignalException(ErrorCode.BAD_REQUEST,
+                "offer has no a=ice-pwd"));
+        Fingerprint fp = offer.fingerprintsFor(first).stream()
+                .filter(f -> f.normalizedHashFunction().equals("sha-256")).findFirst()
+                .orElseThrow(() -> new SignalException(ErrorCode.BAD_REQUEST, "offer has no sha-256 a=fingerprint"));
+        DtlsFingerprint remote;
+        try {
+            remote = DtlsFingerprint.parse(fp.format());
+        } catch (DtlsException e) {
+            throw new SignalException(ErrorCode.BAD_REQUEST, "bad a=fingerprint: " + e.getMessage());
+        }
+        try {
+            return worker.createTransport(peer.peerId(), ufrag, pwd, remote);
+        } catch (Exception e) {
+            throw new SignalException(ErrorCode.BAD_REQUEST, "bad ICE credentials: " + e.getMessage());
+        }
+    }
+
+    private static String firstUfrag(SessionDescription offer) {
+        for (MediaDescription m : offer.media()) {
+            Optional<String> u = offer.iceUfragFor(m);
+            if (u.isPresent()) {
+                return u.get();
+            }
+        }
+        return "";
+    }
+
+    private static SessionDescription parse(String sdp, String what) throws SignalException {
+        try {
+            return SessionDescription.parse(sdp);
+        } catch (SdpException e) {
+            throw new SignalException(ErrorCode.BAD_REQUEST, "unparsable SDP in " + what + ": " + e.getMessage());
+        }
+    }
+}
