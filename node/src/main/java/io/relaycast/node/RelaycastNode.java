@@ -1,5 +1,13 @@
 package io.relaycast.node;
 
+import com.hazelcast.core.HazelcastInstance;
+import io.relaycast.node.cluster.ClusterBootstrap;
+import io.relaycast.node.cluster.ClusterContext;
+import io.relaycast.node.cluster.HazelcastMembershipStore;
+import io.relaycast.node.cluster.LocalMembershipStore;
+import io.relaycast.node.cluster.MembershipStore;
+import io.relaycast.node.cluster.NodeWatcher;
+import io.relaycast.node.cluster.RelayMetrics;
 import io.relaycast.node.media.MediaWorker;
 import io.relaycast.node.media.TransportContext;
 import io.relaycast.node.observe.NodeMetrics;
@@ -12,6 +20,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,31 +40,70 @@ public final class RelaycastNode {
     private final List<MediaWorker> workers;
     private final RoomManager rooms;
     private final TransportContext transports;
+    private final HazelcastInstance hazelcast;
     private SignalingVerticle signaling;
 
-    private RelaycastNode(Settings settings, Vertx vertx, NodeMetrics metrics) {
+    private RelaycastNode(Settings settings, Vertx vertx, NodeMetrics metrics, HazelcastInstance hazelcast) {
         this.settings = settings;
         this.vertx = vertx;
         this.metrics = metrics;
+        this.hazelcast = hazelcast;
         this.transports = new TransportContext(settings.advertisedIps());
         List<MediaWorker> ws = new ArrayList<>();
         for (int i = 0; i < settings.mediaWorkers(); i++) {
             ws.add(new MediaWorker(i, settings.mediaHost(), settings.mediaPort() + i, transports, metrics));
         }
         this.workers = List.copyOf(ws);
-        this.rooms = new RoomManager(workers, settings, metrics);
+        MembershipStore store;
+        String busNodeId;
+        if (hazelcast != null) {
+            store = new HazelcastMembershipStore(vertx, hazelcast);
+            busNodeId = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        } else {
+            store = new LocalMembershipStore();
+            busNodeId = "local-" + settings.nodeId();
+        }
+        ClusterContext cluster = new ClusterContext(vertx, store, settings.nodeId(), busNodeId,
+                new RelayMetrics(metrics.registry()));
+        this.rooms = new RoomManager(workers, settings, metrics, cluster);
+        if (hazelcast != null) {
+            new NodeWatcher(vertx, store, rooms::nodeLeft).attach(hazelcast);
+        }
     }
 
-    /** Starts a node; the future fails with a one-line reason when a port cannot be bound. */
+    /**
+     * Starts a node; the future fails with a one-line reason when a port cannot be bound or the
+     * cluster cannot be joined. In cluster mode this blocks the calling thread while the Hazelcast
+     * member starts (a few seconds), so never call it from an event loop.
+     */
     public static Future<RelaycastNode> start(Settings settings) {
         NodeMetrics metrics = new NodeMetrics(settings.nodeId());
         // One event loop per media worker plus one for signaling, so a room's forwarding never
         // shares its thread with HTTP.
-        Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setEventLoopPoolSize(settings.mediaWorkers() + 1))
-                .build();
-        RelaycastNode node = new RelaycastNode(settings, vertx, metrics);
-        return node.deploy().recover(err -> vertx.close().transform(v -> Future.failedFuture(err)));
+        VertxOptions options = new VertxOptions().setEventLoopPoolSize(settings.mediaWorkers() + 1);
+        if (!settings.cluster()) {
+            Vertx vertx = Vertx.builder().with(options).build();
+            RelaycastNode node = new RelaycastNode(settings, vertx, metrics, null);
+            return node.deploy().recover(err -> vertx.close().transform(v -> Future.failedFuture(err)));
+        }
+        HazelcastInstance hz;
+        try {
+            hz = ClusterBootstrap.start(settings);
+        } catch (RuntimeException e) {
+            return Future.failedFuture("cannot start the cluster member on " + settings.clusterHost() + ":"
+                    + settings.clusterPort() + ": " + e.getMessage());
+        }
+        options.getEventBusOptions().setHost(settings.clusterHost()).setPort(settings.eventBusPort());
+        return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
+                .recover(err -> {
+                    hz.shutdown();
+                    return Future.failedFuture("cannot join the cluster: " + err.getMessage());
+                })
+                .compose(vertx -> {
+                    RelaycastNode node = new RelaycastNode(settings, vertx, metrics, hz);
+                    return node.deploy().recover(err -> vertx.close()
+                            .onComplete(v -> hz.shutdown()).transform(v -> Future.failedFuture(err)));
+                });
     }
 
     private Future<RelaycastNode> deploy() {
@@ -92,12 +140,26 @@ public final class RelaycastNode {
                 drained.tryComplete();
             }
         });
-        return drained.future().compose(v -> stop());
+        return drained.future().compose(v -> rooms.leaveAll()).compose(v -> stop());
     }
 
-    /** Stops at once. */
+    /** Stops at once: leaves the cluster (the others see this node's peers leave) and closes. */
     public Future<Void> stop() {
-        return vertx.close().onComplete(ar -> transports.close());
+        return vertx.close().onComplete(ar -> {
+            transports.close();
+            if (hazelcast != null && hazelcast.getLifecycleService().isRunning()) {
+                hazelcast.shutdown();
+            }
+        });
+    }
+
+    /**
+     * Simulates a crash for tests: the Hazelcast member stops without saying goodbye, as after a
+     * SIGKILL, and the rest of the node is torn down without any leave being announced.
+     */
+    public Future<Void> crash() {
+        hazelcast.getLifecycleService().terminate();
+        return vertx.close().recover(e -> Future.succeededFuture()).onComplete(ar -> transports.close());
     }
 
     public Settings settings() {

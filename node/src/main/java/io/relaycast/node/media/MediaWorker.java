@@ -2,6 +2,7 @@ package io.relaycast.node.media;
 
 import io.relaycast.dtls.DtlsFingerprint;
 import io.relaycast.ice.IceCredentials;
+import io.relaycast.ice.IceException;
 import io.relaycast.ice.IceLiteAgent;
 import io.relaycast.node.observe.NodeMetrics;
 import io.relaycast.stun.StunException;
@@ -103,19 +104,13 @@ public final class MediaWorker extends AbstractVerticle {
         long now = nowNanos();
         if (first <= 3) {
             onStun(now, from, data, len);
-        } else if (first >= 20 && first <= 63) {
+        } else if ((first >= 20 && first <= 63) || (first >= 128 && first <= 191)) {
+            // DTLS and SRTP belong to whichever transport ICE bound this address to.
             PeerTransport t = byAddress.get(from);
             if (t == null) {
                 counters.dropped(MediaCounters.Drop.UNVALIDATED_SOURCE);
             } else {
-                t.onDtls(now, from, data, len);
-            }
-        } else if (first >= 128 && first <= 191) {
-            PeerTransport t = byAddress.get(from);
-            if (t == null || len < 12) {
-                counters.dropped(MediaCounters.Drop.UNVALIDATED_SOURCE);
-            } else {
-                t.onSrtp(now, from, data, len);
+                t.onDatagram(now, from, data, len);
             }
         } else {
             counters.dropped(MediaCounters.Drop.UNKNOWN_PROTOCOL);
@@ -157,13 +152,13 @@ public final class MediaWorker extends AbstractVerticle {
      * started and waiting for the client's hello once ICE validates it.
      */
     public PeerTransport createTransport(String peerId, String remoteUfrag, String remotePwd,
-                                         DtlsFingerprint remoteFingerprint) throws Exception {
+                                         DtlsFingerprint remoteFingerprint) throws IceException {
+        IceCredentials remote = IceCredentials.of(remoteUfrag, remotePwd);
         IceCredentials local;
         do {
             local = IceCredentials.generate(shared.random());
         } while (byUfrag.containsKey(local.ufrag()));
-        PeerTransport t = new PeerTransport(peerId, this, local, remoteUfrag, remotePwd, remoteFingerprint, shared,
-                nowNanos());
+        PeerTransport t = new PeerTransport(peerId, this, local, remote, remoteFingerprint, shared, nowNanos());
         byUfrag.put(local.ufrag(), t);
         return t;
     }
@@ -171,6 +166,9 @@ public final class MediaWorker extends AbstractVerticle {
     void bindAddress(PeerTransport t, InetSocketAddress previous, InetSocketAddress current) {
         if (previous != null) {
             byAddress.remove(previous, t);
+        }
+        if (current == null) {
+            return;
         }
         PeerTransport old = byAddress.put(current, t);
         if (old != null && old != t) {

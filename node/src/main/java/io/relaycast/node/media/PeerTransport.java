@@ -1,28 +1,25 @@
 package io.relaycast.node.media;
 
-import io.relaycast.dtls.DtlsEndpoint;
-import io.relaycast.dtls.DtlsEvent;
 import io.relaycast.dtls.DtlsFingerprint;
-import io.relaycast.dtls.DtlsRole;
-import io.relaycast.dtls.DtlsSrtpKeys;
-import io.relaycast.ice.IceCheckOutcome;
 import io.relaycast.ice.IceCredentials;
-import io.relaycast.ice.IceEvent;
-import io.relaycast.ice.IceLiteAgent;
 import io.relaycast.ice.Transmit;
 import io.relaycast.rtp.RtpException;
 import io.relaycast.rtp.RtpHeader;
-import io.relaycast.srtp.SrtpContext;
 import io.relaycast.srtp.SrtpException;
 import io.relaycast.stun.StunMessage;
+import io.relaycast.webrtc.CloseReason;
+import io.relaycast.webrtc.DatagramOutcome;
+import io.relaycast.webrtc.MediaTransport;
+import io.relaycast.webrtc.MediaTransportEvent;
 
 import java.net.InetSocketAddress;
 import java.util.logging.Logger;
 
 /**
- * One peer's WebRTC transport on a media worker: ICE-lite, then the DTLS server handshake, then
- * SRTP, all on the single BUNDLE/rtcp-mux 5-tuple ICE selected (RFC 8843, RFC 5761). Lives on the
- * worker's thread; the DTLS engine's pool thread only ever wakes it up.
+ * The adapter between one peer's sans-IO {@link MediaTransport} (server role: ICE-lite, DTLS
+ * server, SRTP on one BUNDLE/rtcp-mux 5-tuple) and its media worker: the worker's socket, clock
+ * and thread, the address routing table, and drop counters. The DTLS engine's pool thread only
+ * ever wakes it up.
  */
 public final class PeerTransport {
     private static final Logger LOG = Logger.getLogger(PeerTransport.class.getName());
@@ -32,7 +29,7 @@ public final class PeerTransport {
         /** DTLS completed; SRTP is ready in both directions. */
         void onTransportConnected(PeerTransport transport);
 
-        /** A decrypted RTP packet; {@code header} views {@code buf} and both are reused after the call. */
+        /** A decrypted RTP packet; {@code header} views the receive buffer and both are reused after the call. */
         void onRtp(PeerTransport transport, RtpHeader header, long nowNanos);
 
         /** A decrypted RTCP compound packet in {@code buf[off, off+len)}, reused after the call. */
@@ -44,27 +41,18 @@ public final class PeerTransport {
 
     private final String peerId;
     private final MediaWorker worker;
-    private final IceLiteAgent ice;
-    private final DtlsEndpoint dtls;
+    private final MediaTransport transport;
     private final RtpHeader rtpView = new RtpHeader();
     private Listener listener;
-    private SrtpContext inbound;
-    private SrtpContext outbound;
-    private InetSocketAddress remote;
     private boolean closed;
-    private long dtlsStartedNanos;
-    private long connectedNanos;
+    private long handshakeNanos = -1;
 
-    PeerTransport(String peerId, MediaWorker worker, IceCredentials local, String remoteUfrag, String remotePwd,
-                  DtlsFingerprint remoteFingerprint, TransportContext shared, long nowNanos) throws Exception {
+    PeerTransport(String peerId, MediaWorker worker, IceCredentials local, IceCredentials remote,
+                  DtlsFingerprint remoteFingerprint, TransportContext shared, long nowNanos) {
         this.peerId = peerId;
         this.worker = worker;
-        this.ice = new IceLiteAgent(local, nowNanos);
-        this.ice.setRemoteCredentials(remoteUfrag, remotePwd);
-        this.dtls = new DtlsEndpoint(DtlsRole.SERVER, shared.certificate(), remoteFingerprint, shared.dtlsPool(),
-                () -> worker.execute(this::pumpDtls), shared.random());
-        this.dtls.start(nowNanos);
-        this.dtlsStartedNanos = nowNanos;
+        this.transport = MediaTransport.server(local, remote, remoteFingerprint, shared.dtlsSetup(),
+                () -> worker.execute(this::pump), shared.random(), nowNanos);
     }
 
     public void setListener(Listener listener) {
@@ -76,103 +64,73 @@ public final class PeerTransport {
     }
 
     public String localUfrag() {
-        return ice.localCredentials().ufrag();
+        return transport.localCredentials().ufrag();
+    }
+
+    public IceCredentials localCredentials() {
+        return transport.localCredentials();
     }
 
     /** The client's ICE ufrag from its offer; a different one in a later offer is an ICE restart. */
     public String remoteUfrag() {
-        return ice.remoteCredentials().ufrag();
-    }
-
-    public IceCredentials localCredentials() {
-        return ice.localCredentials();
+        return transport.remoteUfrag();
     }
 
     public boolean isConnected() {
-        return outbound != null && !closed;
+        return transport.isConnected() && !closed;
     }
 
-    /** Nanoseconds the DTLS handshake took, or -1 while it has not completed. */
+    /** Nanoseconds from the transport's creation to DTLS completion, or -1 while not connected. */
     public long handshakeNanos() {
-        return connectedNanos == 0 ? -1 : connectedNanos - dtlsStartedNanos;
+        return handshakeNanos;
     }
 
     public InetSocketAddress remoteAddress() {
-        return remote;
+        return transport.remoteAddress();
     }
 
     // ---- inputs, from the worker's demux ----
 
     void onStun(long nowNanos, InetSocketAddress from, StunMessage message) {
-        if (closed) {
-            return;
-        }
-        IceCheckOutcome outcome = ice.handleStun(nowNanos, from, message);
-        if (outcome.isDrop() || outcome.name().startsWith("REJECTED")) {
-            worker.counters().dropped(MediaCounters.Drop.ICE_REJECTED);
-        }
-        drainIce();
+        count(transport.handleStun(nowNanos, from, message));
+        drain();
     }
 
-    void onDtls(long nowNanos, InetSocketAddress from, byte[] data, int len) {
-        if (closed || !ice.isValidated(from)) {
-            worker.counters().dropped(MediaCounters.Drop.UNVALIDATED_SOURCE);
-            return;
-        }
-        dtls.handleDatagram(nowNanos, data, 0, len);
-    }
-
-    void onSrtp(long nowNanos, InetSocketAddress from, byte[] data, int len) {
-        if (closed || inbound == null || !ice.isValidated(from)) {
-            worker.counters().dropped(MediaCounters.Drop.UNVALIDATED_SOURCE);
-            return;
-        }
-        // RFC 5761 §4: with rtcp-mux, packet types 192-223 are RTCP (what RTP would call PT 64-95).
-        int pt = data[1] & 0xff;
-        boolean rtcp = pt >= 192 && pt <= 223;
-        try {
-            if (rtcp) {
-                int plain = inbound.unprotectRtcp(data, 0, len);
-                listener.onRtcp(this, data, 0, plain, nowNanos);
-            } else {
-                int plain = inbound.unprotectRtp(data, 0, len);
-                rtpView.wrap(data, 0, plain);
+    void onDatagram(long nowNanos, InetSocketAddress from, byte[] data, int len) {
+        DatagramOutcome outcome = transport.handleDatagram(nowNanos, from, data, 0, len);
+        if (outcome == DatagramOutcome.RTP) {
+            try {
+                rtpView.wrap(data, 0, transport.plaintextLength());
                 listener.onRtp(this, rtpView, nowNanos);
+            } catch (RtpException e) {
+                worker.counters().dropped(MediaCounters.Drop.MALFORMED_RTP);
             }
-        } catch (SrtpException e) {
-            worker.counters().dropped(MediaCounters.Drop.SRTP_REJECTED);
-        } catch (RtpException e) {
-            worker.counters().dropped(MediaCounters.Drop.MALFORMED_RTP);
+        } else if (outcome == DatagramOutcome.RTCP) {
+            listener.onRtcp(this, data, 0, transport.plaintextLength(), nowNanos);
+        } else {
+            count(outcome);
+            drain();
         }
     }
 
     void onTimer(long nowNanos) {
-        if (closed) {
-            return;
-        }
-        if (nowNanos >= ice.nextTimeoutNanos()) {
-            ice.handleTimeout(nowNanos);
-            drainIce();
-        }
-        if (!closed && nowNanos >= dtls.nextTimeoutNanos()) {
-            dtls.handleTimeout(nowNanos);
-        }
+        transport.handleTimeout(nowNanos);
+        drain();
     }
 
     long nextTimeoutNanos() {
-        return closed ? Long.MAX_VALUE : Math.min(ice.nextTimeoutNanos(), dtls.nextTimeoutNanos());
+        return closed ? Long.MAX_VALUE : transport.nextTimeoutNanos();
     }
 
     // ---- outputs ----
 
-    /** Protects {@code buf[off, off+len)} in place (it needs room for the tag) and sends it. */
+    /** Protects {@code buf[off, off+len)} in place (room for the tag needed) and sends it. */
     public void sendRtp(byte[] buf, int off, int len) {
-        if (outbound == null || remote == null) {
-            return;
-        }
         try {
-            int protectedLen = outbound.protectRtp(buf, off, len);
-            worker.send(remote, buf, off, protectedLen);
+            int n = transport.protectRtp(buf, off, len);
+            if (n > 0) {
+                worker.send(transport.remoteAddress(), buf, off, n);
+            }
         } catch (SrtpException e) {
             worker.counters().dropped(MediaCounters.Drop.SEND_FAILED);
         }
@@ -180,12 +138,11 @@ public final class PeerTransport {
 
     /** Protects an RTCP compound in place (room for index and tag needed) and sends it. */
     public void sendRtcp(byte[] buf, int off, int len) {
-        if (outbound == null || remote == null) {
-            return;
-        }
         try {
-            int protectedLen = outbound.protectRtcp(buf, off, len);
-            worker.send(remote, buf, off, protectedLen);
+            int n = transport.protectRtcp(buf, off, len);
+            if (n > 0) {
+                worker.send(transport.remoteAddress(), buf, off, n);
+            }
         } catch (SrtpException e) {
             worker.counters().dropped(MediaCounters.Drop.SEND_FAILED);
         }
@@ -195,70 +152,67 @@ public final class PeerTransport {
     public void close() {
         if (!closed) {
             closed = true;
-            dtls.close();
+            transport.close();
+            // close() queues the DTLS close_notify through the pool; send what is ready now.
+            drainTransmits();
             worker.unregister(this);
         }
     }
 
     // ---- engine plumbing ----
 
-    private void drainIce() {
-        for (Transmit t = ice.pollTransmit(); t != null; t = ice.pollTransmit()) {
+    private void pump() {
+        transport.pump(worker.nowNanos());
+        drain();
+    }
+
+    private void drainTransmits() {
+        for (Transmit t = transport.pollTransmit(); t != null; t = transport.pollTransmit()) {
             worker.send(t.to(), t.data(), 0, t.data().length);
         }
-        for (IceEvent e = ice.pollEvent(); e != null; e = ice.pollEvent()) {
-            if (e instanceof IceEvent.Selected s) {
-                remote = s.address();
-                worker.bindAddress(this, null, remote);
-                LOG.fine(() -> "peer " + peerId + ": ICE selected " + remote);
-            } else if (e instanceof IceEvent.AddressChanged c) {
+    }
+
+    private void drain() {
+        drainTransmits();
+        if (closed) {
+            return;
+        }
+        for (MediaTransportEvent e = transport.pollEvent(); e != null; e = transport.pollEvent()) {
+            if (e instanceof MediaTransportEvent.RemoteAddressChanged c) {
                 worker.bindAddress(this, c.previous(), c.current());
-                remote = c.current();
-                LOG.info(() -> "peer " + peerId + ": ICE moved from " + c.previous() + " to " + c.current());
-            } else if (e instanceof IceEvent.Dead) {
-                fail("ICE consent expired (no valid check for 30 s)");
-                return;
-            } else if (e instanceof IceEvent.Failed) {
-                fail("ICE failed");
-                return;
-            }
-        }
-    }
-
-    private void pumpDtls() {
-        if (closed) {
-            return;
-        }
-        for (byte[] out = dtls.pollTransmit(); out != null; out = dtls.pollTransmit()) {
-            if (remote != null) {
-                worker.send(remote, out, 0, out.length);
-            }
-        }
-        for (DtlsEvent e = dtls.pollEvent(); e != null; e = dtls.pollEvent()) {
-            if (e instanceof DtlsEvent.Connected c) {
-                DtlsSrtpKeys keys = c.keys();
-                inbound = new SrtpContext(keys.profile(), keys.remoteKey(DtlsRole.SERVER), keys.remoteSalt(DtlsRole.SERVER));
-                outbound = new SrtpContext(keys.profile(), keys.localKey(DtlsRole.SERVER), keys.localSalt(DtlsRole.SERVER));
-                connectedNanos = worker.nowNanos();
-                LOG.info(() -> "peer " + peerId + ": DTLS connected with " + keys.profile() + " in "
-                        + (connectedNanos - dtlsStartedNanos) / 1_000_000 + " ms");
+                if (c.previous() != null) {
+                    LOG.info(() -> "peer " + peerId + ": ICE moved from " + c.previous() + " to " + c.current());
+                } else {
+                    LOG.fine(() -> "peer " + peerId + ": ICE selected " + c.current());
+                }
+            } else if (e instanceof MediaTransportEvent.Connected c) {
+                handshakeNanos = c.iceNanos() + c.dtlsNanos();
+                LOG.info(() -> "peer " + peerId + ": connected with " + c.profile() + ", ICE "
+                        + c.iceNanos() / 1_000_000 + " ms, DTLS " + c.dtlsNanos() / 1_000_000 + " ms");
                 listener.onTransportConnected(this);
-            } else if (e instanceof DtlsEvent.Failed f) {
-                fail("DTLS failed: " + f.reason());
-                return;
-            } else if (e instanceof DtlsEvent.Closed) {
-                fail("DTLS closed by the peer");
+            } else if (e instanceof MediaTransportEvent.Closed c) {
+                if (c.reason() != CloseReason.LOCAL_CLOSE) {
+                    closed = true;
+                    worker.unregister(this);
+                    LOG.info(() -> "peer " + peerId + ": transport closed: " + c.reason() + " " + c.detail());
+                    listener.onTransportClosed(this, c.reason() + ": " + c.detail());
+                }
                 return;
             }
         }
     }
 
-    private void fail(String reason) {
-        if (closed) {
+    private void count(DatagramOutcome outcome) {
+        if (!outcome.isDrop()) {
             return;
         }
-        LOG.info(() -> "peer " + peerId + ": transport closed: " + reason);
-        close();
-        listener.onTransportClosed(this, reason);
+        worker.counters().dropped(switch (outcome) {
+            case DROPPED_UNKNOWN_PROTOCOL -> MediaCounters.Drop.UNKNOWN_PROTOCOL;
+            case DROPPED_MALFORMED_STUN -> MediaCounters.Drop.MALFORMED_STUN;
+            case DROPPED_ICE_REJECTED -> MediaCounters.Drop.ICE_REJECTED;
+            case DROPPED_SRTP_MALFORMED, DROPPED_SRTP_AUTH, DROPPED_SRTP_REPLAY, DROPPED_SRTP_LIMIT ->
+                    MediaCounters.Drop.SRTP_REJECTED;
+            default -> MediaCounters.Drop.UNVALIDATED_SOURCE;
+        });
     }
 }

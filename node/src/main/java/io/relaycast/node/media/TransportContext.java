@@ -1,7 +1,9 @@
 package io.relaycast.node.media;
 
 import io.relaycast.dtls.DtlsCertificate;
+import io.relaycast.dtls.DtlsEndpoint;
 import io.relaycast.dtls.DtlsHandshakePool;
+import io.relaycast.webrtc.DtlsSetup;
 
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -17,12 +19,14 @@ public final class TransportContext implements AutoCloseable {
     private final DtlsHandshakePool dtlsPool;
     private final SecureRandom random;
     private final List<String> advertisedIps;
+    private final DtlsSetup dtlsSetup;
 
     public TransportContext(List<String> advertisedIps) {
         this.random = new SecureRandom();
         this.certificate = DtlsCertificate.generate(random, Instant.now());
         this.dtlsPool = DtlsHandshakePool.withDefaults();
         this.advertisedIps = List.copyOf(advertisedIps);
+        this.dtlsSetup = new DtlsSetup(certificate, dtlsPool, DtlsEndpoint.DEFAULT_PROFILES);
     }
 
     public DtlsCertificate certificate() {
@@ -31,6 +35,11 @@ public final class TransportContext implements AutoCloseable {
 
     public DtlsHandshakePool dtlsPool() {
         return dtlsPool;
+    }
+
+    /** What every server transport's DTLS endpoint shares: certificate, pool, profiles (GCM first). */
+    public DtlsSetup dtlsSetup() {
+        return dtlsSetup;
     }
 
     public SecureRandom random() {

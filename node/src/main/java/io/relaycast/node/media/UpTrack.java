@@ -26,6 +26,7 @@ public final class UpTrack {
     private final PacketCache cache;
     private final ReceptionStatistics stats;
     private final List<DownTrack> downTracks = new ArrayList<>();
+    private final List<PacketSink> sinks = new ArrayList<>();
     private final MediaCounters counters;
     private int ssrc;
     private int rtxSsrc;
@@ -114,10 +115,42 @@ public final class UpTrack {
 
     void addDownTrack(DownTrack t) {
         downTracks.add(t);
+        if (downTracks.size() == 1) {
+            upstream.firstSubscriber(this);
+        }
     }
 
     void removeDownTrack(DownTrack t) {
-        downTracks.remove(t);
+        if (downTracks.remove(t) && downTracks.isEmpty()) {
+            upstream.lastSubscriberGone(this);
+        }
+    }
+
+    /** Adds a relay to another node; it gets every packet from now on. */
+    public void addSink(PacketSink sink) {
+        sinks.add(sink);
+    }
+
+    public void removeSink(PacketSink sink) {
+        sinks.remove(sink);
+    }
+
+    public List<PacketSink> sinks() {
+        return sinks;
+    }
+
+    /** Stores a packet in the cache without forwarding it (a retransmission relayed for a NACK). */
+    public void cacheOnly(RtpHeader header) {
+        cache.store(header.sequenceNumber(), header.buffer(), header.offset(), header.length());
+    }
+
+    /** Copies cached packet {@code sequence} into {@code dst}, or -1 if it is no longer kept. */
+    public int copyFromCache(int sequence, byte[] dst, int off) {
+        return cache.copy(sequence, dst, off);
+    }
+
+    public Upstream upstream() {
+        return upstream;
     }
 
     /** A media packet of this track, decrypted; forwarded to every active subscriber. */
@@ -130,6 +163,9 @@ public final class UpTrack {
         cache.store(header.sequenceNumber(), header.buffer(), header.offset(), header.length());
         for (int i = 0, n = downTracks.size(); i < n; i++) {
             downTracks.get(i).forward(header);
+        }
+        for (int i = 0, n = sinks.size(); i < n; i++) {
+            sinks.get(i).onPacket(header);
         }
     }
 
@@ -167,6 +203,9 @@ public final class UpTrack {
         for (int i = 0, n = downTracks.size(); i < n; i++) {
             downTracks.get(i).onSourceSenderReport(ntp, rtpTimestamp);
         }
+        for (int i = 0, n = sinks.size(); i < n; i++) {
+            sinks.get(i).onSenderReport(ntp, rtpTimestamp);
+        }
     }
 
     public long lastSrNtp() {
@@ -177,14 +216,32 @@ public final class UpTrack {
         return lastSrArrivalNanos;
     }
 
-    /** Asks the publisher for a keyframe unless one was asked for within the throttle interval. */
+    /**
+     * Asks the publisher for a keyframe, at most once per throttle interval. A request inside the
+     * interval is not dropped but deferred to its end ({@link #onTick}): the subscriber that asked
+     * may have started after the keyframe that the earlier request produced.
+     */
     public void requestKeyframe(long nowNanos) {
-        if (!video || nowNanos - lastKeyframeRequest < KEYFRAME_INTERVAL_NANOS) {
+        if (!video) {
             return;
         }
+        if (nowNanos - lastKeyframeRequest < KEYFRAME_INTERVAL_NANOS) {
+            keyframeDeferred = true;
+            return;
+        }
+        keyframeDeferred = false;
         lastKeyframeRequest = nowNanos;
         upstream.requestKeyframe(this);
     }
+
+    /** Periodic work: a deferred keyframe request goes out once the throttle allows. */
+    public void onTick(long nowNanos) {
+        if (keyframeDeferred && nowNanos - lastKeyframeRequest >= KEYFRAME_INTERVAL_NANOS) {
+            requestKeyframe(nowNanos);
+        }
+    }
+
+    private boolean keyframeDeferred;
 
     /**
      * Copies cached packet {@code sequence} (publisher numbering) into {@code dst}; when it is

@@ -10,4 +10,12 @@ public interface Upstream {
 
     /** Asks for retransmission of publisher sequence numbers the node no longer has (RFC 4585 §6.2.1). */
     void nack(UpTrack track, int[] sequences, int count);
+
+    /** The track got its first subscriber on this node (a relayed track starts flowing here). */
+    default void firstSubscriber(UpTrack track) {
+    }
+
+    /** The track's last subscriber on this node went away (a relayed track stops). */
+    default void lastSubscriberGone(UpTrack track) {
+    }
 }

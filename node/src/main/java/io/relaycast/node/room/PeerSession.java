@@ -585,6 +585,11 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         if (transport == null || !transport.isConnected()) {
             return;
         }
+        for (MLine m : mlines) {
+            if (m.upTrack != null) {
+                m.upTrack.onTick(nowNanos);
+            }
+        }
         List<RtcpPacket> out = new ArrayList<>();
         if (twcc != null) {
             twcc.drainInto(firstPublishedSsrc(), out);

@@ -1,6 +1,10 @@
 package io.relaycast.node.room;
 
 import io.relaycast.node.Settings;
+import io.relaycast.node.cluster.ClusterContext;
+import io.relaycast.node.cluster.MemberRecord;
+import io.relaycast.node.cluster.RoomLink;
+import io.relaycast.node.cluster.TrackInfo;
 import io.relaycast.node.media.MediaWorker;
 import io.relaycast.node.media.UpTrack;
 import io.relaycast.node.observe.NodeMetrics;
@@ -13,9 +17,12 @@ import io.relaycast.signal.ServerMessage;
 import io.relaycast.signal.SignalException;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -28,7 +35,7 @@ import java.util.logging.Logger;
  * later change reaches it as one {@code peerJoined}/{@code peerLeft}, and it is sent after the
  * welcome since both go through the same ordered channel.
  */
-public final class Room {
+public final class Room implements RoomLink.Listener {
     private static final Logger LOG = Logger.getLogger(Room.class.getName());
     /** transport-cc feedback every 100 ms keeps the publisher's estimator fed (libwebrtc sends about as often). */
     private static final long TICK_MILLIS = 100;
@@ -39,16 +46,52 @@ public final class Room {
     private final Settings settings;
     private final NodeMetrics metrics;
     private final Map<String, PeerSession> sessions = new LinkedHashMap<>();
-    private volatile List<PeerInfo> members = List.of();
+    /** Everyone in the room on any node, in join order as this node learned it. */
+    private final Map<String, MemberRecord> members = new LinkedHashMap<>();
+    /** Peers seen leaving before the membership snapshot arrived; the snapshot must not revive them. */
+    private final Set<String> departedDuringOpen = new HashSet<>();
+    /** Tracks published on other nodes, by key. */
+    private final Map<String, UpTrack> remoteTracks = new HashMap<>();
+    private final RoomLink link;
+    private final List<Peer> pendingJoins = new ArrayList<>();
+    private boolean open;
+    private volatile List<PeerInfo> memberView = List.of();
     private volatile boolean closed;
     private long timerId = -1;
 
-    Room(String roomId, MediaWorker worker, RoomManager manager, Settings settings, NodeMetrics metrics) {
+    Room(String roomId, MediaWorker worker, RoomManager manager, Settings settings, NodeMetrics metrics,
+         ClusterContext cluster) {
         this.roomId = roomId;
         this.worker = worker;
         this.manager = manager;
         this.settings = settings;
         this.metrics = metrics;
+        this.link = new RoomLink(cluster, roomId, worker, this);
+        worker.execute(this::openLink);
+    }
+
+    /**
+     * Joins the room's cluster channels, then merges the membership snapshot over whatever events
+     * arrived meanwhile; joins wait until then so their {@code welcome} is complete.
+     */
+    private void openLink() {
+        link.open().onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warning("room " + roomId + ": cannot read cluster membership: " + ar.cause());
+            } else {
+                for (MemberRecord r : ar.result()) {
+                    if (!r.busNodeId().equals(link.busNodeId()) && !departedDuringOpen.contains(r.peerId())) {
+                        remoteJoined(r);
+                    }
+                }
+            }
+            departedDuringOpen.clear();
+            open = true;
+            for (Peer p : pendingJoins) {
+                join(p);
+            }
+            pendingJoins.clear();
+        });
     }
 
     /** Any thread. */
@@ -56,9 +99,9 @@ public final class Room {
         return roomId;
     }
 
-    /** Any thread: the members as of the last change. */
+    /** Any thread: the members on any node as of the last change. */
     public List<PeerInfo> members() {
-        return members;
+        return memberView;
     }
 
     /** Any thread. */
@@ -81,16 +124,24 @@ public final class Room {
             successor.execute(() -> successor.join(peer));
             return;
         }
-        if (sessions.size() >= settings.maxPeersPerRoom()) {
+        if (!open) {
+            pendingJoins.add(peer);
+            return;
+        }
+        if (members.size() >= settings.maxPeersPerRoom()) {
             error(peer, ErrorCode.ROOM_FULL, "room " + roomId + " is full (" + settings.maxPeersPerRoom() + " peers)");
             peer.channel().joinRefused();
             return;
         }
-        List<PeerInfo> others = new ArrayList<>(sessions.size());
-        for (PeerSession s : sessions.values()) {
-            others.add(s.peer().info());
+        List<PeerInfo> others = new ArrayList<>(members.size());
+        for (MemberRecord r : members.values()) {
+            others.add(new PeerInfo(r.peerId(), r.name()));
         }
         sessions.put(peer.peerId(), new PeerSession(peer, this, worker));
+        MemberRecord record = new MemberRecord(peer.peerId(), peer.name(), roomId, link.nodeId(), link.busNodeId(),
+                List.of());
+        members.put(peer.peerId(), record);
+        link.announceJoin(record);
         if (timerId < 0) {
             timerId = worker.every(TICK_MILLIS, this::tick);
         }
@@ -167,13 +218,35 @@ public final class Room {
         session.close(worker.nowNanos());
         worker.peerRemoved();
         metrics.peers().decrementAndGet();
+        MemberRecord record = members.remove(peer.peerId());
+        if (record != null) {
+            link.announceLeave(record);
+        }
         publishMembers();
         broadcast(new ServerMessage.PeerLeft(peer.peerId()), null);
-        LOG.info(() -> "peer " + peer.peerId() + " left room " + roomId + "; " + sessions.size() + " peer(s)");
+        LOG.info(() -> "peer " + peer.peerId() + " left room " + roomId + "; " + sessions.size() + " local peer(s)");
         if (sessions.isEmpty()) {
-            closed = true;
-            worker.cancel(timerId);
-            manager.closed(this);
+            close();
+        }
+    }
+
+    /** The last local peer left: this node stops taking part in the room. */
+    private void close() {
+        closed = true;
+        worker.cancel(timerId);
+        for (UpTrack t : remoteTracks.values()) {
+            link.removeRemoteTrack(t, !t.downTracks().isEmpty());
+        }
+        remoteTracks.clear();
+        link.close();
+        manager.closed(this);
+    }
+
+    /** Drain's end: every local peer leaves (others get peerLeft), as if each had sent leave. */
+    void leaveAll() {
+        for (PeerSession s : new ArrayList<>(sessions.values())) {
+            leave(s.peer());
+            s.peer().channel().close(1001, "node shutting down");
         }
     }
 
@@ -189,6 +262,9 @@ public final class Room {
                 }
             }
         }
+        for (UpTrack t : remoteTracks.values()) {
+            session.subscribe(t, now);
+        }
     }
 
     void trackPublished(PeerSession publisher, UpTrack track) {
@@ -198,12 +274,121 @@ public final class Room {
                 s.subscribe(track, now);
             }
         }
+        announceTracks(publisher);
     }
 
     void trackUnpublished(PeerSession publisher, UpTrack track, long nowNanos) {
         for (PeerSession s : sessions.values()) {
             if (s != publisher) {
                 s.unsubscribe(track, nowNanos);
+            }
+        }
+        link.localTrackGone(track);
+        if (sessions.get(publisher.peer().peerId()) == publisher) {
+            announceTracks(publisher);
+        }
+    }
+
+    private void announceTracks(PeerSession publisher) {
+        MemberRecord r = members.get(publisher.peer().peerId());
+        if (r == null) {
+            return;
+        }
+        List<TrackInfo> tracks = new ArrayList<>();
+        for (UpTrack t : publisher.publishedTracks()) {
+            tracks.add(TrackInfo.of(t));
+        }
+        MemberRecord updated = r.withTracks(tracks);
+        members.put(r.peerId(), updated);
+        link.announceTracks(updated);
+    }
+
+    // ---- the rest of the cluster (RoomLink.Listener) ----
+
+    @Override
+    public void remoteJoined(MemberRecord r) {
+        if (members.containsKey(r.peerId())) {
+            remoteTracksChanged(r);
+            return;
+        }
+        members.put(r.peerId(), r);
+        publishMembers();
+        broadcast(new ServerMessage.PeerJoined(new PeerInfo(r.peerId(), r.name())), null);
+        remoteTracksChanged(r);
+    }
+
+    @Override
+    public void remoteLeft(String peerId) {
+        if (!open) {
+            departedDuringOpen.add(peerId);
+        }
+        MemberRecord r = members.get(peerId);
+        if (r == null || sessions.containsKey(peerId)) {
+            return;
+        }
+        members.remove(peerId);
+        removeRemoteTracks(r, Set.of());
+        publishMembers();
+        broadcast(new ServerMessage.PeerLeft(peerId), null);
+    }
+
+    @Override
+    public void remoteTracksChanged(MemberRecord r) {
+        if (sessions.containsKey(r.peerId()) || !members.containsKey(r.peerId())) {
+            return;
+        }
+        MemberRecord previous = members.put(r.peerId(), r);
+        Set<String> keep = new HashSet<>();
+        long now = worker.nowNanos();
+        for (TrackInfo info : r.tracks()) {
+            keep.add(info.key());
+            if (!remoteTracks.containsKey(info.key())) {
+                UpTrack t = link.addRemoteTrack(info, r);
+                remoteTracks.put(info.key(), t);
+                for (PeerSession s : sessions.values()) {
+                    s.subscribe(t, now);
+                }
+            }
+        }
+        if (previous != null) {
+            removeRemoteTracks(previous, keep);
+        }
+    }
+
+    private void removeRemoteTracks(MemberRecord r, Set<String> keep) {
+        long now = worker.nowNanos();
+        for (TrackInfo info : r.tracks()) {
+            if (keep.contains(info.key())) {
+                continue;
+            }
+            UpTrack t = remoteTracks.remove(info.key());
+            if (t != null) {
+                for (PeerSession s : sessions.values()) {
+                    s.unsubscribe(t, now);
+                }
+                link.removeRemoteTrack(t, false);
+            }
+        }
+    }
+
+    @Override
+    public UpTrack localTrack(String key) {
+        for (PeerSession s : sessions.values()) {
+            for (UpTrack t : s.publishedTracks()) {
+                if (t.id().equals(key)) {
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A node died: its peers leave this room for everyone here, and relays to it stop. */
+    void nodeLeft(String busNodeId) {
+        link.nodeLeft(busNodeId);
+        for (MemberRecord r : new ArrayList<>(members.values())) {
+            if (r.busNodeId().equals(busNodeId) && !sessions.containsKey(r.peerId())) {
+                remoteLeft(r.peerId());
             }
         }
     }
@@ -233,6 +418,9 @@ public final class Room {
         for (PeerSession s : sessions.values()) {
             s.onTick(now);
         }
+        for (UpTrack t : remoteTracks.values()) {
+            t.onTick(now);
+        }
     }
 
     private void broadcast(ServerMessage message, Peer except) {
@@ -244,10 +432,10 @@ public final class Room {
     }
 
     private void publishMembers() {
-        List<PeerInfo> list = new ArrayList<>(sessions.size());
-        for (PeerSession s : sessions.values()) {
-            list.add(s.peer().info());
+        List<PeerInfo> list = new ArrayList<>(members.size());
+        for (MemberRecord r : members.values()) {
+            list.add(new PeerInfo(r.peerId(), r.name()));
         }
-        members = List.copyOf(list);
+        memberView = List.copyOf(list);
     }
 }

@@ -1,13 +1,14 @@
 package io.relaycast.node.room;
 
 import io.relaycast.node.Settings;
+import io.relaycast.node.cluster.ClusterContext;
+import io.relaycast.node.cluster.MemberRecord;
+import io.vertx.core.Future;
 import io.relaycast.node.media.MediaWorker;
 import io.relaycast.node.observe.NodeMetrics;
-import io.relaycast.signal.PeerInfo;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,11 +23,13 @@ public final class RoomManager {
     private final List<MediaWorker> workers;
     private final Settings settings;
     private final NodeMetrics metrics;
+    private final ClusterContext cluster;
 
-    public RoomManager(List<MediaWorker> workers, Settings settings, NodeMetrics metrics) {
+    public RoomManager(List<MediaWorker> workers, Settings settings, NodeMetrics metrics, ClusterContext cluster) {
         this.workers = List.copyOf(workers);
         this.settings = settings;
         this.metrics = metrics;
+        this.cluster = cluster;
     }
 
     /** The live room with this id, created (and pinned) if there is none. Any thread. */
@@ -39,7 +42,7 @@ public final class RoomManager {
                     .min(Comparator.comparingInt(MediaWorker::peerCount))
                     .orElseThrow();
             metrics.rooms().incrementAndGet();
-            return new Room(id, worker, this, settings, metrics);
+            return new Room(id, worker, this, settings, metrics, cluster);
         });
     }
 
@@ -50,18 +53,36 @@ public final class RoomManager {
         }
     }
 
-    /** The rooms on this node and their members, as last published by each room. Any thread. */
-    public Map<String, List<PeerInfo>> snapshot() {
-        Map<String, List<PeerInfo>> out = new LinkedHashMap<>();
-        List<Room> sorted = new ArrayList<>(rooms.values());
-        sorted.sort(Comparator.comparing(Room::roomId));
-        for (Room r : sorted) {
-            List<PeerInfo> members = r.members();
-            if (!members.isEmpty()) {
-                out.put(r.roomId(), members);
+    /** Every room the cluster knows, with its members and their nodes, sorted by room id. Any thread. */
+    public Future<Map<String, List<MemberRecord>>> clusterRooms() {
+        return cluster.store().all().map(records -> {
+            Map<String, List<MemberRecord>> out = new java.util.TreeMap<>();
+            for (MemberRecord r : records) {
+                out.computeIfAbsent(r.roomId(), k -> new ArrayList<>()).add(r);
             }
+            return out;
+        });
+    }
+
+    /** A node died: every local room drops its peers. Any thread. */
+    public void nodeLeft(String busNodeId) {
+        for (Room r : rooms.values()) {
+            r.execute(() -> r.nodeLeft(busNodeId));
         }
-        return out;
+    }
+
+    /** Every local peer leaves every room (the end of a drain). Completes when all rooms are done. */
+    public Future<Void> leaveAll() {
+        List<Future<Void>> done = new ArrayList<>();
+        for (Room r : rooms.values()) {
+            io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+            r.execute(() -> {
+                r.leaveAll();
+                p.complete();
+            });
+            done.add(p.future());
+        }
+        return Future.all(done).mapEmpty();
     }
 
     public int localPeerCount() {

@@ -4,7 +4,7 @@ import io.relaycast.node.Settings;
 import io.relaycast.node.observe.NodeMetrics;
 import io.relaycast.node.observe.Readiness;
 import io.relaycast.node.room.RoomManager;
-import io.relaycast.signal.PeerInfo;
+import io.relaycast.node.cluster.MemberRecord;
 import io.relaycast.signal.SignalCodec;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
@@ -93,16 +93,22 @@ public final class SignalingVerticle extends AbstractVerticle {
     }
 
     private void listRooms(RoutingContext ctx) {
-        JsonArray out = new JsonArray();
-        for (Map.Entry<String, List<PeerInfo>> e : rooms.snapshot().entrySet()) {
-            JsonArray peers = new JsonArray();
-            for (PeerInfo p : e.getValue()) {
-                peers.add(new JsonObject().put("peerId", p.peerId()).put("name", p.name())
-                        .put("nodeId", settings.nodeId()));
+        rooms.clusterRooms().onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.response().setStatusCode(503).putHeader("content-type", "application/json")
+                        .end(new JsonObject().put("error", "membership unavailable: " + ar.cause().getMessage()).encode());
+                return;
             }
-            out.add(new JsonObject().put("roomId", e.getKey()).put("peers", peers));
-        }
-        ctx.response().putHeader("content-type", "application/json")
-                .end(new JsonObject().put("rooms", out).encode());
+            JsonArray out = new JsonArray();
+            for (Map.Entry<String, List<MemberRecord>> e : ar.result().entrySet()) {
+                JsonArray peers = new JsonArray();
+                for (MemberRecord p : e.getValue()) {
+                    peers.add(new JsonObject().put("peerId", p.peerId()).put("name", p.name()).put("nodeId", p.nodeId()));
+                }
+                out.add(new JsonObject().put("roomId", e.getKey()).put("peers", peers));
+            }
+            ctx.response().putHeader("content-type", "application/json")
+                    .end(new JsonObject().put("rooms", out).encode());
+        });
     }
 }

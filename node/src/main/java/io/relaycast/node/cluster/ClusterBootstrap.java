@@ -1,0 +1,55 @@
+package io.relaycast.node.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.relaycast.node.Settings;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+
+/**
+ * The Hazelcast member a clustered node runs (settings in OPERATIONS.md, the set-up checked in
+ * ../shared/CHECKED.md): TCP-IP join to the configured members (or Kubernetes discovery), bound
+ * to the cluster host only, no multicast, no auto-detection, no phone-home.
+ */
+public final class ClusterBootstrap {
+    private ClusterBootstrap() {
+    }
+
+    public static Config config(Settings settings) {
+        // ConfigUtil keeps the maps and settings the Vert.x cluster manager needs.
+        Config config = ConfigUtil.loadConfig();
+        config.setClusterName("relaycast");
+        config.setInstanceName("relaycast-" + settings.nodeId());
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.wait.seconds.before.join", "0");
+        // OPERATIONS.md: a killed node's peers are reported gone within 15 s. Heartbeats every
+        // second and a member declared dead after 5 s without one leave room for the rest.
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+        config.setProperty("hazelcast.logging.type", "jdk");
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(settings.clusterPort()).setPortAutoIncrement(false);
+        network.getInterfaces().setEnabled(true).clear().addInterface(settings.clusterHost());
+        network.setPublicAddress(settings.clusterHost() + ":" + settings.clusterPort());
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        if (settings.clusterDiscovery().equals("kubernetes")) {
+            join.getTcpIpConfig().setEnabled(false);
+            join.getKubernetesConfig().setEnabled(true)
+                    .setProperty("service-dns", settings.clusterK8sService());
+        } else {
+            join.getTcpIpConfig().setEnabled(true).setMembers(settings.clusterMembers().isEmpty()
+                    ? java.util.List.of(settings.clusterHost() + ":" + settings.clusterPort())
+                    : settings.clusterMembers());
+        }
+        return config;
+    }
+
+    public static HazelcastInstance start(Settings settings) {
+        return Hazelcast.newHazelcastInstance(config(settings));
+    }
+}

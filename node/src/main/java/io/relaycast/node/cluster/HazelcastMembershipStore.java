@@ -1,0 +1,77 @@
+package io.relaycast.node.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Membership in a Hazelcast map, peer id → record JSON. Writes use Hazelcast's async API; reads
+ * that scan the map block, so they run through {@code executeBlocking}, never on an event loop
+ * (DESIGN.md "Threads").
+ */
+public final class HazelcastMembershipStore implements MembershipStore {
+    static final String MAP_NAME = "relaycast.members";
+    private final Vertx vertx;
+    private final IMap<String, String> map;
+
+    public HazelcastMembershipStore(Vertx vertx, HazelcastInstance hazelcast) {
+        this.vertx = vertx;
+        this.map = hazelcast.getMap(MAP_NAME);
+    }
+
+    @Override
+    public Future<Void> put(MemberRecord record) {
+        return Future.fromCompletionStage(map.setAsync(record.peerId(), record.toJson().encode()), vertx.getOrCreateContext());
+    }
+
+    @Override
+    public Future<Void> remove(String peerId) {
+        return Future.fromCompletionStage(map.removeAsync(peerId), vertx.getOrCreateContext()).mapEmpty();
+    }
+
+    @Override
+    public Future<List<MemberRecord>> room(String roomId) {
+        return vertx.executeBlocking(() -> {
+            List<MemberRecord> out = new ArrayList<>();
+            for (String json : map.values()) {
+                MemberRecord r = MemberRecord.fromJson(new JsonObject(json));
+                if (r.roomId().equals(roomId)) {
+                    out.add(r);
+                }
+            }
+            return out;
+        }, false);
+    }
+
+    @Override
+    public Future<List<MemberRecord>> all() {
+        return vertx.executeBlocking(() -> {
+            List<MemberRecord> out = new ArrayList<>();
+            for (String json : map.values()) {
+                out.add(MemberRecord.fromJson(new JsonObject(json)));
+            }
+            return out;
+        }, false);
+    }
+
+    @Override
+    public Future<List<MemberRecord>> removeNode(String busNodeId) {
+        return vertx.executeBlocking(() -> {
+            List<MemberRecord> removed = new ArrayList<>();
+            for (Map.Entry<String, String> e : map.entrySet()) {
+                MemberRecord r = MemberRecord.fromJson(new JsonObject(e.getValue()));
+                // Only the dead node's own records: a live node's state is never touched.
+                if (r.busNodeId().equals(busNodeId) && map.remove(e.getKey(), e.getValue())) {
+                    removed.add(r);
+                }
+            }
+            return removed;
+        }, false);
+    }
+}

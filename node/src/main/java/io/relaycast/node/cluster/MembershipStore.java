@@ -1,0 +1,26 @@
+package io.relaycast.node.cluster;
+
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/**
+ * Who is in which room on which node, shared by the whole cluster: a Hazelcast map when
+ * clustered, a local map in single-node dev mode. Every node writes only its own peers' records;
+ * the one exception is removing the records of a node the cluster manager declared dead.
+ */
+public interface MembershipStore {
+
+    Future<Void> put(MemberRecord record);
+
+    Future<Void> remove(String peerId);
+
+    /** The members of one room, on any node. */
+    Future<List<MemberRecord>> room(String roomId);
+
+    /** Every member of every room. */
+    Future<List<MemberRecord>> all();
+
+    /** Removes the records of a dead node's peers and returns them. */
+    Future<List<MemberRecord>> removeNode(String busNodeId);
+}

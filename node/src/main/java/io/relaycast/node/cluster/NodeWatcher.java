@@ -1,0 +1,58 @@
+package io.relaycast.node.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Vertx;
+
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Turns Hazelcast's verdict that a member is gone (SIGKILL, lost network: its heartbeats stopped)
+ * into room updates. Each survivor drops the dead node's peers from its own rooms, which sends
+ * each local client exactly one {@code peerLeft} per dead peer, and removes the dead node's
+ * records from the shared map (idempotent, so every survivor may do it). Nothing here touches
+ * the records of a node that is alive.
+ *
+ * <p>Hazelcast's listener is used rather than the Vert.x cluster manager's node listener, which
+ * Vert.x itself owns.
+ */
+public final class NodeWatcher implements MembershipListener {
+    private static final Logger LOG = Logger.getLogger(NodeWatcher.class.getName());
+    private final Vertx vertx;
+    private final MembershipStore store;
+    private final Consumer<String> onNodeLeft;
+
+    public NodeWatcher(Vertx vertx, MembershipStore store, Consumer<String> onNodeLeft) {
+        this.vertx = vertx;
+        this.store = store;
+        this.onNodeLeft = onNodeLeft;
+    }
+
+    public void attach(HazelcastInstance hazelcast) {
+        hazelcast.getCluster().addMembershipListener(this);
+    }
+
+    @Override
+    public void memberAdded(MembershipEvent event) {
+        LOG.info(() -> "cluster member joined: " + event.getMember().getUuid() + " " + event.getMember().getAddress());
+    }
+
+    @Override
+    public void memberRemoved(MembershipEvent event) {
+        String busNodeId = event.getMember().getUuid().toString();
+        LOG.warning(() -> "cluster member gone: " + busNodeId + " " + event.getMember().getAddress()
+                + "; removing its peers");
+        vertx.runOnContext(v -> {
+            onNodeLeft.accept(busNodeId);
+            store.removeNode(busNodeId).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    LOG.info(() -> "removed " + ar.result().size() + " peer record(s) of dead node " + busNodeId);
+                } else {
+                    LOG.warning("could not remove records of dead node " + busNodeId + ": " + ar.cause());
+                }
+            });
+        });
+    }
+}

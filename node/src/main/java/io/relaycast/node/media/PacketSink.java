@@ -1,0 +1,13 @@
+package io.relaycast.node.media;
+
+import io.relaycast.rtp.RtpHeader;
+
+/**
+ * Something other than a local subscriber that wants every packet of a published track in the
+ * publisher's numbering: the relay to another node.
+ */
+public interface PacketSink {
+    void onPacket(RtpHeader header);
+
+    void onSenderReport(long ntp, long rtpTimestamp);
+}
