@@ -58,7 +58,7 @@ public final class RelaycastNode {
         String busNodeId;
         if (hazelcast != null) {
             store = new HazelcastMembershipStore(vertx, hazelcast);
-            busNodeId = hazelcast.getCluster().getLocalMember().getUuid().toString();
+            busNodeId = ClusterBootstrap.busNodeId(hazelcast.getCluster().getLocalMember());
         } else {
             store = new LocalMembershipStore();
             busNodeId = "local-" + settings.nodeId();

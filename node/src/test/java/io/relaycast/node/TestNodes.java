@@ -28,6 +28,26 @@ public final class TestNodes {
         return start(Map.of());
     }
 
+    /**
+     * {@code count} clustered nodes on loopback (Hazelcast TCP-IP join to each other), started one
+     * after the other so the first forms the cluster.
+     */
+    public static java.util.List<RelaycastNode> startCluster(int count) throws Exception {
+        int[] ports = new int[count];
+        StringBuilder members = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            ports[i] = freeTcpPort();
+            members.append(i == 0 ? "" : ",").append("127.0.0.1:").append(ports[i]);
+        }
+        java.util.List<RelaycastNode> nodes = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            nodes.add(start(Map.of("RELAYCAST_CLUSTER", "true", "RELAYCAST_CLUSTER_HOST", "127.0.0.1",
+                    "RELAYCAST_CLUSTER_PORT", Integer.toString(ports[i]), "RELAYCAST_CLUSTER_MEMBERS", members.toString(),
+                    "RELAYCAST_NODE_ID", "node-" + (char) ('a' + i))));
+        }
+        return nodes;
+    }
+
     public static void stop(RelaycastNode node) throws Exception {
         if (node != null) {
             node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

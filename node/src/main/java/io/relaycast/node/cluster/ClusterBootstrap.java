@@ -17,9 +17,14 @@ public final class ClusterBootstrap {
     private ClusterBootstrap() {
     }
 
+    /** The member attribute the Vert.x cluster manager reads its node id from (the event bus's node id). */
+    public static final String VERTX_NODE_ID = "__vertx.nodeId";
+
     public static Config config(Settings settings) {
         // ConfigUtil keeps the maps and settings the Vert.x cluster manager needs.
         Config config = ConfigUtil.loadConfig();
+        // Vert.x takes its node id from this attribute when it is handed a running instance.
+        config.getMemberAttributeConfig().setAttribute(VERTX_NODE_ID, java.util.UUID.randomUUID().toString());
         config.setClusterName("relaycast");
         config.setInstanceName("relaycast-" + settings.nodeId());
         config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -51,5 +56,10 @@ public final class ClusterBootstrap {
 
     public static HazelcastInstance start(Settings settings) {
         return Hazelcast.newHazelcastInstance(config(settings));
+    }
+
+    /** The event-bus node id of a member. */
+    public static String busNodeId(com.hazelcast.cluster.Member member) {
+        return member.getAttribute(VERTX_NODE_ID);
     }
 }

@@ -41,7 +41,7 @@ public final class NodeWatcher implements MembershipListener {
 
     @Override
     public void memberRemoved(MembershipEvent event) {
-        String busNodeId = event.getMember().getUuid().toString();
+        String busNodeId = ClusterBootstrap.busNodeId(event.getMember());
         LOG.warning(() -> "cluster member gone: " + busNodeId + " " + event.getMember().getAddress()
                 + "; removing its peers");
         vertx.runOnContext(v -> {

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Relay traffic per remote node (issue 4's metrics): messages and bytes out and in, and drops.
+ * The {@code remote} label is the other node's Relaycast node id.
  * Counters are created once per remote node; increments are Micrometer's lock-free adders.
  */
 public final class RelayMetrics {

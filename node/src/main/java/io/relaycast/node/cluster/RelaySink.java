@@ -14,13 +14,16 @@ final class RelaySink implements PacketSink {
     private final EventBus bus;
     private final String address;
     private final String remoteBusNodeId;
+    private final String remoteNodeId;
     private final int stream;
     private final RelayMetrics metrics;
 
-    RelaySink(EventBus bus, String address, String remoteBusNodeId, int stream, RelayMetrics metrics) {
+    RelaySink(EventBus bus, String address, String remoteBusNodeId, String remoteNodeId, int stream,
+              RelayMetrics metrics) {
         this.bus = bus;
         this.address = address;
         this.remoteBusNodeId = remoteBusNodeId;
+        this.remoteNodeId = remoteNodeId;
         this.stream = stream;
         this.metrics = metrics;
     }
@@ -45,6 +48,6 @@ final class RelaySink implements PacketSink {
 
     private void send(Buffer b) {
         bus.send(address, b);
-        metrics.sent(remoteBusNodeId, b.length());
+        metrics.sent(remoteNodeId, b.length());
     }
 }

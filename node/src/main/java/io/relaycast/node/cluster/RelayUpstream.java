@@ -17,17 +17,21 @@ final class RelayUpstream implements Upstream {
     private final String trackKey;
     private final int stream;
     private final String localBusNodeId;
+    private final String localNodeId;
 
-    RelayUpstream(EventBus bus, String controlAddress, String trackKey, int stream, String localBusNodeId) {
+    RelayUpstream(EventBus bus, String controlAddress, String trackKey, int stream, String localBusNodeId,
+                  String localNodeId) {
         this.bus = bus;
         this.controlAddress = controlAddress;
         this.trackKey = trackKey;
         this.stream = stream;
         this.localBusNodeId = localBusNodeId;
+        this.localNodeId = localNodeId;
     }
 
     private JsonObject message(String type) {
-        return new JsonObject().put("type", type).put("key", trackKey).put("stream", stream).put("from", localBusNodeId);
+        return new JsonObject().put("type", type).put("key", trackKey).put("stream", stream).put("from", localBusNodeId)
+                .put("fromNode", localNodeId);
     }
 
     @Override

@@ -53,7 +53,8 @@ public final class RoomLink {
     private final byte[] relayBuffer = new byte[2048];
     private int nextStream = 1;
 
-    private record RemoteTrack(UpTrack track, RelayUpstream upstream, String busNodeId) {
+    /** A relayed track here; {@code nodeId} is the publisher node's Relaycast id, for metrics. */
+    private record RemoteTrack(UpTrack track, RelayUpstream upstream, String nodeId) {
     }
 
     public RoomLink(ClusterContext cluster, String roomId, MediaWorker worker, Listener listener) {
@@ -137,10 +138,11 @@ public final class RoomLink {
     public UpTrack addRemoteTrack(TrackInfo info, MemberRecord owner) {
         int stream = nextStream++;
         RelayUpstream upstream = new RelayUpstream(cluster.bus(),
-                ClusterContext.controlAddress(owner.busNodeId(), roomId), info.key(), stream, cluster.busNodeId());
+                ClusterContext.controlAddress(owner.busNodeId(), roomId), info.key(), stream, cluster.busNodeId(),
+                cluster.nodeId());
         UpTrack t = new UpTrack(info.key(), info.publisherPeerId(), info.streamId(), info.trackId(), info.video(),
                 info.codec(), info.extensionTable(), upstream, worker.counters());
-        remoteByStream.put(stream, new RemoteTrack(t, upstream, owner.busNodeId()));
+        remoteByStream.put(stream, new RemoteTrack(t, upstream, owner.nodeId()));
         return t;
     }
 
@@ -172,7 +174,7 @@ public final class RoomLink {
             cluster.metrics().dropped("unknown_stream");
             return;
         }
-        cluster.metrics().received(r.busNodeId(), b.length());
+        cluster.metrics().received(r.nodeId(), b.length());
         long now = worker.nowNanos();
         if (type == RelayPacket.SENDER_REPORT && len == 12) {
             r.track().onSenderReport(b.getLong(RelayPacket.HEADER), b.getInt(RelayPacket.HEADER + 8) & 0xffffffffL, now);
@@ -215,8 +217,8 @@ public final class RoomLink {
                 if (old != null) {
                     t.removeSink(old);
                 }
-                RelaySink sink = new RelaySink(cluster.bus(), ClusterContext.rtpAddress(from, roomId), from, stream,
-                        cluster.metrics());
+                RelaySink sink = new RelaySink(cluster.bus(), ClusterContext.rtpAddress(from, roomId), from,
+                        c.getString("fromNode", from), stream, cluster.metrics());
                 sinks.put(sinkKey, sink);
                 t.addSink(sink);
                 t.requestKeyframe(now);

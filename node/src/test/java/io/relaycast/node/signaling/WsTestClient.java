@@ -56,6 +56,19 @@ public final class WsTestClient implements AutoCloseable {
         return (T) m;
     }
 
+    /** The next message, which must be of {@code type}, within {@code seconds}. */
+    @SuppressWarnings("unchecked")
+    public <T extends ServerMessage> T nextWithin(Class<T> type, int seconds) throws Exception {
+        ServerMessage m = inbox.poll(seconds, TimeUnit.SECONDS);
+        if (m == null) {
+            throw new AssertionError("no " + type.getSimpleName() + " within " + seconds + " s");
+        }
+        if (!type.isInstance(m)) {
+            throw new AssertionError("expected " + type.getSimpleName() + " but got " + m);
+        }
+        return (T) m;
+    }
+
     /** Nothing arrives within the given time. */
     public void expectSilence(long millis) throws Exception {
         ServerMessage m = inbox.poll(millis, TimeUnit.MILLISECONDS);

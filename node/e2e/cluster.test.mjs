@@ -1,0 +1,103 @@
+// Issue 4: rooms span nodes. Three packaged node processes in one cluster, a browser on each.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startNode, launchChromium, joinPage, waitFor, decodesAll, metricSum, received, stats } from './lib.mjs';
+
+const names = ['node-a', 'node-b', 'node-c'];
+const clusterPorts = [5801, 5802, 5803];
+const members = clusterPorts.map((p) => `127.0.0.1:${p}`).join(',');
+let nodes = [];
+let browser;
+
+before(async () => {
+  // Sequentially: the first forms the cluster, the others join it.
+  for (let i = 0; i < 3; i++) {
+    nodes.push(await startNode({
+      RELAYCAST_NODE_ID: names[i],
+      RELAYCAST_CLUSTER: 'true',
+      RELAYCAST_CLUSTER_HOST: '127.0.0.1',
+      RELAYCAST_CLUSTER_PORT: String(clusterPorts[i]),
+      RELAYCAST_CLUSTER_MEMBERS: members,
+      RELAYCAST_DRAIN_SECONDS: '3',
+    }));
+  }
+  browser = await launchChromium();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  for (const n of nodes) await n.kill();
+});
+
+
+test('a room across three nodes', async (t) => {
+  const room = 'span-' + Date.now();
+  const [a, b, c] = nodes;
+  const peers = [await joinPage(browser, a, room, 'on-a'), await joinPage(browser, b, room, 'on-b'), await joinPage(browser, c, room, 'on-c')];
+  const ids = () => peers.map((p) => p.peerId);
+
+  await t.test('one browser per node: each decodes video and hears both others within 15 s', async () => {
+    for (const p of peers) {
+      const others = ids().filter((id) => id !== p.peerId);
+      await waitFor(`${p.name} decoding ${others}`, Math.max(15_000 - (Date.now() - p.joinedAt), 1), () => decodesAll(p, others));
+    }
+  });
+
+  await t.test('two subscribers on one remote node cost one relayed copy per packet', async () => {
+    // A second browser on node B: A's tracks now have two subscribers on B and one on C.
+    const b2 = await joinPage(browser, b, room, 'on-b-2');
+    await waitFor('second browser on B decoding A', 15_000, () => decodesAll(b2, [peers[0].peerId]));
+    const outTo = async (remote) => {
+      const text = await (await fetch(a.url + '/metrics')).text();
+      return text.split('\n').filter((l) => l.startsWith('relaycast_relay_messages_total{')
+        && l.includes('direction="out"') && l.includes(`remote="${remote}"`))
+        .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    };
+    const b0 = await outTo('node-b');
+    const c0 = await outTo('node-c');
+    await new Promise((r) => setTimeout(r, 5000));
+    const toB = (await outTo('node-b')) - b0;
+    const toC = (await outTo('node-c')) - c0;
+    t.diagnostic(`relay messages from node-a in 5 s: to node-b (2 subscribers) ${toB}, to node-c (1 subscriber) ${toC}`);
+    assert.ok(toC > 100, `relay to node-c flows (${toC})`);
+    const ratio = toB / toC;
+    assert.ok(ratio > 0.8 && ratio < 1.25, `one copy per packet per node, not per subscriber: ratio ${ratio.toFixed(2)}`);
+    await b2.page.click('#leave');
+    await b2.context.close();
+  });
+
+  await t.test('SIGKILL a node: the others get peerLeft within 15 s and keep decoding', async () => {
+    const victim = peers[2];
+    const survivors = peers.slice(0, 2);
+    const before = await Promise.all(survivors.map((p) => stats(p)));
+    const leftBefore = await Promise.all(survivors.map((p) => received(p, 'peerLeft')));
+    const killedAt = Date.now();
+    await nodes[2].kill();
+    for (const [i, p] of survivors.entries()) {
+      await waitFor(`${p.name} peerLeft for the killed node's peer`, 15_000 - (Date.now() - killedAt), async () =>
+        (await received(p, 'peerLeft')) > leftBefore[i]
+        && await p.page.evaluate((id) => !document.getElementById('tile-' + id), victim.peerId));
+      const other = survivors.find((o) => o !== p).peerId;
+      await waitFor(`${p.name} still decoding ${other}`, 5_000, () => decodesAll(p, [other], before[i]));
+    }
+    t.diagnostic(`peerLeft reached both survivors ${Date.now() - killedAt} ms after SIGKILL`);
+    await victim.context.close();
+    // The victim's user comes back on a surviving node and is seen and sees everyone again.
+    const again = await joinPage(browser, a, room, 'on-c-again');
+    peers[2] = again;
+    for (const p of peers) {
+      const others = ids().filter((id) => id !== p.peerId);
+      await waitFor(`${p.name} decoding ${others} after the rejoin`, 15_000, () => decodesAll(p, others));
+    }
+  });
+
+  await t.test('SIGTERM a node: it drains and exits 0', async () => {
+    const started = Date.now();
+    const { code } = await nodes[1].stop();
+    assert.equal(code, 0);
+    t.diagnostic(`node-b drained and exited 0 in ${Date.now() - started} ms`);
+    // Its browser's peer left for the others.
+    await waitFor('peerLeft for node-b\'s browser', 15_000, async () =>
+      peers[0].page.evaluate((id) => !document.getElementById('tile-' + id), peers[1].peerId));
+  });
+});
