@@ -1,5 +1,7 @@
 package io.relaycast.node;
 
+import io.relaycast.node.auth.JwtKeys;
+import io.relaycast.node.auth.TokenVerifier;
 import io.relaycast.node.media.MediaWorker;
 import io.relaycast.node.media.TransportContext;
 import io.relaycast.node.observe.NodeMetrics;
@@ -31,12 +33,14 @@ public final class RelaycastNode {
     private final List<MediaWorker> workers;
     private final RoomManager rooms;
     private final TransportContext transports;
+    private final TokenVerifier tokens;
     private SignalingVerticle signaling;
 
-    private RelaycastNode(Settings settings, Vertx vertx, NodeMetrics metrics) {
+    private RelaycastNode(Settings settings, Vertx vertx, NodeMetrics metrics, JwtKeys keys) {
         this.settings = settings;
         this.vertx = vertx;
         this.metrics = metrics;
+        this.tokens = TokenVerifier.create(vertx, keys);
         this.transports = new TransportContext(settings.advertisedIps());
         List<MediaWorker> ws = new ArrayList<>();
         for (int i = 0; i < settings.mediaWorkers(); i++) {
@@ -46,15 +50,21 @@ public final class RelaycastNode {
         this.rooms = new RoomManager(workers, settings, metrics);
     }
 
-    /** Starts a node; the future fails with a one-line reason when a port cannot be bound. */
-    public static Future<RelaycastNode> start(Settings settings) {
+    /**
+     * Starts a node; the future fails with a one-line reason when a port cannot be bound.
+     *
+     * @throws SettingsException before anything starts, when the JWT public key file is not a
+     *                           usable RSA or P-256 EC public key
+     */
+    public static Future<RelaycastNode> start(Settings settings) throws SettingsException {
+        JwtKeys keys = JwtKeys.load(settings);
         NodeMetrics metrics = new NodeMetrics(settings.nodeId());
         // One event loop per media worker plus one for signaling, so a room's forwarding never
         // shares its thread with HTTP.
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setEventLoopPoolSize(settings.mediaWorkers() + 1))
                 .build();
-        RelaycastNode node = new RelaycastNode(settings, vertx, metrics);
+        RelaycastNode node = new RelaycastNode(settings, vertx, metrics, keys);
         return node.deploy().recover(err -> vertx.close().transform(v -> Future.failedFuture(err)));
     }
 
@@ -65,12 +75,13 @@ public final class RelaycastNode {
         }
         return Future.all(media)
                 .compose(v -> {
-                    signaling = new SignalingVerticle(settings, rooms, readiness, metrics);
+                    signaling = new SignalingVerticle(settings, rooms, readiness, metrics, tokens);
                     return vertx.deployVerticle(signaling);
                 })
                 .map(id -> {
                     readiness.serving();
-                    LOG.info(() -> "node " + settings.nodeId() + " ready: " + workers.size() + " media worker(s) on udp "
+                    LOG.info(() -> "node " + settings.nodeId() + " ready (" + (tokens.required()
+                            ? "tokens required" : "dev mode: no tokens") + "): " + workers.size() + " media worker(s) on udp "
                             + settings.mediaHost() + ":" + settings.mediaPort() + "-"
                             + (settings.mediaPort() + workers.size() - 1) + ", advertised " + settings.advertisedIps());
                     return this;
