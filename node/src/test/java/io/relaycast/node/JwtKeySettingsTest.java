@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and the key's type decides the one algorithm it verifies.
  */
 class JwtKeySettingsTest {
+    private static final String LONG_SECRET = "settings-test-secret-0123456789abcdef";
     @TempDir
     Path dir;
 
@@ -80,8 +81,8 @@ class JwtKeySettingsTest {
         Path ec = TestTokens.writePem(dir, "ec.pem", TestTokens.ecKeyPair("secp256r1").getPublic());
         assertEquals(Set.of("RS256"), JwtKeys.load(settings(Map.of("RELAYCAST_JWT_PUBLIC_KEY", rsa.toString()))).algorithms());
         assertEquals(Set.of("ES256"), JwtKeys.load(settings(Map.of("RELAYCAST_JWT_PUBLIC_KEY", ec.toString()))).algorithms());
-        assertEquals(Set.of("HS256"), JwtKeys.load(settings(Map.of("RELAYCAST_JWT_SECRET", "s"))).algorithms());
-        assertEquals(Set.of("HS256", "ES256"), JwtKeys.load(settings(Map.of("RELAYCAST_JWT_SECRET", "s",
+        assertEquals(Set.of("HS256"), JwtKeys.load(settings(Map.of("RELAYCAST_JWT_SECRET", LONG_SECRET))).algorithms());
+        assertEquals(Set.of("HS256", "ES256"), JwtKeys.load(settings(Map.of("RELAYCAST_JWT_SECRET", LONG_SECRET,
                 "RELAYCAST_JWT_PUBLIC_KEY", ec.toString()))).algorithms());
         assertFalse(JwtKeys.load(settings(Map.of())).any());
         // Text around the PEM block (as "openssl x509 -pubkey" or a comment leaves) is ignored.

@@ -44,8 +44,8 @@ class MintTokenTest {
         Vertx vertx = Vertx.vertx();
         try {
             TokenVerifier verifier = TokenVerifier.create(vertx,
-                    JwtKeys.load(Settings.from(Map.of("RELAYCAST_JWT_SECRET", "shared-secret")::get)));
-            String token = MintToken.mint(List.of("--room", "lobby", "--sub", "carol", "--no-subscribe"), "shared-secret", NOW);
+                    JwtKeys.load(Settings.from(Map.of("RELAYCAST_JWT_SECRET", "shared-secret-0123456789abcdef-xyz")::get)));
+            String token = MintToken.mint(List.of("--room", "lobby", "--sub", "carol", "--no-subscribe"), "shared-secret-0123456789abcdef-xyz", NOW);
             assertEquals(new AuthGrant("carol", true, false), verifier.verify(token, "lobby", NOW * 1000));
         } finally {
             vertx.close();
