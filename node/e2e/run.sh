@@ -33,4 +33,10 @@ ip netns exec "$ns" ip link set lo up
 ip link add rcv0 netns "$ns" type veth peer name rcv1 netns "$ns"
 ip netns exec "$ns" sh -c 'ip addr add 10.77.0.1/24 dev rcv0; ip link set rcv0 up; ip link set rcv1 up; ip route add default via 10.77.0.254 dev rcv0'
 
-ip netns exec "$ns" env RELAYCAST_E2E_NETNS="$ns" node --test --test-concurrency=1 "${@:-.}"
+if [ "${1:-}" = "--script" ]; then
+  # A measurement script rather than tests: ./run.sh --script measure-call.mjs [args]
+  shift
+  ip netns exec "$ns" env RELAYCAST_E2E_NETNS="$ns" node "$@"
+else
+  ip netns exec "$ns" env RELAYCAST_E2E_NETNS="$ns" node --test --test-concurrency=1 "${@:-.}"
+fi

@@ -1,5 +1,7 @@
 package io.relaycast.node;
 
+import io.vertx.core.Future;
+
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,15 @@ public final class Main {
         CountDownLatch started = new CountDownLatch(1);
         RelaycastNode[] holder = new RelaycastNode[1];
         String[] failure = new String[1];
-        RelaycastNode.start(settings).onComplete(ar -> {
+        Future<RelaycastNode> starting;
+        try {
+            starting = RelaycastNode.start(settings);
+        } catch (SettingsException e) {
+            err.println("relaycast: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        starting.onComplete(ar -> {
             if (ar.succeeded()) {
                 holder[0] = ar.result();
             } else {

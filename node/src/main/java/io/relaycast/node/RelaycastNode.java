@@ -1,6 +1,8 @@
 package io.relaycast.node;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.relaycast.node.auth.JwtKeys;
+import io.relaycast.node.auth.TokenVerifier;
 import io.relaycast.node.cluster.ClusterBootstrap;
 import io.relaycast.node.cluster.ClusterContext;
 import io.relaycast.node.cluster.HazelcastMembershipStore;
@@ -41,13 +43,16 @@ public final class RelaycastNode {
     private final RoomManager rooms;
     private final TransportContext transports;
     private final HazelcastInstance hazelcast;
+    private final TokenVerifier tokens;
     private SignalingVerticle signaling;
 
-    private RelaycastNode(Settings settings, Vertx vertx, NodeMetrics metrics, HazelcastInstance hazelcast) {
+    private RelaycastNode(Settings settings, Vertx vertx, NodeMetrics metrics, HazelcastInstance hazelcast,
+                          JwtKeys keys) {
         this.settings = settings;
         this.vertx = vertx;
         this.metrics = metrics;
         this.hazelcast = hazelcast;
+        this.tokens = TokenVerifier.create(vertx, keys);
         this.transports = new TransportContext(settings.advertisedIps());
         List<MediaWorker> ws = new ArrayList<>();
         for (int i = 0; i < settings.mediaWorkers(); i++) {
@@ -75,15 +80,19 @@ public final class RelaycastNode {
      * Starts a node; the future fails with a one-line reason when a port cannot be bound or the
      * cluster cannot be joined. In cluster mode this blocks the calling thread while the Hazelcast
      * member starts (a few seconds), so never call it from an event loop.
+     *
+     * @throws SettingsException before anything starts, when the JWT public key file is not a
+     *                           usable RSA or P-256 EC public key
      */
-    public static Future<RelaycastNode> start(Settings settings) {
+    public static Future<RelaycastNode> start(Settings settings) throws SettingsException {
+        JwtKeys keys = JwtKeys.load(settings);
         NodeMetrics metrics = new NodeMetrics(settings.nodeId());
         // One event loop per media worker plus one for signaling, so a room's forwarding never
         // shares its thread with HTTP.
         VertxOptions options = new VertxOptions().setEventLoopPoolSize(settings.mediaWorkers() + 1);
         if (!settings.cluster()) {
             Vertx vertx = Vertx.builder().with(options).build();
-            RelaycastNode node = new RelaycastNode(settings, vertx, metrics, null);
+            RelaycastNode node = new RelaycastNode(settings, vertx, metrics, null, keys);
             return node.deploy().recover(err -> vertx.close().transform(v -> Future.failedFuture(err)));
         }
         HazelcastInstance hz;
@@ -100,7 +109,7 @@ public final class RelaycastNode {
                     return Future.failedFuture("cannot join the cluster: " + err.getMessage());
                 })
                 .compose(vertx -> {
-                    RelaycastNode node = new RelaycastNode(settings, vertx, metrics, hz);
+                    RelaycastNode node = new RelaycastNode(settings, vertx, metrics, hz, keys);
                     return node.deploy().recover(err -> vertx.close()
                             .onComplete(v -> hz.shutdown()).transform(v -> Future.failedFuture(err)));
                 });
@@ -113,12 +122,13 @@ public final class RelaycastNode {
         }
         return Future.all(media)
                 .compose(v -> {
-                    signaling = new SignalingVerticle(settings, rooms, readiness, metrics);
+                    signaling = new SignalingVerticle(settings, rooms, readiness, metrics, tokens);
                     return vertx.deployVerticle(signaling);
                 })
                 .map(id -> {
                     readiness.serving();
-                    LOG.info(() -> "node " + settings.nodeId() + " ready: " + workers.size() + " media worker(s) on udp "
+                    LOG.info(() -> "node " + settings.nodeId() + " ready (" + (tokens.required()
+                            ? "tokens required" : "dev mode: no tokens") + "): " + workers.size() + " media worker(s) on udp "
                             + settings.mediaHost() + ":" + settings.mediaPort() + "-"
                             + (settings.mediaPort() + workers.size() - 1) + ", advertised " + settings.advertisedIps());
                     return this;

@@ -29,6 +29,7 @@ public final class NodeMetrics {
     private final AtomicInteger peers = new AtomicInteger();
     private final AtomicInteger rooms = new AtomicInteger();
     private final ConcurrentHashMap<String, Counter> signalingErrors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> authRejections = new ConcurrentHashMap<>();
 
     public NodeMetrics(String nodeId) {
         registry.config().commonTags("node", nodeId);
@@ -65,6 +66,16 @@ public final class NodeMetrics {
         signalingErrors.computeIfAbsent(code, c -> Counter.builder("relaycast_signaling_errors_total")
                 .description("Error replies sent to clients, by protocol error code")
                 .tag("code", c).register(registry)).increment();
+    }
+
+    /**
+     * Counts a refused join token by reason. The caller passes one of a small fixed set of labels
+     * ({@code AuthRejection.Reason}), never client input, so the series stay bounded.
+     */
+    public void authRejection(String reason) {
+        authRejections.computeIfAbsent(reason, r -> Counter.builder("relaycast_auth_rejections_total")
+                .description("Joins refused for their token, by reason")
+                .tag("reason", r).register(registry)).increment();
     }
 
     /** Registers a monotonic counter read from an object owned elsewhere (e.g. a media worker). */

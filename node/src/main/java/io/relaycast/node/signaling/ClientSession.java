@@ -1,5 +1,8 @@
 package io.relaycast.node.signaling;
 
+import io.relaycast.node.auth.AuthGrant;
+import io.relaycast.node.auth.AuthRejection;
+import io.relaycast.node.auth.TokenVerifier;
 import io.relaycast.node.observe.NodeMetrics;
 import io.relaycast.node.observe.Readiness;
 import io.relaycast.node.room.Peer;
@@ -15,6 +18,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.logging.Logger;
@@ -27,6 +32,8 @@ final class ClientSession implements PeerChannel {
     private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
     /** PROTOCOL.md: a client that sends more than 50 malformed frames is closed with 4400. */
     static final int MAX_MALFORMED_FRAMES = 50;
+    /** PROTOCOL.md "Authentication": a refused token closes the socket with this code. */
+    static final int CLOSE_UNAUTHORIZED = 4401;
     private static final SecureRandom IDS = new SecureRandom();
 
     private final ServerWebSocket ws;
@@ -34,19 +41,24 @@ final class ClientSession implements PeerChannel {
     private final RoomManager rooms;
     private final Readiness readiness;
     private final NodeMetrics metrics;
+    private final TokenVerifier tokens;
     private final Context context;
     private int malformed;
+    /** Set once a token was refused: the socket is closing and nothing more is read from it. */
+    private boolean refused;
     /** Set when a join is dispatched; cleared by {@link #joinRefused}. Touched on the WebSocket's thread. */
     private Peer peer;
     private Room room;
     private volatile boolean closed;
 
-    ClientSession(ServerWebSocket ws, SignalCodec codec, RoomManager rooms, Readiness readiness, NodeMetrics metrics) {
+    ClientSession(ServerWebSocket ws, SignalCodec codec, RoomManager rooms, Readiness readiness, NodeMetrics metrics,
+                  TokenVerifier tokens) {
         this.ws = ws;
         this.codec = codec;
         this.rooms = rooms;
         this.readiness = readiness;
         this.metrics = metrics;
+        this.tokens = tokens;
         this.context = Vertx.currentContext();
     }
 
@@ -58,6 +70,9 @@ final class ClientSession implements PeerChannel {
     }
 
     private void onFrame(String frame) {
+        if (refused) {
+            return;
+        }
         ClientMessage msg;
         try {
             msg = codec.decodeClient(frame);
@@ -88,13 +103,60 @@ final class ClientSession implements PeerChannel {
                     ? "this node is draining; reconnect to another node" : "this node is still starting");
             return;
         }
+        // The token is checked before the room is looked up, so a refused join leaves no room state.
+        // Inline on this event loop: see TokenVerifier for why that is short enough.
+        AuthGrant grant;
+        try {
+            grant = tokens.verify(tokenOf(join), join.roomId(), System.currentTimeMillis());
+        } catch (AuthRejection e) {
+            refuse(e);
+            return;
+        }
         String peerId = newPeerId();
-        String name = join.name() != null && !join.name().isBlank() ? join.name() : peerId;
-        peer = new Peer(peerId, name, true, true, this);
+        String name = join.name() != null && !join.name().isBlank() ? join.name()
+                : grant.subject() != null ? grant.subject() : peerId;
+        peer = new Peer(peerId, name, grant.canPublish(), grant.canSubscribe(), this);
         room = rooms.roomFor(join.roomId());
         Peer p = peer;
         Room r = room;
         r.execute(() -> r.join(p));
+    }
+
+    /** PROTOCOL.md: the token is {@code join.token} or else the {@code token} query parameter of the URL. */
+    private String tokenOf(ClientMessage.Join join) {
+        if (join.token() != null && !join.token().isBlank()) {
+            return join.token();
+        }
+        return queryParameter(ws.query(), "token");
+    }
+
+    /** The first value of {@code name} in a URL query string, percent-decoded; null when absent. */
+    static String queryParameter(String query, String name) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (key.equals(name)) {
+                String raw = eq < 0 ? "" : pair.substring(eq + 1);
+                try {
+                    return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException badEscape) {
+                    // Handed on as sent: the verifier then refuses it as malformed.
+                    return raw;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void refuse(AuthRejection e) {
+        refused = true;
+        metrics.authRejection(e.reason().label());
+        LOG.fine(() -> "join refused (" + e.reason().label() + "): " + e.getMessage());
+        sendError(ErrorCode.UNAUTHORIZED, e.getMessage());
+        close(CLOSE_UNAUTHORIZED, "unauthorized");
     }
 
     private void malformed(String reason) {

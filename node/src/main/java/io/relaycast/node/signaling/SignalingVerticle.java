@@ -1,6 +1,7 @@
 package io.relaycast.node.signaling;
 
 import io.relaycast.node.Settings;
+import io.relaycast.node.auth.TokenVerifier;
 import io.relaycast.node.observe.NodeMetrics;
 import io.relaycast.node.observe.Readiness;
 import io.relaycast.node.room.RoomManager;
@@ -37,14 +38,17 @@ public final class SignalingVerticle extends AbstractVerticle {
     private final RoomManager rooms;
     private final Readiness readiness;
     private final NodeMetrics metrics;
+    private final TokenVerifier tokens;
     private final SignalCodec codec = new SignalCodec();
     private HttpServer server;
 
-    public SignalingVerticle(Settings settings, RoomManager rooms, Readiness readiness, NodeMetrics metrics) {
+    public SignalingVerticle(Settings settings, RoomManager rooms, Readiness readiness, NodeMetrics metrics,
+                             TokenVerifier tokens) {
         this.settings = settings;
         this.rooms = rooms;
         this.readiness = readiness;
         this.metrics = metrics;
+        this.tokens = tokens;
     }
 
     @Override
@@ -83,7 +87,7 @@ public final class SignalingVerticle extends AbstractVerticle {
             ws.close((short) 1008, "signaling is served on /ws");
             return;
         }
-        new ClientSession(ws, codec, rooms, readiness, metrics).start();
+        new ClientSession(ws, codec, rooms, readiness, metrics, tokens).start();
     }
 
     private void ready(RoutingContext ctx) {

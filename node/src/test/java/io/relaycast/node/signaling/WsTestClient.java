@@ -30,6 +30,11 @@ public final class WsTestClient implements AutoCloseable {
         return new WsTestClient(URI.create("ws://127.0.0.1:" + port + "/ws"));
     }
 
+    /** Connects to {@code /ws?query}; {@code query} must already be percent-encoded. */
+    public static WsTestClient connect(int port, String query) throws Exception {
+        return new WsTestClient(URI.create("ws://127.0.0.1:" + port + "/ws?" + query));
+    }
+
     public void send(ClientMessage m) throws Exception {
         sendRaw(CODEC.encode(m));
     }

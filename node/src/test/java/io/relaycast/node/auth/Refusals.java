@@ -1,0 +1,70 @@
+package io.relaycast.node.auth;
+
+import io.micrometer.core.instrument.Counter;
+import io.relaycast.node.RelaycastNode;
+import io.relaycast.node.signaling.WsTestClient;
+import io.relaycast.signal.ClientMessage;
+import io.relaycast.signal.ErrorCode;
+import io.relaycast.signal.ServerMessage;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The one check every refused token must pass, against a real node over a real WebSocket. */
+final class Refusals {
+    private Refusals() {
+    }
+
+    /**
+     * Joins {@code room} with {@code token} and asserts PROTOCOL.md's refusal: {@code unauthorized},
+     * close code 4401, the rejection counted under {@code reason}, and no room state left behind.
+     * Returns the error message.
+     */
+    static String assertRefused(RelaycastNode node, String room, String token, AuthRejection.Reason reason)
+            throws Exception {
+        try (WsTestClient c = WsTestClient.connect(node.httpPort())) {
+            return assertRefused(node, c, new ClientMessage.Join(room, null, token), room, reason);
+        }
+    }
+
+    /** As above, for a client already connected (e.g. with a token in its URL). */
+    static String assertRefused(RelaycastNode node, WsTestClient c, ClientMessage.Join join, String room,
+                                AuthRejection.Reason reason) throws Exception {
+        int roomsBefore = node.metrics().rooms().get();
+        int peersBefore = node.metrics().peers().get();
+        double rejectedBefore = rejections(node, reason);
+        String roomsListed = apiRooms(node);
+        c.send(join);
+        ServerMessage.Error e = c.next(ServerMessage.Error.class);
+        assertEquals(ErrorCode.UNAUTHORIZED, e.code(), e.toString());
+        assertTrue(e.message() != null && !e.message().isBlank());
+        assertEquals(4401, c.awaitClose());
+        assertEquals(rejectedBefore + 1, rejections(node, reason), "relaycast_auth_rejections_total{reason=\""
+                + reason.label() + "\"} for: " + e.message());
+        assertEquals(roomsBefore, node.metrics().rooms().get(), "a room was created for a refused join");
+        assertEquals(peersBefore, node.metrics().peers().get(), "a peer was added for a refused join");
+        assertEquals(roomsListed, apiRooms(node), "/api/rooms changed by a refused join");
+        return e.message();
+    }
+
+    static double rejections(RelaycastNode node, AuthRejection.Reason reason) {
+        Counter c = node.metrics().registry().find("relaycast_auth_rejections_total")
+                .tag("reason", reason.label()).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    static String apiRooms(RelaycastNode node) throws Exception {
+        return get(node, "/api/rooms");
+    }
+
+    static String get(RelaycastNode node, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + node.httpPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
