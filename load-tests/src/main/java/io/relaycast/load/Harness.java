@@ -56,12 +56,22 @@ final class Harness implements AutoCloseable {
         this.serverPids = options.serverPids.isEmpty() ? findServers(options.target) : options.serverPids;
     }
 
+    /**
+     * The server process found by its command line, only when exactly one matches: other people's
+     * nodes may run on the same machine, and sampling the wrong one would give a wrong figure.
+     */
     private static List<Long> findServers(String target) {
-        return switch (target) {
+        List<Long> found = switch (target) {
             case "floor" -> ProcStats.find("io.relaycast.load.FloorRelay");
             case "janus" -> ProcStats.find("janus -C");
             default -> ProcStats.find("relaycast-node.jar");
         };
+        if (found.size() != 1) {
+            System.err.println("server CPU not sampled: " + found.size() + " candidate processes " + found
+                    + "; pass --server-pid");
+            return List.of();
+        }
+        return found;
     }
 
     SecureRandom random() {
