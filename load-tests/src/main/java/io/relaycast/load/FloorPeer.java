@@ -45,6 +45,7 @@ final class FloorPeer implements LoadPeer, MediaLoop.Timed, MediaLoop.Receiving 
         h.joined(name, joinNanos);
         try {
             channel = DatagramChannel.open();
+            channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 1 << 20);
             channel.bind(new InetSocketAddress(h.options.bind, 0));
             h.loop.register(channel, this);
             h.loop.addTimed(this);

@@ -92,6 +92,7 @@ final class Harness implements AutoCloseable {
     }
 
     Result run() throws Exception {
+        long[] udpBefore = ProcStats.udpErrors();
         loop.start();
         sampler = new Thread(this::sampleLoop, "load-sampler");
         sampler.setDaemon(true);
@@ -140,7 +141,11 @@ final class Harness implements AutoCloseable {
                 result.completeExceptionally(e);
             }
         });
-        return result.get(30, TimeUnit.SECONDS);
+        Result r = result.get(30, TimeUnit.SECONDS);
+        long[] udpAfter = ProcStats.udpErrors();
+        r.quality().put("udpRcvbufErrors", udpBefore[0] < 0 ? null : udpAfter[0] - udpBefore[0]);
+        r.quality().put("udpSndbufErrors", udpBefore[1] < 0 ? null : udpAfter[1] - udpBefore[1]);
+        return r;
     }
 
     private synchronized List<Sample> snapshotSamples() {

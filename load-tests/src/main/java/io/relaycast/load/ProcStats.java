@@ -40,6 +40,28 @@ final class ProcStats {
         }
     }
 
+    /**
+     * The kernel's UDP counters of this network namespace ({@code /proc/net/snmp}, line "Udp:"):
+     * RcvbufErrors counts datagrams dropped because a receiving socket's buffer was full, which
+     * tells loss inside the machine apart from loss in the server. -1 values when unreadable.
+     */
+    static long[] udpErrors() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp"));
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+                    List<String> names = List.of(lines.get(i).split("\\s+"));
+                    String[] values = lines.get(i + 1).split("\\s+");
+                    return new long[] {Long.parseLong(values[names.indexOf("RcvbufErrors")]),
+                            Long.parseLong(values[names.indexOf("SndbufErrors")])};
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return new long[] {-1, -1};
+    }
+
     /** Processes whose command line contains {@code needle} (not this JVM). */
     static List<Long> find(String needle) {
         List<Long> out = new ArrayList<>();

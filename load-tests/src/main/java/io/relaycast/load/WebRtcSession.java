@@ -95,6 +95,7 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
         this.sessionId = random.nextLong() & Long.MAX_VALUE;
         this.receiver = new MediaReceiver(name, loop.stats);
         this.channel = DatagramChannel.open();
+        channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 1 << 20);
         channel.bind(new InetSocketAddress(bind, 0));
         loop.register(channel, this);
         loop.addTimed(this);
