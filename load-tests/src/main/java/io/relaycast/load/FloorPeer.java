@@ -110,6 +110,11 @@ final class FloorPeer implements LoadPeer, MediaLoop.Timed, MediaLoop.Receiving 
     }
 
     @Override
+    public boolean publishes() {
+        return publisher != null;
+    }
+
+    @Override
     public long joinNanos() {
         return joinNanos;
     }

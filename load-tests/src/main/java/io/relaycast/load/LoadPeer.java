@@ -9,6 +9,9 @@ interface LoadPeer {
     /** Media keys are installed (or, for the floor, the relay registration went out). */
     boolean connected();
 
+    /** Whether this client sends media. */
+    boolean publishes();
+
     long joinNanos();
 
     /** When the first media packet of any remote stream arrived; 0 if none yet. */

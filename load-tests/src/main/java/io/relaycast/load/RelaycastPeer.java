@@ -143,6 +143,11 @@ final class RelaycastPeer implements LoadPeer {
     }
 
     @Override
+    public boolean publishes() {
+        return publish;
+    }
+
+    @Override
     public long joinNanos() {
         return joinNanos;
     }

@@ -149,7 +149,11 @@ final class Result {
         q.put("clientsStarted", clientsStarted);
         q.put("clientsConnected", st.clientsConnected);
         q.put("clientsFailed", st.clientsFailed);
-        long clientsWithoutMedia = peers.stream().filter(p -> p.firstPacketNanos() == 0).count();
+        // A publisher is only sent media when its room has another publisher.
+        boolean publishersReceive = o.publishersPerRoom() >= 2;
+        long clientsWithoutMedia = peers.stream()
+                .filter(p -> !p.publishes() || publishersReceive)
+                .filter(p -> p.firstPacketNanos() == 0).count();
         q.put("clientsWithoutMedia", clientsWithoutMedia);
         q.put("receivingStreams", st.streams.size());
         q.put("expectedTrackStreams", expectedTrackStreams(o));
