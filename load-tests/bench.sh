@@ -87,6 +87,8 @@ stop_all() {
     [ $alive = 0 ] && break
     sleep 0.5
   done
+  # A node that has not exited 30 s after SIGTERM is killed (seen: nodes ignoring SIGTERM).
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
   pids=()
 }
 
