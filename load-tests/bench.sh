@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Runs the load benchmarks of docs/benchmarks.md inside a private network namespace, so no packet
+# can leave the machine (../shared/BROWSERS.md). Needs root (ip netns), taskset, and the packaged
+# jars:  mvn -B -o -q -pl shared-model,node,load-tests package -DskipTests
+#
+#   load-tests/bench.sh [target ...]      targets: relaycast relaycast2 floor  (default: all three)
+#   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  BENCH_DURATION=30  BENCH_JFR=1  BENCH_RAMP=1
+#
+# The server runs pinned to core 0 (taskset -c 0), the harness to core 1. Every process this
+# script starts is stopped by its own PID, and the namespace is deleted on exit (trap).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+node_jar="$root/node/target/relaycast-node.jar"
+load_jar="$here/target/relaycast-load.jar"
+for j in "$node_jar" "$load_jar"; do [ -f "$j" ] || { echo "bench: $j missing; mvn package first" >&2; exit 1; }; done
+targets=("${@:-relaycast relaycast2 floor}")
+targets=(${targets[*]})
+scenarios=(${BENCH_SCENARIOS:-mesh10 fanout200 rooms20})
+duration="${BENCH_DURATION:-30}"
+results="${BENCH_RESULTS:-$here/results}"
+mkdir -p "$results"
+
+ns="rc-load-$$"
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  sleep 1
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+  ip netns del "$ns" 2>/dev/null || true
+}
+trap cleanup EXIT
+ip netns add "$ns"
+ip netns exec "$ns" ip link set lo up
+inns() { ip netns exec "$ns" "$@"; }
+
+scenario_args() {
+  case "$1" in
+    mesh10)    echo "--rooms 1 --peers 10" ;;                  # 90 subscriber streams
+    fanout200) echo "--rooms 1 --peers 201 --publishers 1" ;;  # 200 subscriber streams
+    rooms20)   echo "--rooms 20 --peers 5" ;;                  # 400 subscriber streams
+    ramp)      echo "--ramp --rooms 1 --peers 10 --ramp-step ${BENCH_RAMP_STEP:-12} --ramp-max-steps 12" ;;
+    *) echo "bench: unknown scenario $1" >&2; exit 2 ;;
+  esac
+}
+
+# The java process at or below PID $1 (ip netns exec, env and taskset exec; timeout forks).
+java_below() {
+  local p=$1
+  for _ in 1 2 3 4; do
+    [ -z "$p" ] && return 0
+    [ "$(ps -o comm= -p "$p" 2>/dev/null)" = java ] && { echo "$p"; return 0; }
+    p=$(pgrep -P "$p" 2>/dev/null | head -1 || true)
+  done
+}
+
+# Starts a node in the namespace on core 0; sets last_pid to the java process itself (not a wrapper).
+start_node() { # index http_port media_port cluster(true|false) [jfr file]
+  local i=$1 http=$2 media=$3 cluster=$4 jfr=${5:-}
+  local flags=(-Xmx768m)
+  [ -n "$jfr" ] && flags+=(-XX:+FlightRecorder "-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true")
+  inns env RELAYCAST_HTTP_HOST=127.0.0.1 RELAYCAST_HTTP_PORT="$http" RELAYCAST_MEDIA_HOST=127.0.0.1 \
+    RELAYCAST_MEDIA_PORT="$media" RELAYCAST_MEDIA_WORKERS=1 RELAYCAST_MAX_PEERS_PER_ROOM=400 RELAYCAST_DRAIN_SECONDS=1 \
+    RELAYCAST_NODE_ID="bench-$i" RELAYCAST_LOG_LEVEL=warn RELAYCAST_CLUSTER="$cluster" \
+    RELAYCAST_CLUSTER_HOST=127.0.0.1 RELAYCAST_CLUSTER_PORT=$((5700 + i)) \
+    RELAYCAST_CLUSTER_MEMBERS=127.0.0.1:5701,127.0.0.1:5702 \
+    timeout 900 taskset -c 0 java "${flags[@]}" -jar "$node_jar" >"$results/node-$i.log" 2>&1 &
+  local wrapper=$!
+  pids+=("$wrapper")
+  last_pid=""
+  for _ in $(seq 1 150); do
+    # ip netns exec and env exec; timeout forks: its child is the java process (taskset execs it).
+    last_pid=$(java_below "$wrapper")
+    if [ -n "$last_pid" ] && inns bash -c "exec 3<>/dev/tcp/127.0.0.1/$http" 2>/dev/null; then break; fi
+    sleep 0.3
+  done
+  [ -n "$last_pid" ] || { echo "bench: node $i did not start, see $results/node-$i.log" >&2; exit 1; }
+  pids+=("$last_pid")
+}
+
+stop_all() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  # Wait for them to exit (a JFR recording is written at exit), so ports are free for the next run.
+  for _ in $(seq 1 60); do
+    alive=0
+    for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -0 "$p" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break
+    sleep 0.5
+  done
+  # A node that has not exited 30 s after SIGTERM is killed (seen: nodes ignoring SIGTERM).
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
+  pids=()
+}
+
+run_load() { # target label pids urls scenario
+  local target=$1 label=$2 spids=$3 urls=$4 sc=$5
+  local out="$results/$label-$sc"
+  echo "== $label / $sc" >&2
+  # shellcheck disable=SC2046
+  inns timeout $((duration + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
+    $(scenario_args "$sc") --duration "$duration" --ramp-up 40 --server-pid "$spids" --label "$label $sc" \
+    --out "$out" || echo "bench: $label $sc: some clients got no media (see $out/result.json)" >&2
+}
+
+for t in "${targets[@]}"; do
+  for sc in "${scenarios[@]}"; do
+    case "$t" in
+      relaycast)
+        jfr=""
+        [ "${BENCH_JFR:-0}" = 1 ] && jfr="$results/relaycast-$sc.jfr"
+        start_node 1 13001 42001 false "$jfr"
+        run_load relaycast relaycast "$last_pid" http://127.0.0.1:13001 "$sc"
+        stop_all ;;
+      relaycast2)
+        start_node 1 13001 42001 true; p1=$last_pid
+        start_node 2 13002 42002 true; p2=$last_pid
+        run_load relaycast relaycast2 "$p1,$p2" http://127.0.0.1:13001,http://127.0.0.1:13002 "$sc"
+        stop_all ;;
+      floor)
+        inns timeout 900 taskset -c 0 java -Xmx256m -cp "$load_jar" io.relaycast.load.FloorRelay \
+          --bind 127.0.0.1 --port 5600 --max-seconds 900 >"$results/floor.log" 2>&1 &
+        w=$!
+        pids+=("$w")
+        sleep 1.5
+        fp=$(java_below "$w")
+        pids+=("$fp")
+        run_load floor floor "$fp" 127.0.0.1:5600 "$sc"
+        stop_all ;;
+      *) echo "bench: unknown target $t" >&2; exit 2 ;;
+    esac
+  done
+done
+
+if [ "${BENCH_JFR:-0}" = 1 ]; then
+  for f in "$results"/relaycast-*.jfr; do
+    [ -f "$f" ] || continue
+    echo "== top frames in $f" >&2
+    jfr print --events jdk.ExecutionSample "$f" | python3 -c '
+import sys, collections
+top = collections.Counter(); n = 0; want = False
+for line in sys.stdin:
+    s = line.strip()
+    if s.startswith("stackTrace = ["): want = True; continue
+    if want and s and not s.startswith("]"):
+        top[s.split("line:")[0].strip()] += 1; n += 1; want = False
+for frame, c in top.most_common(25): print(f"{100*c/max(n,1):5.1f}%  {frame}")
+print(f"({n} samples)")' | tee "${f%.jfr}-top.txt"
+  done
+fi
+echo "results in $results" >&2

@@ -1,0 +1,359 @@
+package io.relaycast.load;
+
+import io.relaycast.dtls.DtlsCertificate;
+import io.relaycast.dtls.DtlsHandshakePool;
+import io.relaycast.webrtc.DtlsSetup;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one scenario: starts the clients at the ramp-up rate (round-robin over the target URLs),
+ * samples the server processes and the clients once a second, and at the end builds the
+ * {@link Result}. In ramp mode it adds rooms step by step until the loss of a step passes the
+ * threshold.
+ */
+final class Harness implements AutoCloseable {
+    final Options options;
+    final MediaLoop loop;
+    final HttpClient http;
+    final DtlsSetup dtls;
+    private final DtlsHandshakePool pool;
+    private final SecureRandom secure = new SecureRandom();
+    private final Map<String, Long> joinTimes = new ConcurrentHashMap<>();
+    final Map<Integer, MediaReceiver.Source> floorSources = new ConcurrentHashMap<>();
+    private final List<LoadPeer> peers = new ArrayList<>();
+    private final List<Sample> samples = new ArrayList<>();
+    private final List<Map<String, Object>> rampSteps = new ArrayList<>();
+    private final List<Long> serverPids;
+    private final long startNanos = System.nanoTime();
+    private int roomsStarted;
+    private long rssMax;
+    private volatile boolean sampling = true;
+    private Thread sampler;
+
+    Harness(Options options) throws IOException {
+        this.options = options;
+        this.loop = new MediaLoop();
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.pool = new DtlsHandshakePool(8, 4096, 10_000);
+        this.dtls = new DtlsSetup(DtlsCertificate.generate(secure, Instant.now()), pool);
+        this.serverPids = options.serverPids.isEmpty() ? findServers(options.target) : options.serverPids;
+    }
+
+    /**
+     * The server process found by its command line, only when exactly one matches: other people's
+     * nodes may run on the same machine, and sampling the wrong one would give a wrong figure.
+     */
+    private static List<Long> findServers(String target) {
+        List<Long> found = switch (target) {
+            case "floor" -> ProcStats.find("io.relaycast.load.FloorRelay");
+            case "janus" -> ProcStats.find("janus -C");
+            default -> ProcStats.find("relaycast-node.jar");
+        };
+        if (found.size() != 1) {
+            System.err.println("server CPU not sampled: " + found.size() + " candidate processes " + found
+                    + "; pass --server-pid");
+            return List.of();
+        }
+        return found;
+    }
+
+    SecureRandom random() {
+        return secure;
+    }
+
+    /** A fast per-client generator for packet sizes (seeded from the secure one). */
+    Random mediaRandom() {
+        return new Random(secure.nextLong());
+    }
+
+    void joined(String peerId, long nanos) {
+        joinTimes.put(peerId, nanos);
+    }
+
+    long joinTimeOf(String peerId) {
+        return joinTimes.getOrDefault(peerId, 0L);
+    }
+
+    Result run() throws Exception {
+        long[] udpBefore = ProcStats.udpErrors();
+        loop.start();
+        sampler = new Thread(this::sampleLoop, "load-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        Result.Window window;
+        long maxUnder = -1;
+        if (!options.ramp) {
+            startRooms(options.rooms);
+            double from = seconds() + options.warmupSeconds;
+            sleepSeconds(options.warmupSeconds + options.durationSeconds);
+            window = new Result.Window(from, seconds());
+        } else {
+            double from = 0;
+            for (int step = 1; step <= options.rampMaxSteps; step++) {
+                startRooms(options.rooms);
+                double stepStart = seconds();
+                sleepSeconds(options.rampStepSeconds);
+                double half = stepStart + options.rampStepSeconds / 2.0;
+                double loss = lossBetween(half, seconds());
+                long streams = options.subscriberStreams(roomsStarted);
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("step", step);
+                s.put("rooms", roomsStarted);
+                s.put("subscriberStreams", streams);
+                s.put("loss", loss);
+                s.put("cpuMicrosPerForwardedPacket", cpuPerForwarded(half, seconds()));
+                rampSteps.add(s);
+                if (loss > options.lossThreshold || Double.isNaN(loss)) {
+                    break;
+                }
+                maxUnder = streams;
+                from = half;
+            }
+            window = new Result.Window(from, seconds());
+        }
+        sampling = false;
+        sampler.join(3000);
+        CompletableFuture<Result> result = new CompletableFuture<>();
+        long maxStreams = maxUnder;
+        Result.Window w = window;
+        loop.execute(() -> {
+            try {
+                result.complete(Result.build(options, loop.stats, peers, snapshotSamples(), rampSteps, maxStreams, w,
+                        serverPids, rssMax, peers.size()));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        Result r = result.get(30, TimeUnit.SECONDS);
+        long[] udpAfter = ProcStats.udpErrors();
+        r.quality().put("udpRcvbufErrors", udpBefore[0] < 0 ? null : udpAfter[0] - udpBefore[0]);
+        r.quality().put("udpSndbufErrors", udpBefore[1] < 0 ? null : udpAfter[1] - udpBefore[1]);
+        return r;
+    }
+
+    private synchronized List<Sample> snapshotSamples() {
+        return new ArrayList<>(samples);
+    }
+
+    private void startRooms(int count) throws InterruptedException {
+        List<URI> urls = options.target.equals("floor") ? List.of() : options.uris();
+        long gapNanos = (long) (1e9 / options.rampUpPerSecond);
+        long next = System.nanoTime();
+        for (int r = 0; r < count; r++) {
+            int room = roomsStarted++;
+            String roomId = "load-" + room;
+            for (int i = 0; i < options.peers; i++) {
+                boolean publish = i < options.publishersPerRoom();
+                String name = "r" + room + "p" + i;
+                URI url = options.target.equals("floor") ? null : urls.get(peers.size() % urls.size());
+                LoadPeer peer = switch (options.target) {
+                    case "floor" -> new FloorPeer(this, name, roomId, floorAddress(), publish);
+                    default -> new RelaycastPeer(this, name, roomId, wsUri(url), publish);
+                };
+                peers.add(peer);
+                loop.execute(peer::start);
+                next += gapNanos;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
+        }
+    }
+
+    /** The floor relay's {@code host:port} (the first --url). */
+    InetSocketAddress floorAddress() {
+        String[] hp = options.urls.get(0).replaceFirst("^udp://", "").split(":");
+        return new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+    }
+
+    private static URI wsUri(URI base) {
+        String scheme = "https".equals(base.getScheme()) ? "wss" : "ws";
+        return URI.create(scheme + "://" + base.getHost() + ":" + base.getPort() + "/ws");
+    }
+
+    double seconds() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static void sleepSeconds(double s) throws InterruptedException {
+        TimeUnit.MILLISECONDS.sleep((long) (s * 1000));
+    }
+
+    // ------------------------------------------------------------------ sampling
+
+    private void sampleLoop() {
+        long prevCpu = -1;
+        double prevT = 0;
+        long self = ProcessHandle.current().pid();
+        while (sampling) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            double t = seconds();
+            long cpu = 0;
+            long rss = 0;
+            boolean known = !serverPids.isEmpty();
+            for (long pid : serverPids) {
+                ProcStats.Sample s = ProcStats.read(pid);
+                if (s == null) {
+                    known = false;
+                    continue;
+                }
+                cpu += s.cpuMicros();
+                rss += s.rssKiB();
+            }
+            rssMax = Math.max(rssMax, rss);
+            long forwarded = forwarded();
+            ProcStats.Sample own = ProcStats.read(self);
+            long cpuTotal = known ? cpu : -1;
+            double pct = prevCpu >= 0 && cpuTotal >= 0 ? (cpuTotal - prevCpu) / 1e4 / (t - prevT) : 0;
+            prevCpu = cpuTotal;
+            prevT = t;
+            long serverRss = rss;
+            long ownCpu = own == null ? -1 : own.cpuMicros();
+            loop.execute(() -> clientSide(t, cpuTotal, serverRss, forwarded, pct, ownCpu));
+        }
+    }
+
+    /** Loop thread: adds the clients' side of one sample. */
+    private void clientSide(double t, long cpu, long rss, long forwarded, double pct, long ownCpu) {
+        RunStats st = loop.stats;
+        long expected = 0;
+        long received = 0;
+        long totalReceived = 0;
+        for (StreamStats s : st.streams) {
+            long e = s.reception.expected();
+            long r = s.reception.received();
+            expected += e - s.expectedMark;
+            received += r - s.receivedMark;
+            s.expectedMark = e;
+            s.receivedMark = r;
+            totalReceived += s.packets;
+        }
+        double loss = expected > 0 ? Math.max(0, (double) (expected - received) / expected) : 0;
+        double p50 = st.intervalLatency.quantile(0.5) / 1000.0;
+        double p99 = st.intervalLatency.quantile(0.99) / 1000.0;
+        st.intervalLatency.clear();
+        long connected = 0;
+        for (LoadPeer p : peers) {
+            if (p.connected()) {
+                connected++;
+            }
+        }
+        Sample s = new Sample(t, cpu, rss, forwarded, totalReceived, st.packetsSent, loss, p50, p99, connected,
+                st.streams.size(), pct, ownCpu);
+        synchronized (this) {
+            samples.add(s);
+        }
+        if (options.progress) {
+            System.err.printf("\r[%5.0fs] clients %d/%d  streams %d  loss %.3f%%  latency p50 %.2f ms p99 %.2f ms  server cpu %.0f%%  fwd %d  errors %d   ",
+                    t, connected, peers.size(), st.streams.size(), loss * 100, Math.max(0, p50), Math.max(0, p99), pct,
+                    forwarded, st.errors.values().stream().mapToLong(Long::longValue).sum());
+        }
+    }
+
+    private long forwarded() {
+        switch (options.target) {
+            case "floor" -> {
+                return FloorRelay.queryForwarded(floorAddress());
+            }
+            case "janus" -> {
+                return -1;
+            }
+            default -> {
+                long sum = 0;
+                for (URI u : options.uris()) {
+                    long n = scrapeForwarded(u);
+                    if (n < 0) {
+                        return -1;
+                    }
+                    sum += n;
+                }
+                return sum;
+            }
+        }
+    }
+
+    /** {@code relaycast_forwarded_packets_total} summed over its series (one per media worker). */
+    private long scrapeForwarded(URI base) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/metrics"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            double sum = 0;
+            boolean found = false;
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith("relaycast_forwarded_packets_total")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    found = true;
+                }
+            }
+            return found ? (long) sum : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private synchronized double lossBetween(double from, double to) {
+        double lost = 0;
+        int n = 0;
+        for (Sample s : samples) {
+            if (s.t() >= from && s.t() <= to) {
+                lost += s.intervalLoss();
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : lost / n;
+    }
+
+    private synchronized double cpuPerForwarded(double from, double to) {
+        return Result.cpuPerForwarded(samples, new Result.Window(from, to));
+    }
+
+    @Override
+    public void close() throws Exception {
+        sampling = false;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            List<CompletableFuture<?>> goodbyes = new ArrayList<>();
+            for (LoadPeer p : peers) {
+                try {
+                    p.close();
+                    goodbyes.add(p.closed());
+                } catch (RuntimeException e) {
+                    // best effort at the end of a run
+                }
+            }
+            CompletableFuture.allOf(goodbyes.toArray(CompletableFuture[]::new))
+                    .orTimeout(5, TimeUnit.SECONDS).whenComplete((v, e) -> done.complete(null));
+        });
+        try {
+            done.get(10, TimeUnit.SECONDS);
+        } finally {
+            loop.stop();
+            pool.close();
+        }
+    }
+}

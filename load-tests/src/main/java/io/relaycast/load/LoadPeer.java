@@ -1,0 +1,28 @@
+package io.relaycast.load;
+
+import java.util.concurrent.CompletableFuture;
+
+/** One simulated participant, whatever server it talks to. Methods run on the media loop thread. */
+interface LoadPeer {
+    void start();
+
+    /** Media keys are installed (or, for the floor, the relay registration went out). */
+    boolean connected();
+
+    /** Whether this client sends media. */
+    boolean publishes();
+
+    long joinNanos();
+
+    /** When the first media packet of any remote stream arrived; 0 if none yet. */
+    long firstPacketNanos();
+
+    long sendDrops();
+
+    void close();
+
+    /** Completes when the goodbye messages have gone out. */
+    default CompletableFuture<?> closed() {
+        return CompletableFuture.completedFuture(null);
+    }
+}

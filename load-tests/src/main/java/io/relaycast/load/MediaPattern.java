@@ -1,0 +1,229 @@
+package io.relaycast.load;
+
+import io.relaycast.rtp.AbsSendTime;
+import io.relaycast.rtp.RtpWriter;
+
+import java.util.Random;
+
+/**
+ * The synthetic media one publishing client sends: Opus-sized audio, 50 packets per second
+ * (60–160 bytes), and VP8-like video, 30 frames per second at a target bitrate, packetized into
+ * payloads of at most 1200 bytes, with a keyframe about four times the average frame every 3 s
+ * and whenever a PLI or FIR asks for one.
+ *
+ * <p>Each payload carries the sender's {@link System#nanoTime} at {@link #SEND_TIME_OFFSET}
+ * (8 bytes, big-endian), so a receiver in the same JVM measures one-way latency exactly without
+ * relying on a header extension (the SFU forwards payloads unchanged). Video payloads begin with
+ * a valid VP8 payload descriptor (RFC 7741 §4.2) and, in a frame's first packet, a VP8 frame tag
+ * saying key or delta frame, so an SFU that inspects VP8 (Janus does) sees a plausible stream.
+ *
+ * <p>Header extension ids come from the negotiated SDP; an id of 0 means "not negotiated".
+ */
+final class MediaPattern {
+    static final int SEND_TIME_OFFSET = 16;
+    static final int MAX_PAYLOAD = 1200;
+    static final int AUDIO_PT_DEFAULT = 111;
+    static final int VIDEO_PT_DEFAULT = 96;
+    static final long AUDIO_INTERVAL_NANOS = 20_000_000L;
+    static final long FRAME_INTERVAL_NANOS = 1_000_000_000L / 30;
+    static final long KEYFRAME_INTERVAL_NANOS = 3_000_000_000L;
+    /** A sender that fell this far behind skips ahead instead of bursting. */
+    private static final long MAX_LAG_NANOS = 200_000_000L;
+
+    final int audioSsrc;
+    final int videoSsrc;
+    final int videoRtxSsrc;
+    final boolean video;
+    final int bitrate;
+    int audioPt = AUDIO_PT_DEFAULT;
+    int videoPt = VIDEO_PT_DEFAULT;
+    int extMid;
+    int extAbsSendTime;
+    int extTwcc;
+    int extAudioLevel;
+    String audioMid = "0";
+    String videoMid = "1";
+
+    private final Random random;
+    private final byte[] payload = new byte[MAX_PAYLOAD];
+    private final RtpWriter writer = new RtpWriter();
+    private int audioSeq;
+    private int videoSeq;
+    private int audioTs;
+    private int videoTs;
+    private int twccSeq;
+    private long nextAudio;
+    private long nextFrame;
+    private long nextKeyframe;
+    private boolean keyframeWanted = true;
+    private boolean started;
+    long skippedFrames;
+
+    MediaPattern(Random random, boolean video, int bitrate) {
+        this.random = random;
+        this.video = video;
+        this.bitrate = bitrate;
+        this.audioSsrc = random.nextInt();
+        this.videoSsrc = random.nextInt();
+        this.videoRtxSsrc = random.nextInt();
+        this.audioSeq = random.nextInt(1 << 16);
+        this.videoSeq = random.nextInt(1 << 16);
+        this.audioTs = random.nextInt();
+        this.videoTs = random.nextInt();
+        random.nextBytes(payload);
+    }
+
+    /** Where a packet goes once written: protect (or not) and send. */
+    interface Sink {
+        void send(byte[] buf, int off, int len);
+    }
+
+    /** Starts the clocks at {@code now} with a random phase, so many publishers do not send in lockstep. */
+    void start(long now) {
+        started = true;
+        nextAudio = now + random.nextInt(20_000_000);
+        nextFrame = now + random.nextInt((int) FRAME_INTERVAL_NANOS);
+        nextKeyframe = nextFrame;
+    }
+
+    boolean started() {
+        return started;
+    }
+
+    void requestKeyframe() {
+        keyframeWanted = true;
+    }
+
+    long nextDeadline() {
+        if (!started) {
+            return Long.MAX_VALUE;
+        }
+        return video ? Math.min(nextAudio, nextFrame) : nextAudio;
+    }
+
+    /** Sends everything due at {@code now}; returns the packets sent. */
+    int emit(long now, byte[] buf, int off, Sink sink, RunStats stats) {
+        int sent = 0;
+        if (now - nextAudio > MAX_LAG_NANOS) {
+            long skip = (now - nextAudio) / AUDIO_INTERVAL_NANOS;
+            nextAudio += skip * AUDIO_INTERVAL_NANOS;
+            audioTs += (int) (skip * 960);
+        }
+        while (nextAudio <= now) {
+            sent += audio(now, buf, off, sink, stats);
+            nextAudio += AUDIO_INTERVAL_NANOS;
+        }
+        if (video) {
+            if (now - nextFrame > MAX_LAG_NANOS) {
+                long skip = (now - nextFrame) / FRAME_INTERVAL_NANOS;
+                nextFrame += skip * FRAME_INTERVAL_NANOS;
+                videoTs += (int) (skip * 3000);
+                skippedFrames += skip;
+            }
+            while (nextFrame <= now) {
+                sent += frame(now, buf, off, sink, stats);
+                nextFrame += FRAME_INTERVAL_NANOS;
+            }
+        }
+        return sent;
+    }
+
+    private void extensions(long now, String mid, boolean audio) {
+        writer.clearExtensions();
+        if (extMid > 0) {
+            byte[] m = mid.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            writer.addExtension(extMid, m, 0, m.length);
+        }
+        if (extAbsSendTime > 0) {
+            writer.addAbsSendTime(extAbsSendTime, AbsSendTime.fromNanos(now));
+        }
+        if (extTwcc > 0) {
+            writer.addTransportSequenceNumber(extTwcc, twccSeq++);
+        }
+        if (audio && extAudioLevel > 0) {
+            writer.addAudioLevel(extAudioLevel, true, 30 + random.nextInt(40));
+        }
+    }
+
+    private int audio(long now, byte[] buf, int off, Sink sink, RunStats stats) {
+        int len = 60 + random.nextInt(101);
+        payload[0] = (byte) 0xfc; // Opus TOC: CELT fullband 20 ms, stereo, one frame (RFC 6716 §3.1)
+        putLong(payload, SEND_TIME_OFFSET, System.nanoTime());
+        writer.reset();
+        writer.payloadType(audioPt).sequenceNumber(audioSeq++ & 0xffff).timestamp(audioTs).ssrc(audioSsrc).marker(false);
+        extensions(now, audioMid, true);
+        audioTs += 960;
+        int n = writer.writeTo(buf, off, payload, 0, len);
+        sink.send(buf, off, n);
+        stats.packetsSent++;
+        stats.bytesSent += n;
+        return 1;
+    }
+
+    private int frame(long now, byte[] buf, int off, Sink sink, RunStats stats) {
+        long frameBytesAvg = bitrate / 8 / 30;
+        boolean key = keyframeWanted || now >= nextKeyframe;
+        int size;
+        if (key) {
+            keyframeWanted = false;
+            nextKeyframe = now + KEYFRAME_INTERVAL_NANOS;
+            size = (int) (frameBytesAvg * 4);
+            stats.keyframesSent++;
+        } else {
+            // Delta frames make up the rest of the 3-s budget: 89 of them share (90 - 4) averages.
+            long delta = frameBytesAvg * 86 / 89;
+            size = (int) Math.max(200, delta * (85 + random.nextInt(31)) / 100);
+        }
+        int packets = (size + MAX_PAYLOAD - 1) / MAX_PAYLOAD;
+        int per = (size + packets - 1) / packets;
+        int sent = 0;
+        for (int p = 0; p < packets; p++) {
+            int len = Math.max(SEND_TIME_OFFSET + 8, Math.min(per, size - p * per));
+            if (p == 0) {
+                payload[0] = 0x10; // VP8 descriptor: S=1, partition 0 (RFC 7741 §4.2)
+                // VP8 frame tag (RFC 6386 §9.1): bit 0 is 0 for a key frame; show_frame set.
+                payload[1] = (byte) (key ? 0x10 : 0x11);
+                payload[2] = 0;
+                payload[3] = 0;
+                if (key) {
+                    payload[4] = (byte) 0x9d; // key frame start code
+                    payload[5] = 0x01;
+                    payload[6] = 0x2a;
+                    payload[7] = (byte) 0x80; // width 640
+                    payload[8] = 0x02;
+                    payload[9] = (byte) 0xe0; // height 480
+                    payload[10] = 0x01;
+                }
+            } else {
+                payload[0] = 0x00; // continuation of the partition
+            }
+            putLong(payload, SEND_TIME_OFFSET, System.nanoTime());
+            writer.reset();
+            writer.payloadType(videoPt).sequenceNumber(videoSeq++ & 0xffff).timestamp(videoTs).ssrc(videoSsrc)
+                    .marker(p == packets - 1);
+            extensions(now, videoMid, false);
+            int n = writer.writeTo(buf, off, payload, 0, len);
+            sink.send(buf, off, n);
+            stats.packetsSent++;
+            stats.bytesSent += n;
+            sent++;
+        }
+        videoTs += 3000;
+        return sent;
+    }
+
+    static void putLong(byte[] b, int off, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[off + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    static long getLong(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[off + i] & 0xff);
+        }
+        return v;
+    }
+}

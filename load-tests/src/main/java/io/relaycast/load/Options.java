@@ -1,0 +1,133 @@
+package io.relaycast.load;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command-line settings of one load run; see {@link #USAGE}. */
+final class Options {
+    static final String USAGE = """
+            usage: java -jar relaycast-load.jar [options]
+              --target relaycast|floor|janus   server kind (default relaycast)
+              --url URL[,URL...]               relaycast: node base URLs (http://127.0.0.1:3000), clients round-robin;
+                                               janus: http://127.0.0.1:8088/janus; floor: udp relay host:port
+              --rooms N                        rooms (default 1)
+              --peers N                        peers per room (default 3)
+              --publishers N                   publishing peers per room (default: all)
+              --duration S                     seconds of measurement after the last client started (default 30)
+              --ramp-up N                      clients started per second (default 20)
+              --bitrate BPS                    video bitrate per publisher (default 1500000)
+              --no-video                       audio only
+              --bind ADDR                      local address of client sockets (default 127.0.0.1)
+              --server-pid PID[,PID]           server processes to sample (default: found by command line)
+              --ramp                           add --rooms rooms per step until loss > --loss-threshold
+              --ramp-step S                    seconds per ramp step (default 15)
+              --ramp-max-steps N               (default 20)
+              --loss-threshold F               (default 0.005)
+              --warmup S                       seconds excluded from the CPU figure after the last start (default 5)
+              --out DIR                        where result.json and report.html go (default load-results)
+              --label TEXT                     a name for the run in the report
+            """;
+
+    String target = "relaycast";
+    List<String> urls = new ArrayList<>(List.of("http://127.0.0.1:3000"));
+    int rooms = 1;
+    int peers = 3;
+    int publishers = -1;
+    int durationSeconds = 30;
+    double rampUpPerSecond = 20;
+    int bitrate = 1_500_000;
+    boolean video = true;
+    InetAddress bind;
+    List<Long> serverPids = new ArrayList<>();
+    boolean ramp;
+    int rampStepSeconds = 15;
+    int rampMaxSteps = 20;
+    double lossThreshold = 0.005;
+    int warmupSeconds = 5;
+    Path out = Path.of("load-results");
+    String label = "";
+    boolean progress = true;
+
+    Options() {
+        try {
+            bind = InetAddress.getByName("127.0.0.1");
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    int publishersPerRoom() {
+        return publishers < 0 ? peers : Math.min(publishers, peers);
+    }
+
+    /** Subscriber streams (publisher, subscriber) pairs in {@code rooms} rooms; audio and video count once. */
+    long subscriberStreams(int roomCount) {
+        long p = publishersPerRoom();
+        return roomCount * (p * (peers - 1L));
+    }
+
+    List<URI> uris() {
+        return urls.stream().map(URI::create).toList();
+    }
+
+    static Options parse(String[] args) throws UnknownHostException {
+        Options o = new Options();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            java.util.function.Supplier<String> next = nextOf(args, i);
+            switch (a) {
+                case "--target" -> o.target = next.get();
+                case "--url" -> o.urls = List.of(next.get().split(","));
+                case "--rooms" -> o.rooms = Integer.parseInt(next.get());
+                case "--peers" -> o.peers = Integer.parseInt(next.get());
+                case "--publishers" -> o.publishers = Integer.parseInt(next.get());
+                case "--duration" -> o.durationSeconds = Integer.parseInt(next.get());
+                case "--ramp-up" -> o.rampUpPerSecond = Double.parseDouble(next.get());
+                case "--bitrate" -> o.bitrate = Integer.parseInt(next.get());
+                case "--no-video" -> o.video = false;
+                case "--bind" -> o.bind = InetAddress.getByName(next.get());
+                case "--server-pid", "--node-pid" -> {
+                    for (String p : next.get().split(",")) {
+                        o.serverPids.add(Long.parseLong(p.trim()));
+                    }
+                }
+                case "--ramp" -> o.ramp = true;
+                case "--ramp-step" -> o.rampStepSeconds = Integer.parseInt(next.get());
+                case "--ramp-max-steps" -> o.rampMaxSteps = Integer.parseInt(next.get());
+                case "--loss-threshold" -> o.lossThreshold = Double.parseDouble(next.get());
+                case "--warmup" -> o.warmupSeconds = Integer.parseInt(next.get());
+                case "--out" -> o.out = Path.of(next.get());
+                case "--label" -> o.label = next.get();
+                case "--no-progress" -> o.progress = false;
+                case "-h", "--help" -> throw new IllegalArgumentException("");
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+            if (a.startsWith("--") && !a.equals("--no-video") && !a.equals("--ramp") && !a.equals("--no-progress")) {
+                i++;
+            }
+        }
+        if (!List.of("relaycast", "floor", "janus").contains(o.target)) {
+            throw new IllegalArgumentException("--target must be relaycast, floor or janus");
+        }
+        if (o.peers < 2 || o.rooms < 1) {
+            throw new IllegalArgumentException("--peers must be at least 2 and --rooms at least 1");
+        }
+        if (!WebRtcSession.isLocal(o.bind)) {
+            throw new IllegalArgumentException("--bind must be loopback or an address of this host/namespace");
+        }
+        return o;
+    }
+
+    private static java.util.function.Supplier<String> nextOf(String[] args, int i) {
+        return () -> {
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
+            }
+            return args[i + 1];
+        };
+    }
+}

@@ -1,0 +1,89 @@
+package io.relaycast.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CPU time and resident memory of a process from Linux procfs: {@code /proc/<pid>/stat} fields 14
+ * and 15 (utime, stime, in clock ticks of 1/100 s on Linux, USER_HZ) and {@code VmRSS} of
+ * {@code /proc/<pid>/status}.
+ */
+final class ProcStats {
+    /** USER_HZ: 100 on every Linux architecture the JDK runs on (the kernel ABI fixes it). */
+    static final long TICKS_PER_SECOND = 100;
+
+    private ProcStats() {
+    }
+
+    record Sample(long cpuMicros, long rssKiB) {
+    }
+
+    /** null when the process is gone. */
+    static Sample read(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // The command name (field 2) is in parentheses and may contain spaces: split after it.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            long rss = 0;
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            return new Sample(ticks * 1_000_000 / TICKS_PER_SECOND, rss);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The kernel's UDP counters of this network namespace ({@code /proc/net/snmp}, line "Udp:"):
+     * RcvbufErrors counts datagrams dropped because a receiving socket's buffer was full, which
+     * tells loss inside the machine apart from loss in the server. -1 values when unreadable.
+     */
+    static long[] udpErrors() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/net/snmp"));
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+                    List<String> names = List.of(lines.get(i).split("\\s+"));
+                    String[] values = lines.get(i + 1).split("\\s+");
+                    return new long[] {Long.parseLong(values[names.indexOf("RcvbufErrors")]),
+                            Long.parseLong(values[names.indexOf("SndbufErrors")])};
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return new long[] {-1, -1};
+    }
+
+    /** Processes whose command line contains {@code needle} (not this JVM). */
+    static List<Long> find(String needle) {
+        List<Long> out = new ArrayList<>();
+        long self = ProcessHandle.current().pid();
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String n = d.getFileName().toString();
+                if (!n.chars().allMatch(Character::isDigit) || Long.parseLong(n) == self) {
+                    continue;
+                }
+                try {
+                    String cmd = new String(Files.readAllBytes(d.resolve("cmdline"))).replace('\0', ' ');
+                    if (cmd.contains(needle)) {
+                        out.add(Long.parseLong(n));
+                    }
+                } catch (IOException ignored) {
+                    // the process ended while we looked
+                }
+            }
+        } catch (IOException ignored) {
+            // no procfs: no CPU figures
+        }
+        return out;
+    }
+}

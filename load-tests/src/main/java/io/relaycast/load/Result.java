@@ -1,0 +1,221 @@
+package io.relaycast.load;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of a run as a JSON-ready tree: the headline figures (server CPU µs per forwarded
+ * packet over the measurement window, largest subscriber-stream count under the loss threshold
+ * in ramp mode), the client-side quality figures, every stream, and the per-second time series.
+ */
+final class Result {
+    record Window(double from, double to) {
+    }
+
+    final Map<String, Object> tree;
+
+    private Result(Map<String, Object> tree) {
+        this.tree = tree;
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> headline() {
+        return (Map<String, Object>) tree.get("headline");
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> quality() {
+        return (Map<String, Object>) tree.get("quality");
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> streams() {
+        return (List<Map<String, Object>>) tree.get("streams");
+    }
+
+    /** Server CPU µs per forwarded packet between the first and last sample inside {@code w}; NaN if unknown. */
+    static double cpuPerForwarded(List<Sample> samples, Window w) {
+        Sample a = null;
+        Sample b = null;
+        for (Sample s : samples) {
+            if (s.t() < w.from() || s.t() > w.to() || s.serverCpuMicros() < 0 || s.forwarded() < 0) {
+                continue;
+            }
+            if (a == null) {
+                a = s;
+            }
+            b = s;
+        }
+        if (a == null || b == a || b.forwarded() == a.forwarded()) {
+            return Double.NaN;
+        }
+        return (double) (b.serverCpuMicros() - a.serverCpuMicros()) / (b.forwarded() - a.forwarded());
+    }
+
+    static Result build(Options o, RunStats st, List<LoadPeer> peers, List<Sample> samples,
+                        List<Map<String, Object>> rampSteps, long maxStreamsUnderThreshold, Window w,
+                        List<Long> serverPids, long rssMaxKiB, int clientsStarted) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        Map<String, Object> scenario = new LinkedHashMap<>();
+        scenario.put("label", o.label);
+        scenario.put("target", o.target);
+        scenario.put("urls", o.urls);
+        scenario.put("rooms", o.rooms);
+        scenario.put("peersPerRoom", o.peers);
+        scenario.put("publishersPerRoom", o.publishersPerRoom());
+        scenario.put("durationSeconds", o.durationSeconds);
+        scenario.put("videoBitrate", o.video ? o.bitrate : 0);
+        scenario.put("ramp", o.ramp);
+        scenario.put("serverPids", serverPids);
+        root.put("scenario", scenario);
+
+        Sample a = null;
+        Sample b = null;
+        for (Sample s : samples) {
+            if (s.t() >= w.from() && s.t() <= w.to()) {
+                if (a == null) {
+                    a = s;
+                }
+                b = s;
+            }
+        }
+        Map<String, Object> head = new LinkedHashMap<>();
+        double cpuPer = cpuPerForwarded(samples, w);
+        head.put("cpuMicrosPerForwardedPacket", Double.isNaN(cpuPer) ? null : round(cpuPer, 3));
+        if (a != null && b != a) {
+            double secs = b.t() - a.t();
+            head.put("windowSeconds", round(secs, 1));
+            head.put("forwardedPacketsPerSecond", b.forwarded() >= 0 ? round((b.forwarded() - a.forwarded()) / secs, 0) : null);
+            head.put("receivedPacketsPerSecond", round((b.received() - a.received()) / secs, 0));
+            head.put("sentPacketsPerSecond", round((b.sent() - a.sent()) / secs, 0));
+            head.put("serverCpuPercent", b.serverCpuMicros() >= 0 ? round((b.serverCpuMicros() - a.serverCpuMicros()) / 1e4 / secs, 1) : null);
+            head.put("harnessCpuPercent", round((b.harnessCpuMicros() - a.harnessCpuMicros()) / 1e4 / secs, 1));
+            // Per packet delivered to a subscriber, counted at the receivers (works for servers
+            // without a forwarded-packet counter, e.g. Janus).
+            long rec = b.received() - a.received();
+            head.put("cpuMicrosPerReceivedPacket", b.serverCpuMicros() >= 0 && rec > 0
+                    ? round((double) (b.serverCpuMicros() - a.serverCpuMicros()) / rec, 3) : null);
+        }
+        head.put("serverRssMaxKiB", rssMaxKiB);
+        head.put("subscriberStreamsPlanned", o.subscriberStreams(o.rooms));
+        if (o.ramp) {
+            head.put("maxSubscriberStreamsUnderLossThreshold", maxStreamsUnderThreshold);
+            head.put("lossThreshold", o.lossThreshold);
+        }
+        root.put("headline", head);
+
+        // Quality, over all streams.
+        Histogram latency = st.totalLatency;
+        Histogram setup = new Histogram();
+        long expected = 0;
+        long lost = 0;
+        double worst = 0;
+        double jitterMax = 0;
+        double jitterSum = 0;
+        List<Map<String, Object>> streams = new ArrayList<>();
+        for (StreamStats s : st.streams) {
+            long e = s.reception.expected();
+            expected += e;
+            lost += Math.max(0, e - s.reception.received());
+            worst = Math.max(worst, s.lossFraction());
+            jitterMax = Math.max(jitterMax, s.jitterMillis());
+            jitterSum += s.jitterMillis();
+            if (s.setupStartNanos > 0) {
+                setup.record((s.firstPacketNanos - s.setupStartNanos) / 1000);
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("receiver", s.receiverId);
+            m.put("publisher", s.publisherId);
+            m.put("kind", s.kind);
+            m.put("packets", s.packets);
+            m.put("expected", e);
+            m.put("loss", round(s.lossFraction(), 6));
+            m.put("jitterMs", round(s.jitterMillis(), 3));
+            m.put("latencyP50Ms", ms(s.latencyMicros.quantile(0.5)));
+            m.put("latencyP95Ms", ms(s.latencyMicros.quantile(0.95)));
+            m.put("latencyP99Ms", ms(s.latencyMicros.quantile(0.99)));
+            m.put("setupToFirstPacketMs", s.setupStartNanos > 0 ? round((s.firstPacketNanos - s.setupStartNanos) / 1e6, 1) : null);
+            streams.add(m);
+        }
+        Map<String, Object> q = new LinkedHashMap<>();
+        q.put("clientsStarted", clientsStarted);
+        q.put("clientsConnected", st.clientsConnected);
+        q.put("clientsFailed", st.clientsFailed);
+        // A publisher is only sent media when its room has another publisher.
+        boolean publishersReceive = o.publishersPerRoom() >= 2;
+        long clientsWithoutMedia = peers.stream()
+                .filter(p -> !p.publishes() || publishersReceive)
+                .filter(p -> p.firstPacketNanos() == 0).count();
+        q.put("clientsWithoutMedia", clientsWithoutMedia);
+        q.put("receivingStreams", st.streams.size());
+        q.put("expectedTrackStreams", expectedTrackStreams(o));
+        q.put("loss", expected > 0 ? round((double) lost / expected, 6) : null);
+        q.put("worstStreamLoss", round(worst, 6));
+        q.put("latencyP50Ms", ms(latency.quantile(0.5)));
+        q.put("latencyP95Ms", ms(latency.quantile(0.95)));
+        q.put("latencyP99Ms", ms(latency.quantile(0.99)));
+        q.put("latencyMaxMs", ms(latency.max()));
+        q.put("jitterMeanMs", st.streams.isEmpty() ? null : round(jitterSum / st.streams.size(), 3));
+        q.put("jitterMaxMs", round(jitterMax, 3));
+        q.put("setupToFirstPacketP50Ms", ms(setup.quantile(0.5)));
+        q.put("setupToFirstPacketP95Ms", ms(setup.quantile(0.95)));
+        q.put("setupToFirstPacketMaxMs", ms(setup.max()));
+        q.put("srtpAuthFailures", st.srtpAuthFailures);
+        q.put("otherDrops", st.otherDrops);
+        q.put("packetsSent", st.packetsSent);
+        q.put("keyframesSent", st.keyframesSent);
+        q.put("plisReceived", st.plisReceived);
+        q.put("sendBufferDrops", peers.stream().mapToLong(LoadPeer::sendDrops).sum());
+        q.put("errors", st.errors);
+        root.put("quality", q);
+        root.put("ramp", rampSteps);
+        root.put("streams", streams);
+        List<Map<String, Object>> series = new ArrayList<>();
+        for (Sample s : samples) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("t", round(s.t(), 2));
+            m.put("lossPercent", round(s.intervalLoss() * 100, 4));
+            m.put("latencyP50Ms", round(s.latencyP50Ms(), 3));
+            m.put("latencyP99Ms", round(s.latencyP99Ms(), 3));
+            m.put("serverCpuPercent", round(s.serverCpuPercent(), 1));
+            m.put("serverRssKiB", s.serverRssKiB());
+            m.put("forwarded", s.forwarded());
+            m.put("received", s.received());
+            m.put("clientsConnected", s.clientsConnected());
+            m.put("streams", s.streams());
+            series.add(m);
+        }
+        root.put("timeseries", series);
+        return new Result(root);
+    }
+
+    /** Audio and video of every publisher at every other peer of its room. */
+    static long expectedTrackStreams(Options o) {
+        return o.subscriberStreams(o.rooms) * (o.video ? 2 : 1);
+    }
+
+    private static Double ms(long micros) {
+        return micros < 0 ? null : round(micros / 1000.0, 3);
+    }
+
+    static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Files.writeString(dir.resolve("result.json"), json.writeValueAsString(tree));
+        Files.writeString(dir.resolve("report.html"), HtmlReport.render(tree, json.writeValueAsString(tree.get("headline")),
+                json.writeValueAsString(tree.get("quality"))));
+    }
+}

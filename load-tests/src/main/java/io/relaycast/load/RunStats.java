@@ -1,0 +1,42 @@
+package io.relaycast.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Counters of the whole run, kept on the media loop thread: every receiving stream, the
+ * latency histogram of the current sampling interval and of the whole run, and counts of the
+ * things that must not happen (SRTP authentication failures, signaling errors, failed setups).
+ */
+final class RunStats {
+    final List<StreamStats> streams = new ArrayList<>();
+    final Histogram intervalLatency = new Histogram();
+    final Histogram totalLatency = new Histogram();
+    long srtpAuthFailures;
+    long otherDrops;
+    long packetsSent;
+    long bytesSent;
+    long keyframesSent;
+    long plisReceived;
+    long clientsConnected;
+    long clientsFailed;
+    /** Error code (or failure reason) to count. */
+    final TreeMap<String, Long> errors = new TreeMap<>();
+    long intervalSentMark;
+
+    void error(String what) {
+        errors.merge(what, 1L, Long::sum);
+    }
+
+    StreamStats newStream(String receiverId, String publisherId, String kind, int ssrc, int clockRate) {
+        StreamStats s = new StreamStats(receiverId, publisherId, kind, ssrc, clockRate);
+        streams.add(s);
+        return s;
+    }
+
+    void latency(long micros) {
+        intervalLatency.record(micros);
+        totalLatency.record(micros);
+    }
+}

@@ -1,0 +1,88 @@
+package io.relaycast.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.relaycast.node.RelaycastNode;
+import io.relaycast.node.Settings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real node (in this JVM, on loopback, free ports) and a tiny real scenario: 1 room × 3 peers,
+ * all publishing, through real ICE, DTLS and SRTP. Fails when any subscriber gets no media, any
+ * expected stream is missing, any SRTP packet fails authentication, or the report lacks its
+ * figures. The node shares this JVM, so its CPU figure includes the harness: the test checks it
+ * exists, not its value.
+ */
+class LoadSmokeTest {
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void threePeersExchangeMediaThroughARealNode(@TempDir Path out) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        int http;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            http = s.getLocalPort();
+        }
+        int media;
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            media = s.getLocalPort();
+        }
+        env.put("RELAYCAST_HTTP_HOST", "127.0.0.1");
+        env.put("RELAYCAST_HTTP_PORT", Integer.toString(http));
+        env.put("RELAYCAST_MEDIA_HOST", "127.0.0.1");
+        env.put("RELAYCAST_MEDIA_PORT", Integer.toString(media));
+        env.put("RELAYCAST_MEDIA_WORKERS", "1");
+        RelaycastNode node = RelaycastNode.start(Settings.from(env::get)).toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        try {
+            Options o = new Options();
+            o.urls = List.of("http://127.0.0.1:" + http);
+            o.rooms = 1;
+            o.peers = 3;
+            o.warmupSeconds = 3;
+            o.durationSeconds = 6;
+            o.serverPids = List.of(ProcessHandle.current().pid());
+            o.out = out;
+            o.progress = false;
+            Result r = LoadTest.run(o);
+
+            Map<String, Object> q = r.quality();
+            assertEquals(0L, ((Number) q.get("clientsWithoutMedia")).longValue(), () -> "quality " + q);
+            // 3 publishers × 2 other peers × (audio + video)
+            assertEquals(12, ((Number) q.get("receivingStreams")).intValue(), () -> "quality " + q);
+            assertEquals(0L, ((Number) q.get("srtpAuthFailures")).longValue());
+            assertEquals(0L, ((Number) q.get("clientsFailed")).longValue());
+            assertTrue(((Number) q.get("loss")).doubleValue() < 0.05, () -> "loss " + q.get("loss"));
+            for (Map<String, Object> s : r.streams()) {
+                assertTrue(((Number) s.get("packets")).longValue() > 50, () -> "stream starved: " + s);
+                assertTrue(s.get("latencyP50Ms") != null && s.get("setupToFirstPacketMs") != null, () -> "stream " + s);
+            }
+
+            JsonNode json = new ObjectMapper().readTree(out.resolve("result.json").toFile());
+            JsonNode head = json.get("headline");
+            assertTrue(head.get("cpuMicrosPerForwardedPacket").isNumber(), () -> "headline " + head);
+            assertTrue(head.get("cpuMicrosPerForwardedPacket").asDouble() > 0, () -> "headline " + head);
+            assertTrue(head.get("forwardedPacketsPerSecond").asDouble() > 500, () -> "headline " + head);
+            assertTrue(json.get("timeseries").size() >= 5);
+            String html = Files.readString(out.resolve("report.html"));
+            assertTrue(html.contains("<svg") && html.contains("cpuMicrosPerForwardedPacket") && !html.contains("<script src"));
+        } finally {
+            node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+}
