@@ -29,7 +29,7 @@ public final class Main {
             System.exit(2);
             return;
         }
-        configureLogging(settings.logLevel());
+        configureLogging(settings.logLevel(), settings.jsonLogs(), settings.nodeId());
         Logger log = Logger.getLogger(Main.class.getName());
 
         CountDownLatch started = new CountDownLatch(1);
@@ -63,23 +63,46 @@ public final class Main {
 
         // SIGTERM drains and exits 0; a JVM shutdown hook alone would exit 143 and could not wait.
         CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch termReceived = new CountDownLatch(1);
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> {
+            if (termReceived.getCount() == 0) {
+                log.info("SIGTERM again: already draining");
+                return;
+            }
+            termReceived.countDown();
             log.info("SIGTERM: draining");
-            node.drainAndStop().onComplete(ar -> stopped.countDown());
+            node.drainAndStop().onComplete(ar -> {
+                if (ar.failed()) {
+                    log.warning("drain ended with an error: " + ar.cause());
+                }
+                stopped.countDown();
+            });
         });
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
+            termReceived.countDown();
             log.info("SIGINT: stopping");
             node.stop().onComplete(ar -> stopped.countDown());
         });
-        stopped.await();
+        // Idle until a signal arrives; from then on the stop is given a bounded time.
+        termReceived.await();
+        awaitStop(stopped, settings, log);
         log.info("stopped");
         System.exit(0);
     }
 
-    /** One line per record, with the level the operator asked for. */
-    static void configureLogging(String level) {
-        System.setProperty("java.util.logging.SimpleFormatter.format",
-                "%1$tFT%1$tT.%1$tLZ %4$-7s [%3$s] %5$s%6$s%n");
+    /**
+     * Waits for the stop, but never forever: a stop that has not finished this long after the
+     * drain time is reported and the process exits anyway, because an orchestrator waiting on a
+     * drained node must not wait on a bug.
+     */
+    static void awaitStop(CountDownLatch stopped, Settings settings, Logger log) throws InterruptedException {
+        if (!stopped.await(settings.drainSeconds() + 30L, TimeUnit.SECONDS)) {
+            log.warning("stop did not finish within " + (settings.drainSeconds() + 30) + " s; exiting anyway");
+        }
+    }
+
+    /** One line per record (text or JSON), with the node id and the level the operator asked for. */
+    static void configureLogging(String level, boolean json, String nodeId) {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         java.util.logging.ConsoleHandler handler = new java.util.logging.ConsoleHandler();
@@ -91,7 +114,8 @@ public final class Main {
             default -> Level.INFO;
         };
         handler.setLevel(l);
-        handler.setFormatter(new java.util.logging.SimpleFormatter());
+        handler.setFormatter(json ? io.relaycast.node.observe.LogFormats.json(nodeId)
+                : io.relaycast.node.observe.LogFormats.text(nodeId));
         root.addHandler(handler);
         root.setLevel(l);
         // Hazelcast and Netty are chatty below INFO even when the operator wants our debug lines.

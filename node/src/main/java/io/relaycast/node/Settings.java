@@ -45,7 +45,12 @@ public record Settings(
         int maxPeersPerRoom,
         int drainSeconds,
         String logLevel,
-        int mediaWorkers) {
+        int mediaWorkers,
+        int maxPeersPerNode,
+        int maxMessagesPerSecond,
+        int maxTracksPerPeer,
+        int maxPeerPacketsPerSecond,
+        boolean jsonLogs) {
 
     /** Where each setting's value is looked up. */
     @FunctionalInterface
@@ -155,7 +160,20 @@ public record Settings(
                 r.integer("RELAYCAST_MAX_PEERS_PER_ROOM", 100, 1, 100_000),
                 r.integer("RELAYCAST_DRAIN_SECONDS", 30, 0, 86_400),
                 logLevel,
-                mediaWorkers);
+                mediaWorkers,
+                r.integer("RELAYCAST_MAX_PEERS_PER_NODE", 500, 1, 1_000_000),
+                r.integer("RELAYCAST_MAX_MESSAGES_PER_SECOND", 50, 1, 100_000),
+                r.integer("RELAYCAST_MAX_TRACKS_PER_PEER", 4, 1, 64),
+                r.integer("RELAYCAST_MAX_PEER_PACKET_RATE", 3000, 10, 1_000_000),
+                r.string("RELAYCAST_LOG_FORMAT", "text").equalsIgnoreCase("json") ? true
+                        : checkedText(r.string("RELAYCAST_LOG_FORMAT", "text")));
+    }
+
+    private static boolean checkedText(String format) throws SettingsException {
+        if (!format.equalsIgnoreCase("text")) {
+            throw new SettingsException("RELAYCAST_LOG_FORMAT must be 'text' or 'json', got '" + format + "'");
+        }
+        return false;
     }
 
     /** Typed reads with one-line errors naming the variable. */

@@ -43,6 +43,10 @@ public final class DownTrack {
     private boolean active;
     private long packetsSent;
     private long octetsSent;
+    /** Our last few sender reports: NTP middle 32 bits and when we sent them, for RTT from receiver reports. */
+    private final long[] srMiddle = new long[4];
+    private final long[] srSentNanos = new long[4];
+    private int srNext;
 
     /**
      * @param extensionMap publisher extension ids to this subscriber's, everything else dropped
@@ -63,6 +67,24 @@ public final class DownTrack {
         this.tsOffset = tsOffset;
         this.cname = cname;
         this.rtxSeq = (seqOffset * 31) & 0xffff;
+    }
+
+    /**
+     * Round-trip time from a subscriber's report block about this stream (RFC 3550 §6.4.1), or -1.
+     * The SRs carry the publisher's NTP clock, not ours, so the arithmetic uses our own send time of
+     * the SR the block echoes (LSR) instead of NTP differences.
+     */
+    public long roundTripNanos(long lsr, long dlsr, long nowNanos) {
+        if (lsr == 0) {
+            return -1;
+        }
+        for (int i = 0; i < srMiddle.length; i++) {
+            if (srMiddle[i] == lsr && srSentNanos[i] != 0) {
+                long rtt = nowNanos - srSentNanos[i] - io.relaycast.rtcp.NtpTime.compactToNanos(dlsr);
+                return rtt >= 0 ? rtt : -1;
+            }
+        }
+        return -1;
     }
 
     public UpTrack source() {
@@ -170,6 +192,9 @@ public final class DownTrack {
         if (!active) {
             return;
         }
+        srMiddle[srNext] = io.relaycast.rtcp.NtpTime.middle32(ntp);
+        srSentNanos[srNext] = worker.nowNanos();
+        srNext = (srNext + 1) % srMiddle.length;
         SenderReport sr = new SenderReport(ssrc & 0xffffffffL, ntp, (rtpTimestamp + tsOffset) & 0xffffffffL,
                 packetsSent & 0xffffffffL, octetsSent & 0xffffffffL, List.of(), new byte[0]);
         SourceDescription sdes = SourceDescription.cname(ssrc & 0xffffffffL, cname);

@@ -26,7 +26,9 @@ public final class MediaCounters {
         /** RTP from an SSRC the publisher did not negotiate and that no rule admits. */
         UNKNOWN_SSRC,
         /** Sending failed or the socket's queue was full. */
-        SEND_FAILED;
+        SEND_FAILED,
+        /** RTP beyond a peer's packet-rate limit. */
+        RATE_LIMITED;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -39,7 +41,10 @@ public final class MediaCounters {
     private static final int BYTES_OUT = 3;
     private static final int FORWARDED = 4;
     private static final int RETRANSMITTED = 5;
-    private static final int FIXED = 6;
+    private static final int NACKS = 6;
+    private static final int KEYFRAMES_RECEIVED = 7;
+    private static final int KEYFRAMES_SENT = 8;
+    private static final int FIXED = 9;
 
     private final AtomicLongArray values = new AtomicLongArray(FIXED + Drop.values().length);
 
@@ -65,6 +70,33 @@ public final class MediaCounters {
     /** One packet resent to a subscriber from the retransmission cache. */
     public void retransmitted() {
         add(RETRANSMITTED, 1);
+    }
+
+    /** A NACK feedback packet from a subscriber. */
+    public void nackReceived() {
+        add(NACKS, 1);
+    }
+
+    /** A PLI or FIR from a subscriber. */
+    public void keyframeRequestReceived() {
+        add(KEYFRAMES_RECEIVED, 1);
+    }
+
+    /** A PLI sent to a publisher. */
+    public void keyframeRequestSent() {
+        add(KEYFRAMES_SENT, 1);
+    }
+
+    public long nacksReceived() {
+        return values.get(NACKS);
+    }
+
+    public long keyframeRequestsReceived() {
+        return values.get(KEYFRAMES_RECEIVED);
+    }
+
+    public long keyframeRequestsSent() {
+        return values.get(KEYFRAMES_SENT);
     }
 
     public long retransmittedPackets() {

@@ -45,6 +45,11 @@ public final class MediaWorker extends AbstractVerticle {
     /** Scratch space for one outgoing packet at a time: the worker is single-threaded. */
     private final byte[] scratch = new byte[UdpChannel.MAX_DATAGRAM + 64];
     private volatile Context ownContext;
+    private final NodeMetrics metrics;
+    private long lastTickNanos;
+    private long worstDelayNanos;
+    private long delayWindowStart;
+    private volatile long reportedLoopDelayNanos;
 
     public MediaWorker(int index, String host, int port, TransportContext shared, NodeMetrics metrics) {
         this.index = index;
@@ -62,6 +67,18 @@ public final class MediaWorker extends AbstractVerticle {
                 "direction", "out", "worker", w);
         metrics.functionCounter("relaycast_forwarded_packets_total", "RTP packets forwarded to subscribers",
                 counters, MediaCounters::forwardedPackets, "worker", w);
+        metrics.functionCounter("relaycast_retransmitted_packets_total", "Packets resent to subscribers from the cache",
+                counters, MediaCounters::retransmittedPackets, "worker", w);
+        metrics.functionCounter("relaycast_nacks_received_total", "NACK feedback packets from subscribers",
+                counters, MediaCounters::nacksReceived, "worker", w);
+        metrics.functionCounter("relaycast_keyframe_requests_total", "PLI/FIR received from subscribers",
+                counters, MediaCounters::keyframeRequestsReceived, "direction", "received", "worker", w);
+        metrics.functionCounter("relaycast_keyframe_requests_total", "PLI sent to publishers",
+                counters, MediaCounters::keyframeRequestsSent, "direction", "sent", "worker", w);
+        metrics.gauge("relaycast_event_loop_delay_seconds",
+                "Worst lateness of the media worker's 20 ms timer over the last second", this,
+                mw -> mw.reportedLoopDelayNanos / 1e9, "worker", w);
+        this.metrics = metrics;
         for (MediaCounters.Drop d : MediaCounters.Drop.values()) {
             metrics.functionCounter("relaycast_drops_total", "Datagrams dropped, by reason", counters,
                     c -> c.drops(d), "reason", d.label(), "worker", w);
@@ -136,6 +153,7 @@ public final class MediaWorker extends AbstractVerticle {
 
     private void tick() {
         long now = nowNanos();
+        trackLoopDelay(now);
         // Copy: a timer may close a transport, which unregisters it.
         for (PeerTransport t : new ArrayList<>(byUfrag.values())) {
             if (now >= t.nextTimeoutNanos()) {
@@ -143,6 +161,23 @@ public final class MediaWorker extends AbstractVerticle {
             }
         }
         udp.flush();
+    }
+
+    /** How late the periodic tick runs: the event loop's backlog, as operators need to see it. */
+    private void trackLoopDelay(long now) {
+        if (lastTickNanos != 0) {
+            worstDelayNanos = Math.max(worstDelayNanos, now - lastTickNanos - TICK_MILLIS * 1_000_000L);
+        }
+        lastTickNanos = now;
+        if (now - delayWindowStart >= 1_000_000_000L) {
+            reportedLoopDelayNanos = Math.max(0, worstDelayNanos);
+            worstDelayNanos = 0;
+            delayWindowStart = now;
+        }
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
     }
 
     // ---- used by transports and rooms, on this worker's thread ----

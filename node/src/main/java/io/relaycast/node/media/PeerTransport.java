@@ -187,6 +187,7 @@ public final class PeerTransport {
                 }
             } else if (e instanceof MediaTransportEvent.Connected c) {
                 handshakeNanos = c.iceNanos() + c.dtlsNanos();
+                worker.metrics().dtlsHandshake(handshakeNanos);
                 LOG.info(() -> "peer " + peerId + ": connected with " + c.profile() + ", ICE "
                         + c.iceNanos() / 1_000_000 + " ms, DTLS " + c.dtlsNanos() / 1_000_000 + " ms");
                 listener.onTransportConnected(this);

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.vertx.core.Future;
@@ -51,6 +52,9 @@ final class UdpChannel {
                 .channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                // Netty's default 64 KiB high-water mark is less than one keyframe fanned out to ten
+                // subscribers; past it isWritable() turns false and packets were being dropped.
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(2 * 1024 * 1024, 8 * 1024 * 1024))
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
@@ -104,12 +108,22 @@ final class UdpChannel {
         channel.write(new DatagramPacket(buf, to), channel.voidPromise());
         counters.sent(len);
         pendingFlush = true;
+        // Flush in batches rather than only at the end of a read burst, so one burst's fan-out
+        // never has to sit in user space in full.
+        if (++pendingWrites >= FLUSH_BATCH) {
+            flush();
+        }
     }
+
+    /** Datagrams written between flushes at most. */
+    private static final int FLUSH_BATCH = 64;
+    private int pendingWrites;
 
     /** Sends everything queued. */
     void flush() {
         if (pendingFlush && channel != null) {
             pendingFlush = false;
+            pendingWrites = 0;
             channel.flush();
         }
     }

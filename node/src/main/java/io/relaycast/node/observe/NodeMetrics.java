@@ -1,6 +1,8 @@
 package io.relaycast.node.observe;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +14,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
@@ -29,6 +32,12 @@ public final class NodeMetrics {
     private final AtomicInteger peers = new AtomicInteger();
     private final AtomicInteger rooms = new AtomicInteger();
     private final ConcurrentHashMap<String, Counter> signalingErrors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> limitRejections = new ConcurrentHashMap<>();
+    private final AtomicInteger audioTracks = new AtomicInteger();
+    private final AtomicInteger videoTracks = new AtomicInteger();
+    private final Timer clientRtt;
+    private final DistributionSummary clientFractionLost;
+    private final Timer dtlsHandshake;
     private final ConcurrentHashMap<String, Counter> authRejections = new ConcurrentHashMap<>();
 
     public NodeMetrics(String nodeId) {
@@ -37,6 +46,20 @@ public final class NodeMetrics {
                 .description("Peers joined on this node").register(registry);
         Gauge.builder("relaycast_rooms", rooms, AtomicInteger::get)
                 .description("Rooms with at least one peer on this node").register(registry);
+        Gauge.builder("relaycast_tracks", audioTracks, AtomicInteger::get).tag("kind", "audio")
+                .description("Tracks published by peers on this node").register(registry);
+        Gauge.builder("relaycast_tracks", videoTracks, AtomicInteger::get).tag("kind", "video")
+                .description("Tracks published by peers on this node").register(registry);
+        clientRtt = Timer.builder("relaycast_client_rtt")
+                .description("Round-trip time to subscribers, from their receiver reports (RFC 3550 6.4.1)")
+                .register(registry);
+        clientFractionLost = DistributionSummary.builder("relaycast_client_fraction_lost")
+                .description("Fraction of packets lost as reported by subscribers' receiver reports (0-1)")
+                .register(registry);
+        dtlsHandshake = Timer.builder("relaycast_dtls_handshake")
+                .description("Time from a peer's transport creation to DTLS completion (ICE + DTLS)")
+                .register(registry);
+        registerKnownLabels();
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -61,11 +84,35 @@ public final class NodeMetrics {
         return rooms;
     }
 
+    /** The limits of issue 6, the values of {@code relaycast_limit_rejections_total{limit}}. */
+    public static final List<String> LIMITS = List.of("room_full", "peers_per_node", "message_rate",
+            "tracks_per_peer", "peer_packet_rate");
+
+    /**
+     * Creates every bounded-label counter at zero, so a dashboard or alert sees the series before
+     * the first event rather than a missing metric.
+     */
+    private void registerKnownLabels() {
+        for (io.relaycast.signal.ErrorCode c : io.relaycast.signal.ErrorCode.values()) {
+            signalingErrorCounter(c.wire());
+        }
+        for (io.relaycast.node.auth.AuthRejection.Reason r : io.relaycast.node.auth.AuthRejection.Reason.values()) {
+            authRejectionCounter(r.label());
+        }
+        for (String l : LIMITS) {
+            limitCounter(l);
+        }
+    }
+
     /** Counts a signaling error reply by its protocol code. */
     public void signalingError(String code) {
-        signalingErrors.computeIfAbsent(code, c -> Counter.builder("relaycast_signaling_errors_total")
+        signalingErrorCounter(code).increment();
+    }
+
+    private Counter signalingErrorCounter(String code) {
+        return signalingErrors.computeIfAbsent(code, c -> Counter.builder("relaycast_signaling_errors_total")
                 .description("Error replies sent to clients, by protocol error code")
-                .tag("code", c).register(registry)).increment();
+                .tag("code", c).register(registry));
     }
 
     /**
@@ -73,9 +120,46 @@ public final class NodeMetrics {
      * ({@code AuthRejection.Reason}), never client input, so the series stay bounded.
      */
     public void authRejection(String reason) {
-        authRejections.computeIfAbsent(reason, r -> Counter.builder("relaycast_auth_rejections_total")
+        authRejectionCounter(reason).increment();
+    }
+
+    private Counter authRejectionCounter(String reason) {
+        return authRejections.computeIfAbsent(reason, r -> Counter.builder("relaycast_auth_rejections_total")
                 .description("Joins refused for their token, by reason")
-                .tag("reason", r).register(registry)).increment();
+                .tag("reason", r).register(registry));
+    }
+
+    /** Counts a request refused by one of the node's limits ({@link #LIMITS}). */
+    public void limitRejected(String limit) {
+        limitCounter(limit).increment();
+    }
+
+    private Counter limitCounter(String limit) {
+        return limitRejections.computeIfAbsent(limit, l -> Counter.builder("relaycast_limit_rejections_total")
+                .description("Requests refused by a configured limit, by limit")
+                .tag("limit", l).register(registry));
+    }
+
+    /** Published tracks on this node, by kind. */
+    public AtomicInteger tracks(boolean video) {
+        return video ? videoTracks : audioTracks;
+    }
+
+    public void clientRtt(long nanos) {
+        clientRtt.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public void clientFractionLost(double fraction) {
+        clientFractionLost.record(fraction);
+    }
+
+    public void dtlsHandshake(long nanos) {
+        dtlsHandshake.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Registers a gauge read from an object owned elsewhere. */
+    public <T> void gauge(String name, String description, T obj, ToDoubleFunction<T> f, String... tags) {
+        Gauge.builder(name, obj, f).description(description).tags(tags).register(registry);
     }
 
     /** Registers a monotonic counter read from an object owned elsewhere (e.g. a media worker). */

@@ -2,6 +2,7 @@ package io.relaycast.node.room;
 
 import io.relaycast.dtls.DtlsException;
 import io.relaycast.dtls.DtlsFingerprint;
+import io.relaycast.node.limits.TokenBucket;
 import io.relaycast.node.media.DownTrack;
 import io.relaycast.node.media.MediaCounters;
 import io.relaycast.node.media.MediaWorker;
@@ -73,6 +74,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     private final SsrcTable<DownTrack> downBySsrc = new SsrcTable<>();
     private final byte[] midScratch = new byte[256];
     private final int rtcpSsrc;
+    private final TokenBucket packetRate;
     private PeerTransport transport;
     private boolean answered;
     private boolean serverOfferOutstanding;
@@ -90,6 +92,9 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         this.worker = worker;
         this.writer = new SdpWriter(worker, worker.shared().random().nextLong() & Long.MAX_VALUE);
         this.rtcpSsrc = worker.shared().random().nextInt();
+        int rate = room.settings().maxPeerPacketsPerSecond();
+        // A keyframe arrives as a burst of packets: allow a quarter second of them at once.
+        this.packetRate = new TokenBucket(rate, Math.max(64, rate / 4.0));
     }
 
     Peer peer() {
@@ -396,6 +401,13 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
             twcc = new TwccRecorder(rtcpSsrc);
         }
         boolean publish = sends && peer.canPublish();
+        if (publish && line.upTrack == null && publishedTracks().size() >= room.settings().maxTracksPerPeer()) {
+            worker.metrics().limitRejected("tracks_per_peer");
+            room.error(peer, ErrorCode.UNSUPPORTED, "track limit: at most " + room.settings().maxTracksPerPeer()
+                    + " published tracks per peer (RELAYCAST_MAX_TRACKS_PER_PEER); m-line " + line.mid
+                    + " answered inactive");
+            publish = false;
+        }
         if (sends && !peer.canPublish()) {
             room.error(peer, ErrorCode.FORBIDDEN, "your token does not allow publishing; m-line " + line.mid
                     + " answered recvonly");
@@ -447,6 +459,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
             rtxBySsrc.put(t.rtxSsrc(), t);
         }
         line.upTrack = t;
+        worker.metrics().tracks(t.isVideo()).incrementAndGet();
         LOG.info(() -> "peer " + peer.peerId() + " publishes " + t);
         room.trackPublished(this, t);
     }
@@ -457,6 +470,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
             return;
         }
         line.upTrack = null;
+        worker.metrics().tracks(t.isVideo()).decrementAndGet();
         upBySsrc.removeValue(t);
         rtxBySsrc.removeValue(t);
         room.trackUnpublished(this, t, nowNanos);
@@ -477,6 +491,12 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
 
     @Override
     public void onRtp(PeerTransport t, RtpHeader h, long nowNanos) {
+        if (!packetRate.tryTake(nowNanos)) {
+            // One publisher must not starve the room: excess packets die here, before any fan-out.
+            worker.counters().dropped(MediaCounters.Drop.RATE_LIMITED);
+            worker.metrics().limitRejected("peer_packet_rate");
+            return;
+        }
         if (twcc != null) {
             try {
                 int seq = h.transportSequenceNumber(twccExtensionId);
@@ -554,12 +574,17 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
                 if (up != null) {
                     up.onSenderReport(sr.ntpTimestamp(), sr.rtpTimestamp(), nowNanos);
                 }
+                onReportBlocks(sr.reports(), nowNanos);
+            } else if (p instanceof ReceiverReport rr) {
+                onReportBlocks(rr.reports(), nowNanos);
             } else if (p instanceof PictureLossIndication pli) {
+                worker.counters().keyframeRequestReceived();
                 DownTrack d = downBySsrc.get((int) pli.mediaSsrc());
                 if (d != null) {
                     d.source().requestKeyframe(nowNanos);
                 }
             } else if (p instanceof FullIntraRequest fir) {
+                worker.counters().keyframeRequestReceived();
                 for (FullIntraRequest.Entry e : fir.entries()) {
                     DownTrack d = downBySsrc.get((int) e.ssrc());
                     if (d != null) {
@@ -567,10 +592,26 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
                     }
                 }
             } else if (p instanceof GenericNack nack) {
+                worker.counters().nackReceived();
                 DownTrack d = downBySsrc.get((int) nack.mediaSsrc());
                 if (d != null) {
                     d.onNack(nack.lostSequenceNumbers());
                 }
+            }
+        }
+    }
+
+    /** A subscriber's view of the streams we send it: RTT and loss for the node's metrics. */
+    private void onReportBlocks(List<ReportBlock> blocks, long nowNanos) {
+        for (ReportBlock b : blocks) {
+            DownTrack d = downBySsrc.get((int) b.ssrc());
+            if (d == null) {
+                continue;
+            }
+            worker.metrics().clientFractionLost(b.fractionLost() / 256.0);
+            long rtt = d.roundTripNanos(b.lastSenderReport(), b.delaySinceLastSenderReport(), nowNanos);
+            if (rtt >= 0) {
+                worker.metrics().clientRtt(rtt);
             }
         }
     }
@@ -640,6 +681,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     @Override
     public void requestKeyframe(UpTrack track) {
         if (track.hasSsrc()) {
+            worker.counters().keyframeRequestSent();
             sendRtcpPacket(new PictureLossIndication(rtcpSsrc & 0xffffffffL, track.ssrc() & 0xffffffffL));
         }
     }

@@ -109,6 +109,10 @@ public final class Room implements RoomLink.Listener {
         return closed;
     }
 
+    Settings settings() {
+        return settings;
+    }
+
     /** Any thread: runs {@code task} on the room's thread. */
     public void execute(Runnable task) {
         worker.execute(task);
@@ -129,6 +133,7 @@ public final class Room implements RoomLink.Listener {
             return;
         }
         if (members.size() >= settings.maxPeersPerRoom()) {
+            metrics.limitRejected("room_full");
             error(peer, ErrorCode.ROOM_FULL, "room " + roomId + " is full (" + settings.maxPeersPerRoom() + " peers)");
             peer.channel().joinRefused();
             return;

@@ -77,8 +77,12 @@ public final class RoomManager {
         for (Room r : rooms.values()) {
             io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
             r.execute(() -> {
-                r.leaveAll();
-                p.complete();
+                try {
+                    r.leaveAll();
+                } finally {
+                    // A failure in one room must not keep the node from exiting.
+                    p.tryComplete();
+                }
             });
             done.add(p.future());
         }

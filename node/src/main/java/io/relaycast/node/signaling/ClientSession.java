@@ -3,6 +3,8 @@ package io.relaycast.node.signaling;
 import io.relaycast.node.auth.AuthGrant;
 import io.relaycast.node.auth.AuthRejection;
 import io.relaycast.node.auth.TokenVerifier;
+import io.relaycast.node.Settings;
+import io.relaycast.node.limits.TokenBucket;
 import io.relaycast.node.observe.NodeMetrics;
 import io.relaycast.node.observe.Readiness;
 import io.relaycast.node.room.Peer;
@@ -43,6 +45,8 @@ final class ClientSession implements PeerChannel {
     private final NodeMetrics metrics;
     private final TokenVerifier tokens;
     private final Context context;
+    private final Settings settings;
+    private final TokenBucket messageRate;
     private int malformed;
     /** Set once a token was refused: the socket is closing and nothing more is read from it. */
     private boolean refused;
@@ -52,7 +56,10 @@ final class ClientSession implements PeerChannel {
     private volatile boolean closed;
 
     ClientSession(ServerWebSocket ws, SignalCodec codec, RoomManager rooms, Readiness readiness, NodeMetrics metrics,
-                  TokenVerifier tokens) {
+                  TokenVerifier tokens, Settings settings) {
+        this.settings = settings;
+        // Twice the per-second rate as burst: a join, an offer and a flurry of candidates arrive at once.
+        this.messageRate = new TokenBucket(settings.maxMessagesPerSecond(), 2.0 * settings.maxMessagesPerSecond());
         this.ws = ws;
         this.codec = codec;
         this.rooms = rooms;
@@ -71,6 +78,14 @@ final class ClientSession implements PeerChannel {
 
     private void onFrame(String frame) {
         if (refused) {
+            return;
+        }
+        if (!messageRate.tryTake(System.nanoTime())) {
+            // Dropped unread: a flood must not cost the room thread anything. It counts as malformed,
+            // so a client that keeps flooding is closed (4400) like one that keeps sending garbage.
+            metrics.limitRejected("message_rate");
+            malformed("rate limit: more than " + settings.maxMessagesPerSecond()
+                    + " messages per second (RELAYCAST_MAX_MESSAGES_PER_SECOND); message dropped");
             return;
         }
         ClientMessage msg;
@@ -101,6 +116,12 @@ final class ClientSession implements PeerChannel {
         if (!readiness.acceptsJoins()) {
             sendError(ErrorCode.OVERLOADED, readiness.state() == Readiness.State.DRAINING
                     ? "this node is draining; reconnect to another node" : "this node is still starting");
+            return;
+        }
+        if (metrics.peers().get() >= settings.maxPeersPerNode()) {
+            metrics.limitRejected("peers_per_node");
+            sendError(ErrorCode.OVERLOADED, "this node is at capacity (" + settings.maxPeersPerNode()
+                    + " peers); reconnect to another node");
             return;
         }
         // The token is checked before the room is looked up, so a refused join leaves no room state.

@@ -87,7 +87,7 @@ public final class SignalingVerticle extends AbstractVerticle {
             ws.close((short) 1008, "signaling is served on /ws");
             return;
         }
-        new ClientSession(ws, codec, rooms, readiness, metrics, tokens).start();
+        new ClientSession(ws, codec, rooms, readiness, metrics, tokens, settings).start();
     }
 
     private void ready(RoutingContext ctx) {
