@@ -15,8 +15,18 @@ final class MediaReceiver {
     record Source(String publisherId, String kind, int clockRate, long setupStartNanos) {
     }
 
+    /** Sends a generic NACK (RFC 4585 §6.2.1) for a media SSRC. */
+    interface NackSender {
+        void nack(int mediaSsrc, int[] sequences);
+    }
+
+    private static final int MAX_PENDING_NACKS = 256;
     private final String receiverId;
     private final RunStats stats;
+    private final Map<Integer, Integer> rtxToMedia = new HashMap<>();
+    private final java.util.Random lossRandom;
+    private final double receiveLoss;
+    private NackSender nackSender;
     private final Map<Integer, Source> expected = new HashMap<>();
     private final Map<Integer, StreamStats> streams = new HashMap<>();
     private final RtpHeader header = new RtpHeader();
@@ -24,8 +34,18 @@ final class MediaReceiver {
     long malformed;
 
     MediaReceiver(String receiverId, RunStats stats) {
+        this(receiverId, stats, 0, 0);
+    }
+
+    MediaReceiver(String receiverId, RunStats stats, double receiveLoss, long seed) {
         this.receiverId = receiverId;
         this.stats = stats;
+        this.receiveLoss = receiveLoss;
+        this.lossRandom = new java.util.Random(seed);
+    }
+
+    void nackSender(NackSender sender) {
+        this.nackSender = sender;
     }
 
     /** The SDP announced {@code ssrc} as {@code publisherId}'s track of {@code kind}. */
@@ -38,6 +58,12 @@ final class MediaReceiver {
         expected.put(ssrc, new Source(null, "rtx", 90000, 0));
     }
 
+    /** {@code rtxSsrc} repairs {@code mediaSsrc} (a=ssrc-group:FID, RFC 4588 §8). */
+    void repairs(int rtxSsrc, int mediaSsrc) {
+        ignore(rtxSsrc);
+        rtxToMedia.put(rtxSsrc, mediaSsrc);
+    }
+
     void onRtp(long now, byte[] buf, int off, int len) {
         try {
             header.wrap(buf, off, len);
@@ -46,6 +72,15 @@ final class MediaReceiver {
             return;
         }
         int ssrc = header.ssrc();
+        Integer repaired = rtxToMedia.get(ssrc);
+        if (repaired != null) {
+            onRetransmission(repaired, now);
+            return;
+        }
+        if (receiveLoss > 0 && lossRandom.nextDouble() < receiveLoss) {
+            stats.simulatedLosses++;
+            return;
+        }
         StreamStats s = streams.get(ssrc);
         if (s == null) {
             Source src = expected.get(ssrc);
@@ -64,6 +99,7 @@ final class MediaReceiver {
             }
         }
         s.reception.onPacket(header.sequenceNumber(), header.timestamp() & 0xffffffffL, now);
+        nackGaps(s, header.sequenceNumber());
         s.packets++;
         s.bytes += len;
         int p = header.payloadOffset();
@@ -74,6 +110,47 @@ final class MediaReceiver {
                 s.latencyMicros.record(micros);
                 stats.latency(micros);
             }
+        }
+    }
+
+    /** Asks at once for what a jump in sequence numbers skipped (a receiver's NACK, RFC 4585 §3.2). */
+    private void nackGaps(StreamStats s, int seq) {
+        if (s.highestSeq < 0) {
+            s.highestSeq = seq;
+            return;
+        }
+        int ahead = (seq - s.highestSeq) & 0xffff;
+        if (ahead == 0 || ahead >= 0x8000) {
+            s.pendingNacks.remove(seq);
+            return;
+        }
+        // Video only: browsers negotiate NACK and RTX for video; Opus relies on its own FEC.
+        if (ahead > 1 && ahead < 100 && nackSender != null && "video".equals(s.kind)
+                && s.pendingNacks.size() < MAX_PENDING_NACKS) {
+            int[] missing = new int[ahead - 1];
+            for (int i = 1; i < ahead; i++) {
+                missing[i - 1] = (s.highestSeq + i) & 0xffff;
+                s.pendingNacks.add(missing[i - 1]);
+            }
+            nackSender.nack(s.ssrc, missing);
+            stats.nacksSent++;
+        }
+        s.highestSeq = seq;
+    }
+
+    /** An RTX packet: the original sequence number leads its payload (RFC 4588 §4). */
+    private void onRetransmission(int mediaSsrc, long now) {
+        stats.retransmissionsReceived++;
+        StreamStats s = streams.get(mediaSsrc);
+        if (s == null || header.payloadLength() < 2) {
+            return;
+        }
+        byte[] b = header.buffer();
+        int p = header.payloadOffset();
+        int osn = ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
+        if (s.pendingNacks.remove(osn)) {
+            stats.recovered++;
+            s.reception.onPacket(osn, header.timestamp() & 0xffffffffL, now);
         }
     }
 

@@ -47,6 +47,11 @@ final class Options {
     int rampStepSeconds = 15;
     int rampMaxSteps = 20;
     double lossThreshold = 0.005;
+    /**
+     * Fraction of received media packets each client throws away before looking at them: a lossy
+     * downlink, so receivers NACK and the node's retransmission path is exercised (0 = off).
+     */
+    double receiveLoss = 0;
     int warmupSeconds = 5;
     Path out = Path.of("load-results");
     String label = "";
@@ -99,6 +104,7 @@ final class Options {
                 case "--ramp-step" -> o.rampStepSeconds = Integer.parseInt(next.get());
                 case "--ramp-max-steps" -> o.rampMaxSteps = Integer.parseInt(next.get());
                 case "--loss-threshold" -> o.lossThreshold = Double.parseDouble(next.get());
+                case "--receive-loss" -> o.receiveLoss = Double.parseDouble(next.get());
                 case "--warmup" -> o.warmupSeconds = Integer.parseInt(next.get());
                 case "--out" -> o.out = Path.of(next.get());
                 case "--label" -> o.label = next.get();

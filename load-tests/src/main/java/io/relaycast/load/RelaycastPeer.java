@@ -113,7 +113,8 @@ final class RelaycastPeer implements LoadPeer {
                 peerId = w.peerId();
                 h.joined(peerId, joinNanos);
                 MediaPattern pattern = publish ? new MediaPattern(h.mediaRandom(), h.options.video, h.options.bitrate) : null;
-                session = new WebRtcSession(name, h.loop, h.options.bind, h.dtls, h.random(), pattern, h::joinTimeOf, joinNanos);
+                session = new WebRtcSession(name, h.loop, h.options.bind, h.dtls, h.random(), pattern, h::joinTimeOf, joinNanos,
+                        h.options.receiveLoss);
                 send(new ClientMessage.Offer(session.createOffer(peerId)));
             } else if (m instanceof ServerMessage.Answer a) {
                 session.applyAnswer(a.sdp(), now);

@@ -173,6 +173,10 @@ final class Result {
         q.put("packetsSent", st.packetsSent);
         q.put("keyframesSent", st.keyframesSent);
         q.put("plisReceived", st.plisReceived);
+        q.put("simulatedLosses", st.simulatedLosses);
+        q.put("nacksSent", st.nacksSent);
+        q.put("retransmissionsReceived", st.retransmissionsReceived);
+        q.put("recovered", st.recovered);
         q.put("sendBufferDrops", peers.stream().mapToLong(LoadPeer::sendDrops).sum());
         q.put("errors", st.errors);
         root.put("quality", q);

@@ -21,6 +21,12 @@ final class RunStats {
     long plisReceived;
     long clientsConnected;
     long clientsFailed;
+    /** Media packets thrown away by the simulated lossy downlink (--receive-loss). */
+    long simulatedLosses;
+    long nacksSent;
+    /** RTX packets received (RFC 4588), and those that filled a gap this client had NACKed. */
+    long retransmissionsReceived;
+    long recovered;
     /** Error code (or failure reason) to count. */
     final TreeMap<String, Long> errors = new TreeMap<>();
     long intervalSentMark;

@@ -21,6 +21,10 @@ final class StreamStats {
     long firstPacketNanos;
     long packets;
     long bytes;
+    /** Highest sequence number seen, for gap detection; -1 before the first packet. */
+    int highestSeq = -1;
+    /** Sequence numbers NACKed and not yet repaired (bounded). */
+    final java.util.Set<Integer> pendingNacks = new java.util.HashSet<>();
     /** Snapshot for per-interval loss, taken by the sampler. */
     long expectedMark;
     long receivedMark;

@@ -84,6 +84,12 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
 
     WebRtcSession(String name, MediaLoop loop, InetAddress bind, DtlsSetup dtls, SecureRandom random,
                   MediaPattern publisher, ToLongFunction<String> joinTimeOf, long ownJoinNanos) throws IOException {
+        this(name, loop, bind, dtls, random, publisher, joinTimeOf, ownJoinNanos, 0);
+    }
+
+    WebRtcSession(String name, MediaLoop loop, InetAddress bind, DtlsSetup dtls, SecureRandom random,
+                  MediaPattern publisher, ToLongFunction<String> joinTimeOf, long ownJoinNanos, double receiveLoss)
+            throws IOException {
         this.name = name;
         this.loop = loop;
         this.dtls = dtls;
@@ -93,7 +99,8 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
         this.ownJoinNanos = ownJoinNanos;
         this.localIce = IceCredentials.generate(random);
         this.sessionId = random.nextLong() & Long.MAX_VALUE;
-        this.receiver = new MediaReceiver(name, loop.stats);
+        this.receiver = new MediaReceiver(name, loop.stats, receiveLoss, random.nextLong());
+        this.receiver.nackSender(this::sendNack);
         this.channel = DatagramChannel.open();
         channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 1 << 20);
         channel.bind(new InetSocketAddress(bind, 0));
@@ -273,9 +280,13 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
             }
         }
         String publisherId = m.msid().map(Msid::streamId).orElse("?");
+        for (SsrcGroup g : m.ssrcGroups()) {
+            if (g.semantics().equals(SsrcGroup.FID) && g.ssrcs().size() == 2) {
+                receiver.repairs(g.ssrcs().get(1).intValue(), g.ssrcs().get(0).intValue());
+            }
+        }
         for (long ssrc : m.ssrcIds()) {
             if (rtx.contains(ssrc)) {
-                receiver.ignore((int) ssrc);
                 continue;
             }
             String pub = m.ssrcAttribute(ssrc, SsrcAttribute.MSID).map(v -> v.split(" ")[0]).orElse(publisherId);
@@ -403,6 +414,27 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
             }
         } catch (SrtpException | IOException e) {
             loop.stats.error("send: " + e.getMessage());
+        }
+    }
+
+    private final int rtcpSsrc = new java.util.Random().nextInt();
+
+    private void sendNack(int mediaSsrc, int[] sequences) {
+        if (transport == null || !connected) {
+            return;
+        }
+        io.relaycast.rtcp.GenericNack nack = io.relaycast.rtcp.GenericNack.fromLostSequenceNumbers(
+                rtcpSsrc & 0xffffffffL, mediaSsrc & 0xffffffffL, sequences);
+        byte[] b = new byte[nack.length() + MediaTransport.MAX_PROTECT_OVERHEAD];
+        int len = nack.writeTo(b, 0);
+        try {
+            int n = transport.protectRtcp(b, 0, len);
+            InetSocketAddress to = transport.remoteAddress();
+            if (n > 0 && to != null) {
+                channel.send(ByteBuffer.wrap(b, 0, n), to);
+            }
+        } catch (SrtpException | IOException e) {
+            loop.stats.error("nack: " + e.getMessage());
         }
     }
 

@@ -22,6 +22,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.ArrayList;
@@ -103,6 +106,16 @@ public final class RelaycastNode {
                     + settings.clusterPort() + ": " + e.getMessage());
         }
         options.getEventBusOptions().setHost(settings.clusterHost()).setPort(settings.eventBusPort());
+        if (settings.eventBusTls()) {
+            // Decrypted media crosses the event bus between nodes: mutual TLS, each node proving
+            // itself with a certificate from the operator's CA and refusing peers without one.
+            options.getEventBusOptions().setSsl(true)
+                    .setKeyCertOptions(new PemKeyCertOptions()
+                            .setCertPath(settings.eventBusTlsCert().toString())
+                            .setKeyPath(settings.eventBusTlsKey().toString()))
+                    .setTrustOptions(new PemTrustOptions().addCertPath(settings.eventBusTlsCa().toString()))
+                    .setClientAuth(ClientAuth.REQUIRED);
+        }
         return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered()
                 .recover(err -> {
                     hz.shutdown();
@@ -144,12 +157,18 @@ public final class RelaycastNode {
         LOG.info(() -> "draining: " + rooms.localPeerCount() + " peer(s), up to " + settings.drainSeconds() + " s");
         Promise<Void> drained = Promise.promise();
         long deadline = System.nanoTime() + settings.drainSeconds() * 1_000_000_000L;
-        vertx.setPeriodic(0, 200, id -> {
-            if (rooms.localPeerCount() == 0 || System.nanoTime() >= deadline) {
-                vertx.cancelTimer(id);
-                drained.tryComplete();
-            }
-        });
+        if (rooms.localPeerCount() == 0) {
+            drained.complete();
+        } else {
+            // Not setPeriodic(0, ...): Vert.x 5.0.10 runs a zero-delay first tick before it has
+            // stored the timer, and cancelling it there throws, which left the drain hanging.
+            vertx.setPeriodic(200, id -> {
+                if (rooms.localPeerCount() == 0 || System.nanoTime() >= deadline) {
+                    vertx.cancelTimer(id);
+                    drained.tryComplete();
+                }
+            });
+        }
         return drained.future().compose(v -> rooms.leaveAll()).compose(v -> stop());
     }
 

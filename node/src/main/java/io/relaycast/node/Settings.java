@@ -59,6 +59,11 @@ public record Settings(
         String get(String envName);
     }
 
+    /** True when node-to-node event-bus traffic uses mutual TLS. */
+    public boolean eventBusTls() {
+        return eventBusTlsCert != null;
+    }
+
     /** True when tokens are required (PROTOCOL.md "Authentication"). */
     public boolean authRequired() {
         return (jwtSecret != null && !jwtSecret.isEmpty()) || jwtPublicKey != null;
@@ -135,6 +140,13 @@ public record Settings(
         }
         int mediaWorkers = r.integer("RELAYCAST_MEDIA_WORKERS", Runtime.getRuntime().availableProcessors(), 1, 256);
         int mediaPort = r.port("RELAYCAST_MEDIA_PORT", 40000);
+        int tlsFiles = 0;
+        for (String name : List.of("RELAYCAST_EVENTBUS_TLS_CERT", "RELAYCAST_EVENTBUS_TLS_KEY", "RELAYCAST_EVENTBUS_TLS_CA")) {
+            tlsFiles += r.string(name, "").isEmpty() ? 0 : 1;
+        }
+        if (tlsFiles != 0 && tlsFiles != 3) {
+            throw new SettingsException("event-bus TLS needs all of RELAYCAST_EVENTBUS_TLS_CERT, _KEY and _CA, or none");
+        }
         if (mediaPort + mediaWorkers - 1 > 65535) {
             throw new SettingsException("RELAYCAST_MEDIA_PORT " + mediaPort + " leaves no room for " + mediaWorkers + " media ports");
         }

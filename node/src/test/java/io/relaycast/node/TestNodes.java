@@ -54,6 +54,10 @@ public final class TestNodes {
         }
     }
 
+    public static int freeTcp() throws Exception {
+        return freeTcpPort();
+    }
+
     static int freeTcpPort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
