@@ -94,7 +94,7 @@ export async function joinPage(browser, node, room, name) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${node.url}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}&autojoin&w=320&h=240`);
+  await page.goto(`${node.url}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}&autojoin&w=320&h=240&fps=15`);
   await page.waitForFunction(() => window.relaycast && window.relaycast.state.peerId, null, { timeout: 15_000 });
   const peerId = await page.evaluate(() => window.relaycast.state.peerId);
   return { page, context, name, peerId, errors, joinedAt: Date.now() };
@@ -124,6 +124,12 @@ export async function waitFor(what, timeoutMs, check) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
     await sleep(200);
   }
+}
+
+/** True when `peer` has decoded at least one video frame from every peer id in `from`. */
+export async function firstFramesFromAll(peer, from) {
+  const s = await stats(peer);
+  return from.every((id) => s[id] && s[id].framesDecoded > 0) && s;
 }
 
 /** True when `peer` decodes video from every peer id in `from` (framesDecoded above `min` each) and hears them. */

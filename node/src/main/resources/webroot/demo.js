@@ -36,7 +36,8 @@ async function join() {
   try {
     const width = Number(params.get('w')) || 640;
     const height = Number(params.get('h')) || 480;
-    state.local = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width, height } });
+    const frameRate = Number(params.get('fps')) || 30;
+    state.local = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width, height, frameRate } });
   } catch (e) {
     showError('camera/microphone unavailable: ' + e.message + ' (joining receive-only)');
     state.local = null;
