@@ -1,7 +1,5 @@
 package io.relaycast.load;
 
-import io.relaycast.node.RelaycastNode;
-import io.relaycast.node.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,10 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -33,39 +28,15 @@ class HostileMediaTest {
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void garbageFromAnUnvalidatedAddressIsDroppedCountedAndChangesNothing(@TempDir Path out) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        int http;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            http = s.getLocalPort();
-        }
-        int media;
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            media = s.getLocalPort();
-        }
-        env.put("RELAYCAST_HTTP_HOST", "127.0.0.1");
-        env.put("RELAYCAST_HTTP_PORT", Integer.toString(http));
-        env.put("RELAYCAST_MEDIA_HOST", "127.0.0.1");
-        env.put("RELAYCAST_MEDIA_PORT", Integer.toString(media));
-        env.put("RELAYCAST_MEDIA_WORKERS", "1");
-        RelaycastNode node = RelaycastNode.start(Settings.from(env::get)).toCompletionStage().toCompletableFuture()
-                .get(30, TimeUnit.SECONDS);
         AtomicInteger sent = new AtomicInteger();
-        Thread sprayer = new Thread(() -> spray(media, sent), "garbage-sprayer");
-        try {
-            Options o = new Options();
-            o.urls = List.of("http://127.0.0.1:" + http);
-            o.rooms = 1;
-            o.peers = 3;
-            o.warmupSeconds = 3;
-            o.durationSeconds = 8;
-            o.serverPids = List.of(ProcessHandle.current().pid());
-            o.out = out;
-            o.progress = false;
-            double dropsBefore = drops(node);
+        try (InProcessNode n = InProcessNode.start()) {
+            Thread sprayer = new Thread(() -> spray(n.mediaPort(), sent), "garbage-sprayer");
+            Options o = n.options(3, 8, out);
+            double dropsBefore = n.metricSum("relaycast_drops_total");
             sprayer.start();
             Result r = LoadTest.run(o);
             sprayer.join(30_000);
-            double dropped = drops(node) - dropsBefore;
+            double dropped = n.metricSum("relaycast_drops_total") - dropsBefore;
 
             Map<String, Object> q = r.quality();
             assertEquals(0L, ((Number) q.get("clientsFailed")).longValue(), () -> "quality " + q);
@@ -77,8 +48,6 @@ class HostileMediaTest {
             // Every garbage datagram is dropped and counted once; the call's own traffic adds at most a few.
             assertTrue(dropped >= GARBAGE && dropped <= GARBAGE + 50,
                     "garbage sent " + GARBAGE + ", drops counted " + dropped);
-        } finally {
-            node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
 
@@ -111,15 +80,5 @@ class HostileMediaTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static double drops(RelaycastNode node) {
-        double sum = 0;
-        for (String line : node.metrics().scrape().split("\n")) {
-            if (line.startsWith("relaycast_drops_total{")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
     }
 }

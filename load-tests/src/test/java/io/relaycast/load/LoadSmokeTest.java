@@ -5,19 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.relaycast.node.RelaycastNode;
-import io.relaycast.node.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -33,32 +26,8 @@ class LoadSmokeTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void threePeersExchangeMediaThroughARealNode(@TempDir Path out) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        int http;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            http = s.getLocalPort();
-        }
-        int media;
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            media = s.getLocalPort();
-        }
-        env.put("RELAYCAST_HTTP_HOST", "127.0.0.1");
-        env.put("RELAYCAST_HTTP_PORT", Integer.toString(http));
-        env.put("RELAYCAST_MEDIA_HOST", "127.0.0.1");
-        env.put("RELAYCAST_MEDIA_PORT", Integer.toString(media));
-        env.put("RELAYCAST_MEDIA_WORKERS", "1");
-        RelaycastNode node = RelaycastNode.start(Settings.from(env::get)).toCompletionStage().toCompletableFuture()
-                .get(30, TimeUnit.SECONDS);
-        try {
-            Options o = new Options();
-            o.urls = List.of("http://127.0.0.1:" + http);
-            o.rooms = 1;
-            o.peers = 3;
-            o.warmupSeconds = 3;
-            o.durationSeconds = 6;
-            o.serverPids = List.of(ProcessHandle.current().pid());
-            o.out = out;
-            o.progress = false;
+        try (InProcessNode n = InProcessNode.start()) {
+            Options o = n.options(3, 6, out);
             Result r = LoadTest.run(o);
 
             Map<String, Object> q = r.quality();
@@ -81,8 +50,6 @@ class LoadSmokeTest {
             assertTrue(json.get("timeseries").size() >= 5);
             String html = Files.readString(out.resolve("report.html"));
             assertTrue(html.contains("<svg") && html.contains("cpuMicrosPerForwardedPacket") && !html.contains("<script src"));
-        } finally {
-            node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
 }

@@ -1,0 +1,77 @@
+package io.relaycast.load;
+
+import io.relaycast.node.RelaycastNode;
+import io.relaycast.node.Settings;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A real dev-mode node in the test JVM, on loopback and free ports, with one media worker. */
+final class InProcessNode implements AutoCloseable {
+    final RelaycastNode node;
+    final int httpPort;
+
+    private InProcessNode(RelaycastNode node, int httpPort) {
+        this.node = node;
+        this.httpPort = httpPort;
+    }
+
+    static InProcessNode start() throws Exception {
+        int http;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            http = s.getLocalPort();
+        }
+        int media;
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            media = s.getLocalPort();
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("RELAYCAST_HTTP_HOST", "127.0.0.1");
+        env.put("RELAYCAST_HTTP_PORT", Integer.toString(http));
+        env.put("RELAYCAST_MEDIA_HOST", "127.0.0.1");
+        env.put("RELAYCAST_MEDIA_PORT", Integer.toString(media));
+        env.put("RELAYCAST_MEDIA_WORKERS", "1");
+        RelaycastNode node = RelaycastNode.start(Settings.from(env::get)).toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        return new InProcessNode(node, http);
+    }
+
+    int mediaPort() {
+        return node.settings().mediaPort();
+    }
+
+    /** Harness options for a small scenario against this node (the node shares the JVM: its CPU figure includes the harness). */
+    Options options(int peers, int seconds, java.nio.file.Path out) {
+        Options o = new Options();
+        o.urls = List.of("http://127.0.0.1:" + httpPort);
+        o.rooms = 1;
+        o.peers = peers;
+        o.warmupSeconds = 3;
+        o.durationSeconds = seconds;
+        o.serverPids = List.of(ProcessHandle.current().pid());
+        o.out = out;
+        o.progress = false;
+        return o;
+    }
+
+    /** The sum of every series of a metric on this node's /metrics. */
+    double metricSum(String name) {
+        double s = 0;
+        for (String line : node.metrics().scrape().split("\n")) {
+            if (line.startsWith(name + "{")) {
+                s += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public void close() throws Exception {
+        node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+}
