@@ -22,6 +22,11 @@ final class InProcessNode implements AutoCloseable {
     }
 
     static InProcessNode start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** With extra env-style settings (limits, for instance). */
+    static InProcessNode start(Map<String, String> overrides) throws Exception {
         int http;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             http = s.getLocalPort();
@@ -36,6 +41,7 @@ final class InProcessNode implements AutoCloseable {
         env.put("RELAYCAST_MEDIA_HOST", "127.0.0.1");
         env.put("RELAYCAST_MEDIA_PORT", Integer.toString(media));
         env.put("RELAYCAST_MEDIA_WORKERS", "1");
+        env.putAll(overrides);
         RelaycastNode node = RelaycastNode.start(Settings.from(env::get)).toCompletionStage().toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         return new InProcessNode(node, http);

@@ -1,30 +1,17 @@
 package io.relaycast.node.cluster;
 
+import io.relaycast.node.DevCertificates;
 import io.relaycast.node.RelaycastNode;
 import io.relaycast.node.TestNodes;
 import io.relaycast.node.signaling.WsTestClient;
 import io.relaycast.signal.ClientMessage;
 import io.relaycast.signal.ServerMessage;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.FileWriter;
-import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +26,8 @@ class EventBusTlsTest {
 
     @Test
     void nodesOfOneCaTalkAndAStrangerCannot(@TempDir Path dir) throws Exception {
-        Pki ca = new Pki("Relaycast test CA");
-        Pki stranger = new Pki("Some other CA");
+        DevCertificates ca = new DevCertificates("Relaycast test CA", 1);
+        DevCertificates stranger = new DevCertificates("Some other CA", 1);
         int[] ports = {TestNodes.freeTcp(), TestNodes.freeTcp(), TestNodes.freeTcp()};
         String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
         List<RelaycastNode> nodes = new ArrayList<>();
@@ -72,9 +59,11 @@ class EventBusTlsTest {
         }
     }
 
-    private static Map<String, String> env(Pki ca, Path dir, String name, int clusterPort, String members)
+    private static Map<String, String> env(DevCertificates ca, Path dir, String name, int clusterPort, String members)
             throws Exception {
-        Path[] files = ca.issue(dir, name);
+        Path own = Files.createDirectories(dir.resolve(name));
+        Path[] issued = ca.issue(own, name, "127.0.0.1");
+        Path[] files = {issued[0], issued[1], ca.writeCa(own)};
         Map<String, String> env = new HashMap<>();
         env.put("RELAYCAST_CLUSTER", "true");
         env.put("RELAYCAST_CLUSTER_HOST", "127.0.0.1");
@@ -85,52 +74,5 @@ class EventBusTlsTest {
         env.put("RELAYCAST_EVENTBUS_TLS_KEY", files[1].toString());
         env.put("RELAYCAST_EVENTBUS_TLS_CA", files[2].toString());
         return env;
-    }
-
-    /** A throwaway CA issuing P-256 node certificates for 127.0.0.1, written as PEM files. */
-    private static final class Pki {
-        private final KeyPair caKeys;
-        private final X509CertificateHolder caCert;
-        private final X500Name caName;
-
-        Pki(String cn) throws Exception {
-            caKeys = ecKeys();
-            caName = new X500Name("CN=" + cn);
-            long now = System.currentTimeMillis();
-            caCert = new JcaX509v3CertificateBuilder(caName, BigInteger.valueOf(now), new Date(now - 60_000),
-                    new Date(now + 86_400_000L), caName, caKeys.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate()));
-        }
-
-        /** cert, key and CA PEM files for one node. */
-        Path[] issue(Path dir, String node) throws Exception {
-            KeyPair keys = ecKeys();
-            long now = System.currentTimeMillis();
-            X509CertificateHolder cert = new JcaX509v3CertificateBuilder(caName, BigInteger.valueOf(now + node.hashCode()),
-                    new Date(now - 60_000), new Date(now + 86_400_000L), new X500Name("CN=" + node), keys.getPublic())
-                    .addExtension(Extension.subjectAlternativeName, false,
-                            new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")))
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate()));
-            Path certFile = dir.resolve(node + "-cert.pem");
-            Path keyFile = dir.resolve(node + "-key.pem");
-            Path caFile = dir.resolve(node + "-ca.pem");
-            write(certFile, cert);
-            write(keyFile, new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null).generate());
-            write(caFile, caCert);
-            return new Path[]{certFile, keyFile, caFile};
-        }
-
-        private static void write(Path file, Object pem) throws Exception {
-            try (JcaPEMWriter w = new JcaPEMWriter(new FileWriter(file.toFile()))) {
-                w.writeObject(pem);
-            }
-        }
-
-        private static KeyPair ecKeys() throws Exception {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            return g.generateKeyPair();
-        }
     }
 }
