@@ -47,6 +47,37 @@ final class InProcessNode implements AutoCloseable {
         return new InProcessNode(node, http);
     }
 
+    /** Free loopback TCP ports for a cluster's members: "127.0.0.1:p1,127.0.0.1:p2,...". */
+    static int[] freeTcpPorts(int count) throws Exception {
+        int[] ports = new int[count];
+        for (int i = 0; i < count; i++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                ports[i] = s.getLocalPort();
+            }
+        }
+        return ports;
+    }
+
+    /** A clustered node: TCP-IP join to {@code members} on loopback, with extra settings. */
+    static InProcessNode startClustered(String nodeId, int clusterPort, int[] clusterPorts, Map<String, String> extra)
+            throws Exception {
+        StringBuilder members = new StringBuilder();
+        for (int p : clusterPorts) {
+            members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);
+        }
+        Map<String, String> env = new HashMap<>(extra);
+        env.put("RELAYCAST_NODE_ID", nodeId);
+        env.put("RELAYCAST_CLUSTER", "true");
+        env.put("RELAYCAST_CLUSTER_HOST", "127.0.0.1");
+        env.put("RELAYCAST_CLUSTER_PORT", Integer.toString(clusterPort));
+        env.put("RELAYCAST_CLUSTER_MEMBERS", members.toString());
+        return start(env);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
     int mediaPort() {
         return node.settings().mediaPort();
     }
