@@ -155,6 +155,17 @@ final class Harness implements AutoCloseable {
     private void startRooms(int count) throws InterruptedException {
         List<URI> urls = options.target.equals("floor") ? List.of() : options.uris();
         long gapNanos = (long) (1e9 / options.rampUpPerSecond);
+        if (options.target.equals("janus")) {
+            List<Long> ids = new ArrayList<>();
+            for (int r = 0; r < count; r++) {
+                ids.add(janusRoom(roomsStarted + r));
+            }
+            try {
+                JanusPeer.createRooms(http, urls.get(0), ids, options.peers);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot create the Janus rooms: " + e.getMessage(), e);
+            }
+        }
         long next = System.nanoTime();
         for (int r = 0; r < count; r++) {
             int room = roomsStarted++;
@@ -165,6 +176,7 @@ final class Harness implements AutoCloseable {
                 URI url = options.target.equals("floor") ? null : urls.get(peers.size() % urls.size());
                 LoadPeer peer = switch (options.target) {
                     case "floor" -> new FloorPeer(this, name, roomId, floorAddress(), publish);
+                    case "janus" -> new JanusPeer(this, name, janusRoom(room), url, publish);
                     default -> new RelaycastPeer(this, name, roomId, wsUri(url), publish);
                 };
                 peers.add(peer);
@@ -176,6 +188,11 @@ final class Harness implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** VideoRoom room ids are numbers; 1234 is the demo room of a default Janus config, so start above. */
+    private static long janusRoom(int index) {
+        return 5000 + index;
     }
 
     /** The floor relay's {@code host:port} (the first --url). */

@@ -15,6 +15,13 @@ final class RunStats {
     final Histogram totalLatency = new Histogram();
     long srtpAuthFailures;
     long otherDrops;
+    /** Dropped datagrams by {@link io.relaycast.webrtc.DatagramOutcome}. */
+    final TreeMap<String, Long> dropsByOutcome = new TreeMap<>();
+    /**
+     * ICE outcomes summed over the sessions when each connected: role-conflict 487s we sent
+     * (the peer also claimed controlling) and error responses we got to our checks.
+     */
+    final TreeMap<String, Long> iceAtConnect = new TreeMap<>();
     long packetsSent;
     long bytesSent;
     long keyframesSent;
