@@ -22,6 +22,17 @@ final class RunStats {
      * (the peer also claimed controlling) and error responses we got to our checks.
      */
     final TreeMap<String, Long> iceAtConnect = new TreeMap<>();
+    /** Every WebRTC session of the run, for the ICE outcome totals at the end. */
+    final List<WebRtcSession> sessions = new ArrayList<>();
+
+    /** ICE outcomes of every session so far (non-zero counts only). */
+    TreeMap<String, Long> iceTotals() {
+        TreeMap<String, Long> t = new TreeMap<>();
+        for (WebRtcSession s : sessions) {
+            s.addIceCounts(t);
+        }
+        return t;
+    }
     long packetsSent;
     long bytesSent;
     long keyframesSent;

@@ -109,6 +109,20 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
         channel.bind(new InetSocketAddress(bind, 0));
         loop.register(channel, this);
         loop.addTimed(this);
+        loop.stats.sessions.add(this);
+    }
+
+    /** Loop thread: adds this session's ICE outcome counts to {@code into}. */
+    void addIceCounts(java.util.Map<String, Long> into) {
+        if (transport == null) {
+            return;
+        }
+        for (io.relaycast.ice.IceCheckOutcome o : io.relaycast.ice.IceCheckOutcome.values()) {
+            long n = transport.iceCount(o);
+            if (n > 0) {
+                into.merge(o.name(), n, Long::sum);
+            }
+        }
     }
 
     boolean connected() {
