@@ -164,16 +164,7 @@ if [ "${BENCH_JFR:-0}" = 1 ]; then
   for f in "$results"/relaycast-*.jfr; do
     [ -f "$f" ] || continue
     echo "== top frames in $f" >&2
-    jfr print --events jdk.ExecutionSample "$f" | python3 -c '
-import sys, collections
-top = collections.Counter(); n = 0; want = False
-for line in sys.stdin:
-    s = line.strip()
-    if s.startswith("stackTrace = ["): want = True; continue
-    if want and s and not s.startswith("]"):
-        top[s.split("line:")[0].strip()] += 1; n += 1; want = False
-for frame, c in top.most_common(25): print(f"{100*c/max(n,1):5.1f}%  {frame}")
-print(f"({n} samples)")' | tee "${f%.jfr}-top.txt"
+    jfr print --stack-depth 64 --events jdk.ExecutionSample "$f" | "$here/jfr-top.py" | tee "${f%.jfr}-top.txt"
   done
 fi
 echo "results in $results" >&2

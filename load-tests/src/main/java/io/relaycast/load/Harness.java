@@ -37,7 +37,8 @@ final class Harness implements AutoCloseable {
     private final SecureRandom secure = new SecureRandom();
     private final Map<String, Long> joinTimes = new ConcurrentHashMap<>();
     final Map<Integer, MediaReceiver.Source> floorSources = new ConcurrentHashMap<>();
-    private final List<LoadPeer> peers = new ArrayList<>();
+    /** Added by the starting thread, read by the loop thread (samples, results): copy-on-write. */
+    private final List<LoadPeer> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Sample> samples = new ArrayList<>();
     private final List<Map<String, Object>> rampSteps = new ArrayList<>();
     private final List<Long> serverPids;
@@ -119,6 +120,7 @@ final class Harness implements AutoCloseable {
                 s.put("subscriberStreams", streams);
                 s.put("loss", loss);
                 s.put("cpuMicrosPerForwardedPacket", cpuPerForwarded(half, seconds()));
+                s.put("cpuMicrosPerReceivedPacket", cpuPerReceived(half, seconds()));
                 rampSteps.add(s);
                 if (loss > options.lossThreshold || Double.isNaN(loss)) {
                     break;
@@ -343,6 +345,22 @@ final class Harness implements AutoCloseable {
             }
         }
         return n == 0 ? Double.NaN : lost / n;
+    }
+
+    /** Server CPU µs per packet received by subscribers in [from, to]; NaN if unknown. */
+    private synchronized double cpuPerReceived(double from, double to) {
+        Sample a = null;
+        Sample b = null;
+        for (Sample s : samples) {
+            if (s.t() >= from && s.t() <= to && s.serverCpuMicros() >= 0) {
+                a = a == null ? s : a;
+                b = s;
+            }
+        }
+        if (a == null || b == a || b.received() == a.received()) {
+            return Double.NaN;
+        }
+        return (double) (b.serverCpuMicros() - a.serverCpuMicros()) / (b.received() - a.received());
     }
 
     private synchronized double cpuPerForwarded(double from, double to) {

@@ -243,9 +243,14 @@ final class JanusPeer implements LoadPeer {
                     subscribe(p.path("id").asLong(), p.path("display").asText("?"));
                 }
             } else if (subscriberFeedNames.containsKey(sender)) {
+                WebRtcSession held = subscribers.get(sender);
+                if (held != null && "event".equals(videoroom) && "ok".equals(data.path("started").asText())) {
+                    held.startIce(now); // Janus has applied our answer: libnice knows our credentials
+                }
                 if (jsep.has("sdp") && "offer".equals(jsep.path("type").asText()) && subscribers.get(sender) == null) {
                     WebRtcSession s = newSession(null);
                     s.remotePublisher = subscriberFeedNames.get(sender);
+                    s.holdIce = true;
                     subscribers.put(sender, s);
                     String answer = s.answerOffer(jsep.path("sdp").asText(), now);
                     message(sender, JSON.createObjectNode().put("request", "start"), "answer", answer);

@@ -89,6 +89,15 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
     Setup offerSetup = Setup.ACTPASS;
     /** Whether our SDP carries our host candidate and end-of-candidates (a full ICE peer needs them). */
     boolean announceCandidate;
+    /**
+     * Whether {@link #answerOffer} leaves the connectivity checks to {@link #startIce}. For Janus
+     * subscriber handles: Janus offers, so libnice starts as controlling, and our agent can only be
+     * controlling (it answers 487 and retries a few times, never yields). Checks sent before Janus
+     * has our answer meet a controlling libnice that may 487 them all; waiting until Janus has
+     * applied the answer lets its own checks meet our 487 first, and libnice then switches to
+     * controlled (RFC 8445 §7.2.5.1).
+     */
+    boolean holdIce;
     /** Who the remote tracks belong to when the peer's msid does not say it (Janus). */
     String remotePublisher;
 
@@ -347,8 +356,18 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
         if (added == 0) {
             loop.stats.error("no usable (local, UDP, IPv4) candidate in remote SDP");
         }
-        transport.start(now);
-        flush(now);
+        if (!holdIce) {
+            transport.start(now);
+            flush(now);
+        }
+    }
+
+    /** Starts the checks held back by {@link #holdIce}; nothing if already started. */
+    void startIce(long now) {
+        if (transport != null) {
+            transport.start(now);
+            flush(now);
+        }
     }
 
     /** A trickled candidate (Janus may send them after the SDP). */
