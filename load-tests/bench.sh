@@ -4,7 +4,7 @@
 # jars:  mvn -B -o -q -pl shared-model,node,load-tests package -DskipTests
 #
 #   load-tests/bench.sh [target ...]      targets: relaycast relaycast2 janus floor  (default: all four)
-#   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  BENCH_DURATION=30  BENCH_JFR=1  BENCH_RAMP=1
+#   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
 #
 # The server runs pinned to core 0 (taskset -c 0), the harness to core 1. Every process this
 # script starts is stopped by its own PID, and the namespace is deleted on exit (trap).
@@ -107,7 +107,7 @@ run_load() { # target label pids urls scenario [extra harness args]
   echo "== $label / $sc" >&2
   # shellcheck disable=SC2046
   inns timeout $((duration + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
-    $(scenario_args "$sc") --duration "$duration" --ramp-up 40 --server-pid "$spids" --label "$label $sc" \
+    $(scenario_args "$sc") --bitrate "${BENCH_BITRATE:-1500000}" --duration "$duration" --ramp-up 40 --server-pid "$spids" --label "$label $sc" \
     --out "$out" $extra || echo "bench: $label $sc: some clients got no media (see $out/result.json)" >&2
 }
 
