@@ -3,18 +3,21 @@
 # can leave the machine (../shared/BROWSERS.md). Needs root (ip netns), taskset, and the packaged
 # jars:  mvn -B -o -q -pl shared-model,node,load-tests package -DskipTests
 #
-#   load-tests/bench.sh [target ...]      targets: relaycast relaycast2 floor  (default: all three)
-#   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  BENCH_DURATION=30  BENCH_JFR=1  BENCH_RAMP=1
+#   load-tests/bench.sh [target ...]      targets: relaycast relaycast2 janus floor  (default: all four)
+#   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
 #
 # The server runs pinned to core 0 (taskset -c 0), the harness to core 1. Every process this
 # script starts is stopped by its own PID, and the namespace is deleted on exit (trap).
+# Janus (Debian package janus 1.1.2, installed by janus-config.sh if missing) gets a veth pair
+# inside the namespace, as ../shared/BROWSERS.md says: libnice never offers 127.0.0.1, so Janus
+# uses rcj0 (10.77.0.1) and the harness's sockets bind rcj1 (10.77.0.2).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 node_jar="$root/node/target/relaycast-node.jar"
 load_jar="$here/target/relaycast-load.jar"
 for j in "$node_jar" "$load_jar"; do [ -f "$j" ] || { echo "bench: $j missing; mvn package first" >&2; exit 1; }; done
-targets=("${@:-relaycast relaycast2 floor}")
+targets=("${@:-relaycast relaycast2 janus floor}")
 targets=(${targets[*]})
 scenarios=(${BENCH_SCENARIOS:-mesh10 fanout200 rooms20})
 duration="${BENCH_DURATION:-30}"
@@ -28,11 +31,17 @@ cleanup() {
   sleep 1
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
   ip netns del "$ns" 2>/dev/null || true
+  [ -n "${janus_dir:-}" ] && rm -rf "$janus_dir"
 }
 trap cleanup EXIT
 ip netns add "$ns"
 ip netns exec "$ns" ip link set lo up
 inns() { ip netns exec "$ns" "$@"; }
+# Both veth ends in this namespace: without accept_local=1 and rp_filter=0 the replies between
+# the two local addresses are dropped and Janus's ICE fails (BROWSERS.md).
+ip link add rcj0 netns "$ns" type veth peer name rcj1 netns "$ns"
+inns sh -c 'ip addr add 10.77.0.1/24 dev rcj0; ip addr add 10.77.0.2/24 dev rcj1; ip link set rcj0 up; ip link set rcj1 up
+  for k in all default rcj0 rcj1; do sysctl -qw net.ipv4.conf.$k.accept_local=1 net.ipv4.conf.$k.rp_filter=0; done'
 
 scenario_args() {
   case "$1" in
@@ -44,12 +53,12 @@ scenario_args() {
   esac
 }
 
-# The java process at or below PID $1 (ip netns exec, env and taskset exec; timeout forks).
+# The java (or $2) process at or below PID $1 (ip netns exec, env and taskset exec; timeout forks).
 java_below() {
-  local p=$1
+  local p=$1 comm=${2:-java}
   for _ in 1 2 3 4; do
     [ -z "$p" ] && return 0
-    [ "$(ps -o comm= -p "$p" 2>/dev/null)" = java ] && { echo "$p"; return 0; }
+    [ "$(ps -o comm= -p "$p" 2>/dev/null)" = "$comm" ] && { echo "$p"; return 0; }
     p=$(pgrep -P "$p" 2>/dev/null | head -1 || true)
   done
 }
@@ -92,18 +101,20 @@ stop_all() {
   pids=()
 }
 
-run_load() { # target label pids urls scenario
-  local target=$1 label=$2 spids=$3 urls=$4 sc=$5
+run_load() { # target label pids urls scenario [extra harness args]
+  local target=$1 label=$2 spids=$3 urls=$4 sc=$5 extra=${6:-}
   local out="$results/$label-$sc"
   echo "== $label / $sc" >&2
   # shellcheck disable=SC2046
   inns timeout $((duration + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
-    $(scenario_args "$sc") --duration "$duration" --ramp-up 40 --server-pid "$spids" --label "$label $sc" \
-    --out "$out" || echo "bench: $label $sc: some clients got no media (see $out/result.json)" >&2
+    $(scenario_args "$sc") --bitrate "${BENCH_BITRATE:-1500000}" --duration "$duration" --ramp-up 40 --server-pid "$spids" --label "$label $sc" \
+    --out "$out" $extra || echo "bench: $label $sc: some clients got no media (see $out/result.json)" >&2
 }
 
-for t in "${targets[@]}"; do
-  for sc in "${scenarios[@]}"; do
+# Scenario by scenario, every target in turn, so that the ratios of one scenario come from runs
+# minutes apart on a machine whose other load changes.
+for sc in "${scenarios[@]}"; do
+  for t in "${targets[@]}"; do
     case "$t" in
       relaycast)
         jfr=""
@@ -115,6 +126,24 @@ for t in "${targets[@]}"; do
         start_node 1 13001 42001 true; p1=$last_pid
         start_node 2 13002 42002 true; p2=$last_pid
         run_load relaycast relaycast2 "$p1,$p2" http://127.0.0.1:13001,http://127.0.0.1:13002 "$sc"
+        stop_all ;;
+      janus)
+        if [ -z "${janus_dir:-}" ]; then
+          janus_dir=$(mktemp -d /tmp/rc-janus.XXXXXX)
+          "$here/janus-config.sh" "$janus_dir" 10.77.0.1 rcj0
+        fi
+        inns timeout 900 taskset -c 0 janus -C "$janus_dir/janus.jcfg" -F "$janus_dir" -o >"$results/janus.log" 2>&1 &
+        w=$!
+        pids+=("$w")
+        jp=""
+        for _ in $(seq 1 50); do
+          jp=$(java_below "$w" janus)
+          if [ -n "$jp" ] && inns bash -c "exec 3<>/dev/tcp/127.0.0.1/8088" 2>/dev/null; then break; fi
+          sleep 0.2
+        done
+        [ -n "$jp" ] || { echo "bench: janus did not start, see $results/janus.log" >&2; exit 1; }
+        pids+=("$jp")
+        run_load janus janus "$jp" http://127.0.0.1:8088/janus "$sc" "--bind 10.77.0.2"
         stop_all ;;
       floor)
         inns timeout 900 taskset -c 0 java -Xmx256m -cp "$load_jar" io.relaycast.load.FloorRelay \
@@ -135,16 +164,7 @@ if [ "${BENCH_JFR:-0}" = 1 ]; then
   for f in "$results"/relaycast-*.jfr; do
     [ -f "$f" ] || continue
     echo "== top frames in $f" >&2
-    jfr print --events jdk.ExecutionSample "$f" | python3 -c '
-import sys, collections
-top = collections.Counter(); n = 0; want = False
-for line in sys.stdin:
-    s = line.strip()
-    if s.startswith("stackTrace = ["): want = True; continue
-    if want and s and not s.startswith("]"):
-        top[s.split("line:")[0].strip()] += 1; n += 1; want = False
-for frame, c in top.most_common(25): print(f"{100*c/max(n,1):5.1f}%  {frame}")
-print(f"({n} samples)")' | tee "${f%.jfr}-top.txt"
+    jfr print --stack-depth 64 --events jdk.ExecutionSample "$f" | "$here/jfr-top.py" | tee "${f%.jfr}-top.txt"
   done
 fi
 echo "results in $results" >&2

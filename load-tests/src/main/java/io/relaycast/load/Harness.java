@@ -37,7 +37,8 @@ final class Harness implements AutoCloseable {
     private final SecureRandom secure = new SecureRandom();
     private final Map<String, Long> joinTimes = new ConcurrentHashMap<>();
     final Map<Integer, MediaReceiver.Source> floorSources = new ConcurrentHashMap<>();
-    private final List<LoadPeer> peers = new ArrayList<>();
+    /** Added by the starting thread, read by the loop thread (samples, results): copy-on-write. */
+    private final List<LoadPeer> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Sample> samples = new ArrayList<>();
     private final List<Map<String, Object>> rampSteps = new ArrayList<>();
     private final List<Long> serverPids;
@@ -119,6 +120,7 @@ final class Harness implements AutoCloseable {
                 s.put("subscriberStreams", streams);
                 s.put("loss", loss);
                 s.put("cpuMicrosPerForwardedPacket", cpuPerForwarded(half, seconds()));
+                s.put("cpuMicrosPerReceivedPacket", cpuPerReceived(half, seconds()));
                 rampSteps.add(s);
                 if (loss > options.lossThreshold || Double.isNaN(loss)) {
                     break;
@@ -155,6 +157,17 @@ final class Harness implements AutoCloseable {
     private void startRooms(int count) throws InterruptedException {
         List<URI> urls = options.target.equals("floor") ? List.of() : options.uris();
         long gapNanos = (long) (1e9 / options.rampUpPerSecond);
+        if (options.target.equals("janus")) {
+            List<Long> ids = new ArrayList<>();
+            for (int r = 0; r < count; r++) {
+                ids.add(janusRoom(roomsStarted + r));
+            }
+            try {
+                JanusPeer.createRooms(http, urls.get(0), ids, options.peers);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot create the Janus rooms: " + e.getMessage(), e);
+            }
+        }
         long next = System.nanoTime();
         for (int r = 0; r < count; r++) {
             int room = roomsStarted++;
@@ -165,6 +178,7 @@ final class Harness implements AutoCloseable {
                 URI url = options.target.equals("floor") ? null : urls.get(peers.size() % urls.size());
                 LoadPeer peer = switch (options.target) {
                     case "floor" -> new FloorPeer(this, name, roomId, floorAddress(), publish);
+                    case "janus" -> new JanusPeer(this, name, janusRoom(room), url, publish);
                     default -> new RelaycastPeer(this, name, roomId, wsUri(url), publish);
                 };
                 peers.add(peer);
@@ -176,6 +190,11 @@ final class Harness implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** VideoRoom room ids are numbers; 1234 is the demo room of a default Janus config, so start above. */
+    private static long janusRoom(int index) {
+        return 5000 + index;
     }
 
     /** The floor relay's {@code host:port} (the first --url). */
@@ -326,6 +345,22 @@ final class Harness implements AutoCloseable {
             }
         }
         return n == 0 ? Double.NaN : lost / n;
+    }
+
+    /** Server CPU µs per packet received by subscribers in [from, to]; NaN if unknown. */
+    private synchronized double cpuPerReceived(double from, double to) {
+        Sample a = null;
+        Sample b = null;
+        for (Sample s : samples) {
+            if (s.t() >= from && s.t() <= to && s.serverCpuMicros() >= 0) {
+                a = a == null ? s : a;
+                b = s;
+            }
+        }
+        if (a == null || b == a || b.received() == a.received()) {
+            return Double.NaN;
+        }
+        return (double) (b.serverCpuMicros() - a.serverCpuMicros()) / (b.received() - a.received());
     }
 
     private synchronized double cpuPerForwarded(double from, double to) {

@@ -170,6 +170,9 @@ final class Result {
         q.put("setupToFirstPacketMaxMs", ms(setup.max()));
         q.put("srtpAuthFailures", st.srtpAuthFailures);
         q.put("otherDrops", st.otherDrops);
+        q.put("dropsByOutcome", st.dropsByOutcome);
+        q.put("iceAtConnect", st.iceAtConnect);
+        q.put("iceAtEnd", st.iceTotals());
         q.put("packetsSent", st.packetsSent);
         q.put("keyframesSent", st.keyframesSent);
         q.put("plisReceived", st.plisReceived);

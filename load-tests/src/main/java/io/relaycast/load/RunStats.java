@@ -15,6 +15,24 @@ final class RunStats {
     final Histogram totalLatency = new Histogram();
     long srtpAuthFailures;
     long otherDrops;
+    /** Dropped datagrams by {@link io.relaycast.webrtc.DatagramOutcome}. */
+    final TreeMap<String, Long> dropsByOutcome = new TreeMap<>();
+    /**
+     * ICE outcomes summed over the sessions when each connected: role-conflict 487s we sent
+     * (the peer also claimed controlling) and error responses we got to our checks.
+     */
+    final TreeMap<String, Long> iceAtConnect = new TreeMap<>();
+    /** Every WebRTC session of the run, for the ICE outcome totals at the end. */
+    final List<WebRtcSession> sessions = new ArrayList<>();
+
+    /** ICE outcomes of every session so far (non-zero counts only). */
+    TreeMap<String, Long> iceTotals() {
+        TreeMap<String, Long> t = new TreeMap<>();
+        for (WebRtcSession s : sessions) {
+            s.addIceCounts(t);
+        }
+        return t;
+    }
     long packetsSent;
     long bytesSent;
     long keyframesSent;

@@ -81,6 +81,25 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
     private final byte[] tx = new byte[1500 + MediaTransport.MAX_PROTECT_OVERHEAD];
     private final List<String> ownMids = new ArrayList<>();
     long sendDrops;
+    /**
+     * The {@code a=setup} of our offers. ACTPASS as RFC 8842 §5.2 says; Janus answers an actpass
+     * offer with {@code active} (it wants to be the DTLS client), while this client can only be
+     * the DTLS client, so the Janus client offers {@code active}.
+     */
+    Setup offerSetup = Setup.ACTPASS;
+    /** Whether our SDP carries our host candidate and end-of-candidates (a full ICE peer needs them). */
+    boolean announceCandidate;
+    /**
+     * Whether {@link #answerOffer} leaves the connectivity checks to {@link #startIce}. For Janus
+     * subscriber handles: Janus offers, so libnice starts as controlling, and our agent can only be
+     * controlling (it answers 487 and retries a few times, never yields). Checks sent before Janus
+     * has our answer meet a controlling libnice that may 487 them all; waiting until Janus has
+     * applied the answer lets its own checks meet our 487 first, and libnice then switches to
+     * controlled (RFC 8445 §7.2.5.1).
+     */
+    boolean holdIce;
+    /** Who the remote tracks belong to when the peer's msid does not say it (Janus). */
+    String remotePublisher;
 
     WebRtcSession(String name, MediaLoop loop, InetAddress bind, DtlsSetup dtls, SecureRandom random,
                   MediaPattern publisher, ToLongFunction<String> joinTimeOf, long ownJoinNanos) throws IOException {
@@ -106,6 +125,20 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
         channel.bind(new InetSocketAddress(bind, 0));
         loop.register(channel, this);
         loop.addTimed(this);
+        loop.stats.sessions.add(this);
+    }
+
+    /** Loop thread: adds this session's ICE outcome counts to {@code into}. */
+    void addIceCounts(java.util.Map<String, Long> into) {
+        if (transport == null) {
+            return;
+        }
+        for (io.relaycast.ice.IceCheckOutcome o : io.relaycast.ice.IceCheckOutcome.values()) {
+            long n = transport.iceCount(o);
+            if (n > 0) {
+                into.merge(o.name(), n, Long::sum);
+            }
+        }
     }
 
     boolean connected() {
@@ -124,10 +157,22 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
 
     private MediaDescriptionBuilder transportAttributes(MediaDescriptionBuilder b, Setup setup) {
         String[] fp = dtls.certificate().fingerprint().toSdpValue().split(" ", 2);
-        return b.iceCredentials(localIce.ufrag(), localIce.pwd())
+        b.iceCredentials(localIce.ufrag(), localIce.pwd())
                 .addFingerprint(new Fingerprint(fp[0], fp[1]))
                 .setup(setup)
                 .rtcpMux();
+        if (announceCandidate) {
+            try {
+                InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
+                // RFC 8445 §5.1.2.1: host type preference 126, local preference 65535, component 1.
+                long priority = (126L << 24) | (65535L << 8) | 255;
+                b.addCandidate(Candidate.host("1", priority, local.getAddress().getHostAddress(), local.getPort()))
+                        .endOfCandidates();
+            } catch (IOException e) {
+                loop.stats.error("local address: " + e.getMessage());
+            }
+        }
+        return b;
     }
 
     static Codec opus() {
@@ -149,7 +194,7 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
     String createOffer(String streamId) {
         SessionDescriptionBuilder s = session();
         List<String> mids = new ArrayList<>();
-        MediaDescriptionBuilder audio = transportAttributes(MediaDescription.builder(MediaKind.AUDIO), Setup.ACTPASS)
+        MediaDescriptionBuilder audio = transportAttributes(MediaDescription.builder(MediaKind.AUDIO), offerSetup)
                 .mid("0")
                 .addExtmap(Extmap.of(1, EXT_AUDIO_LEVEL))
                 .addExtmap(Extmap.of(2, EXT_ABS_SEND_TIME))
@@ -172,7 +217,7 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
             Msid videoMsid = new Msid(streamId, streamId + "-video");
             long v = publisher.videoSsrc & 0xffffffffL;
             long r = publisher.videoRtxSsrc & 0xffffffffL;
-            MediaDescriptionBuilder video = transportAttributes(MediaDescription.builder(MediaKind.VIDEO), Setup.ACTPASS)
+            MediaDescriptionBuilder video = transportAttributes(MediaDescription.builder(MediaKind.VIDEO), offerSetup)
                     .mid("1")
                     .addExtmap(Extmap.of(2, EXT_ABS_SEND_TIME))
                     .addExtmap(Extmap.of(3, EXT_TWCC))
@@ -279,7 +324,7 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
                 rtx.add(g.ssrcs().get(1));
             }
         }
-        String publisherId = m.msid().map(Msid::streamId).orElse("?");
+        String publisherId = remotePublisher != null ? remotePublisher : m.msid().map(Msid::streamId).orElse("?");
         for (SsrcGroup g : m.ssrcGroups()) {
             if (g.semantics().equals(SsrcGroup.FID) && g.ssrcs().size() == 2) {
                 receiver.repairs(g.ssrcs().get(1).intValue(), g.ssrcs().get(0).intValue());
@@ -289,7 +334,8 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
             if (rtx.contains(ssrc)) {
                 continue;
             }
-            String pub = m.ssrcAttribute(ssrc, SsrcAttribute.MSID).map(v -> v.split(" ")[0]).orElse(publisherId);
+            String pub = remotePublisher != null ? remotePublisher
+                    : m.ssrcAttribute(ssrc, SsrcAttribute.MSID).map(v -> v.split(" ")[0]).orElse(publisherId);
             long setup = Math.max(ownJoinNanos, joinTimeOf.applyAsLong(pub));
             receiver.expect((int) ssrc, pub, kind, clockRate, setup);
         }
@@ -321,8 +367,18 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
         if (added == 0) {
             loop.stats.error("no usable (local, UDP, IPv4) candidate in remote SDP");
         }
-        transport.start(now);
-        flush(now);
+        if (!holdIce) {
+            transport.start(now);
+            flush(now);
+        }
+    }
+
+    /** Starts the checks held back by {@link #holdIce}; nothing if already started. */
+    void startIce(long now) {
+        if (transport != null) {
+            transport.start(now);
+            flush(now);
+        }
     }
 
     /** A trickled candidate (Janus may send them after the SDP). */
@@ -380,14 +436,20 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
         if (transport == null) {
             return;
         }
-        switch (transport.handleDatagram(now, from, buf, 0, len)) {
+        lastOutcome = transport.handleDatagram(now, from, buf, 0, len);
+        switch (lastOutcome) {
             case RTP -> receiver.onRtp(now, buf, 0, transport.plaintextLength());
             case RTCP -> onRtcp(buf, transport.plaintextLength());
             case CONSUMED -> flush(now);
             case DROPPED_SRTP_AUTH -> loop.stats.srtpAuthFailures++;
-            default -> loop.stats.otherDrops++;
+            default -> {
+                loop.stats.otherDrops++;
+                loop.stats.dropsByOutcome.merge(lastOutcome.name(), 1L, Long::sum);
+            }
         }
     }
+
+    private io.relaycast.webrtc.DatagramOutcome lastOutcome;
 
     private void onRtcp(byte[] buf, int len) {
         if (publisher == null) {
@@ -450,6 +512,13 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
             if (e instanceof MediaTransportEvent.Connected) {
                 connected = true;
                 connectedNanos = now;
+                for (io.relaycast.ice.IceCheckOutcome o : List.of(io.relaycast.ice.IceCheckOutcome.REJECTED_ROLE_CONFLICT,
+                        io.relaycast.ice.IceCheckOutcome.RESPONSE_ERROR, io.relaycast.ice.IceCheckOutcome.ANSWERED)) {
+                    long n = transport.iceCount(o);
+                    if (n > 0) {
+                        loop.stats.iceAtConnect.merge(o.name(), n, Long::sum);
+                    }
+                }
                 loop.stats.clientsConnected++;
                 if (publisher != null && !publisher.started()) {
                     publisher.start(now);
