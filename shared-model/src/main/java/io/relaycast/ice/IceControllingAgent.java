@@ -44,7 +44,7 @@ import java.util.Random;
  *       most {@link #MAX_ROLE_CONFLICT_RETRIES} times.</li>
  * </ul>
  */
-public final class IceControllingAgent {
+public final class IceControllingAgent implements IceAgent {
     /** RFC 8445 §14.2: pacing between new checks. */
     public static final long TA_NANOS = 50_000_000L;
     public static final long INITIAL_RTO_NANOS = 100_000_000L;

@@ -30,7 +30,7 @@ import java.util.Objects;
  *       construction before the first check, ends it with {@link IceEvent.Dead}.</li>
  * </ul>
  */
-public final class IceLiteAgent {
+public final class IceLiteAgent implements IceAgent {
     /** RFC 7675 §5.1: consent expires 30 s after the last proof of it. */
     public static final long CONSENT_TIMEOUT_NANOS = 30_000_000_000L;
     /** Addresses remembered as validated; older ones are forgotten first. */

@@ -6,6 +6,7 @@ import io.relaycast.dtls.DtlsFingerprint;
 import io.relaycast.dtls.DtlsRole;
 import io.relaycast.dtls.DtlsSrtpKeys;
 import io.relaycast.dtls.DtlsStats;
+import io.relaycast.ice.IceAgent;
 import io.relaycast.ice.IceCheckOutcome;
 import io.relaycast.ice.IceControllingAgent;
 import io.relaycast.ice.IceCredentials;
@@ -65,7 +66,7 @@ public final class MediaTransport {
     private static final DatagramOutcome[] OUTCOMES = DatagramOutcome.values();
 
     private final DtlsRole role;
-    private final IceSide ice;
+    private final IceAgent ice;
     private final DtlsEndpoint dtls;
     private final ArrayDeque<MediaTransportEvent> events = new ArrayDeque<>();
     /** DTLS datagrams taken from the endpoint, addressed to the selected peer. */
@@ -99,7 +100,7 @@ public final class MediaTransport {
     private SrtpContext outbound;
     private int plaintextLength;
 
-    private MediaTransport(DtlsRole role, IceSide ice, DtlsFingerprint remoteFingerprint, DtlsSetup setup,
+    private MediaTransport(DtlsRole role, IceAgent ice, DtlsFingerprint remoteFingerprint, DtlsSetup setup,
                            Runnable wakeup, SecureRandom random, MediaTransportState initial, long startNanos) {
         Objects.requireNonNull(wakeup, "wakeup");
         this.role = role;
@@ -135,7 +136,7 @@ public final class MediaTransport {
             // IceCredentials.of already validated them against the same grammar.
             throw new IllegalStateException("validated ICE credentials rejected", e);
         }
-        return new MediaTransport(DtlsRole.SERVER, new LiteSide(agent), remoteFingerprint, dtlsSetup, wakeup, random,
+        return new MediaTransport(DtlsRole.SERVER, agent, remoteFingerprint, dtlsSetup, wakeup, random,
                 MediaTransportState.CHECKING, nowNanos);
     }
 
@@ -149,7 +150,7 @@ public final class MediaTransport {
     public static MediaTransport client(IceCredentials local, IceCredentials remote, DtlsFingerprint remoteFingerprint,
                                         DtlsSetup dtlsSetup, Runnable wakeup, SecureRandom random) {
         IceControllingAgent agent = new IceControllingAgent(local, remote, random);
-        return new MediaTransport(DtlsRole.CLIENT, new ControllingSide(agent), remoteFingerprint, dtlsSetup, wakeup,
+        return new MediaTransport(DtlsRole.CLIENT, agent, remoteFingerprint, dtlsSetup, wakeup,
                 random, MediaTransportState.NEW, 0);
     }
 
@@ -160,7 +161,7 @@ public final class MediaTransport {
      * @throws IllegalStateException on a server transport
      */
     public void addRemoteCandidate(InetSocketAddress address) {
-        clientSide().agent.addRemoteCandidate(address);
+        clientSide().addRemoteCandidate(address);
     }
 
     /**
@@ -170,19 +171,19 @@ public final class MediaTransport {
      * @throws IllegalStateException on a server transport
      */
     public void start(long nowNanos) {
-        ControllingSide side = clientSide();
+        IceControllingAgent agent = clientSide();
         if (state != MediaTransportState.NEW) {
             return;
         }
         state = MediaTransportState.CHECKING;
         startNanos = nowNanos;
-        side.agent.start(nowNanos);
+        agent.start(nowNanos);
         handleIceEvents(nowNanos);
     }
 
-    private ControllingSide clientSide() {
-        if (ice instanceof ControllingSide side) {
-            return side;
+    private IceControllingAgent clientSide() {
+        if (ice instanceof IceControllingAgent agent) {
+            return agent;
         }
         throw new IllegalStateException("a server transport has no remote candidates and no start(); ICE-lite waits for checks");
     }
@@ -560,120 +561,4 @@ public final class MediaTransport {
         return outcome;
     }
 
-    // ------------------------------------------------------------------------------------------
-    // The two ICE agents share no interface; these adapters give them one.
-
-    private interface IceSide {
-        IceCheckOutcome handleStun(long nowNanos, InetSocketAddress from, StunMessage message);
-
-        void handleTimeout(long nowNanos);
-
-        long nextTimeoutNanos();
-
-        Transmit pollTransmit();
-
-        IceEvent pollEvent();
-
-        long count(IceCheckOutcome outcome);
-
-        IceCredentials localCredentials();
-
-        IceCredentials remoteCredentials();
-    }
-
-    private static final class LiteSide implements IceSide {
-        final IceLiteAgent agent;
-
-        LiteSide(IceLiteAgent agent) {
-            this.agent = agent;
-        }
-
-        @Override
-        public IceCheckOutcome handleStun(long nowNanos, InetSocketAddress from, StunMessage message) {
-            return agent.handleStun(nowNanos, from, message);
-        }
-
-        @Override
-        public void handleTimeout(long nowNanos) {
-            agent.handleTimeout(nowNanos);
-        }
-
-        @Override
-        public long nextTimeoutNanos() {
-            return agent.nextTimeoutNanos();
-        }
-
-        @Override
-        public Transmit pollTransmit() {
-            return agent.pollTransmit();
-        }
-
-        @Override
-        public IceEvent pollEvent() {
-            return agent.pollEvent();
-        }
-
-        @Override
-        public long count(IceCheckOutcome outcome) {
-            return agent.count(outcome);
-        }
-
-        @Override
-        public IceCredentials localCredentials() {
-            return agent.localCredentials();
-        }
-
-        @Override
-        public IceCredentials remoteCredentials() {
-            return agent.remoteCredentials();
-        }
-    }
-
-    private static final class ControllingSide implements IceSide {
-        final IceControllingAgent agent;
-
-        ControllingSide(IceControllingAgent agent) {
-            this.agent = agent;
-        }
-
-        @Override
-        public IceCheckOutcome handleStun(long nowNanos, InetSocketAddress from, StunMessage message) {
-            return agent.handleStun(nowNanos, from, message);
-        }
-
-        @Override
-        public void handleTimeout(long nowNanos) {
-            agent.handleTimeout(nowNanos);
-        }
-
-        @Override
-        public long nextTimeoutNanos() {
-            return agent.nextTimeoutNanos();
-        }
-
-        @Override
-        public Transmit pollTransmit() {
-            return agent.pollTransmit();
-        }
-
-        @Override
-        public IceEvent pollEvent() {
-            return agent.pollEvent();
-        }
-
-        @Override
-        public long count(IceCheckOutcome outcome) {
-            return agent.count(outcome);
-        }
-
-        @Override
-        public IceCredentials localCredentials() {
-            return agent.localCredentials();
-        }
-
-        @Override
-        public IceCredentials remoteCredentials() {
-            return agent.remoteCredentials();
-        }
-    }
 }
