@@ -94,7 +94,7 @@ export async function joinPage(browser, node, room, name) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${node.url}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}&autojoin&w=320&h=240&fps=15`);
+  await page.goto(`${node.url}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}&autojoin&w=160&h=120&fps=10`);
   await page.waitForFunction(() => window.relaycast && window.relaycast.state.peerId, null, { timeout: 15_000 });
   const peerId = await page.evaluate(() => window.relaycast.state.peerId);
   return { page, context, name, peerId, errors, joinedAt: Date.now() };
