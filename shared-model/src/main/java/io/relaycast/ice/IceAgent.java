@@ -24,6 +24,9 @@ public interface IceAgent {
     /** The next event, or null. */
     IceEvent pollEvent();
 
+    /** Whether datagrams from {@code address} are accepted: it passed ICE (RFC 8445 §7.3, RFC 7675). */
+    boolean isValidated(InetSocketAddress address);
+
     /** How many messages ended with {@code outcome}. */
     long count(IceCheckOutcome outcome);
 

@@ -256,9 +256,19 @@ public final class MediaTransport {
         return outcome.isDrop() ? DatagramOutcome.DROPPED_ICE_REJECTED : DatagramOutcome.CONSUMED;
     }
 
+    /**
+     * Whether datagrams from {@code from} are accepted: the selected address, or another one that
+     * passed a valid ICE check. Browsers check every local candidate and may start DTLS on a pair
+     * before they nominate it; refusing it until the nomination costs their DTLS backoff (~1 s).
+     * Media is still sent only to the selected address.
+     */
+    public boolean isValidated(InetSocketAddress from) {
+        return remote != null && (from.equals(remote) || ice.isValidated(from));
+    }
+
     private DatagramOutcome handleDtls(long nowNanos, InetSocketAddress from, byte[] buf, int off, int len) {
-        // RFC 8842 §5 / RFC 8445 §12: DTLS runs only over the pair ICE validated.
-        if (!from.equals(remote)) {
+        // RFC 8842 §5 / RFC 8445 §12: DTLS runs only over pairs ICE validated.
+        if (!isValidated(from)) {
             return DatagramOutcome.DROPPED_UNVALIDATED_SOURCE;
         }
         dtls.handleDatagram(nowNanos, buf, off, len);
@@ -267,7 +277,7 @@ public final class MediaTransport {
     }
 
     private DatagramOutcome handleSrtp(InetSocketAddress from, byte[] buf, int off, int len) {
-        if (!from.equals(remote)) {
+        if (!isValidated(from)) {
             return DatagramOutcome.DROPPED_UNVALIDATED_SOURCE;
         }
         SrtpContext context = inbound;

@@ -93,6 +93,10 @@ public final class PeerTransport {
 
     void onStun(long nowNanos, InetSocketAddress from, StunMessage message) {
         count(transport.handleStun(nowNanos, from, message));
+        if (transport.isValidated(from)) {
+            // Route this pair's DTLS and SRTP here too, not only the selected pair's.
+            worker.bindAddress(this, null, from);
+        }
         drain();
     }
 
