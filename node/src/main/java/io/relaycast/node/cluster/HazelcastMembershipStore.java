@@ -18,10 +18,14 @@ import java.util.Map;
 public final class HazelcastMembershipStore implements MembershipStore {
     static final String MAP_NAME = "relaycast.members";
     private final Vertx vertx;
+    /** How long a dead node's clean-up waits for the cluster to restore its partitions from backups. */
+    private static final long SAFE_WAIT_MILLIS = 10_000;
     private final IMap<String, String> map;
+    private final HazelcastInstance hazelcast;
 
     public HazelcastMembershipStore(Vertx vertx, HazelcastInstance hazelcast) {
         this.vertx = vertx;
+        this.hazelcast = hazelcast;
         this.map = hazelcast.getMap(MAP_NAME);
     }
 
@@ -63,6 +67,13 @@ public final class HazelcastMembershipStore implements MembershipStore {
     @Override
     public Future<List<MemberRecord>> removeNode(String busNodeId) {
         return vertx.executeBlocking(() -> {
+            // Right after a member dies, the entries it owned are being restored from backups; a
+            // scan then can miss them and leave the dead node's peers listed for good. Wait until
+            // the cluster is safe (every partition has its owner and backups) before scanning.
+            long deadline = System.currentTimeMillis() + SAFE_WAIT_MILLIS;
+            while (!hazelcast.getPartitionService().isClusterSafe() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
             List<MemberRecord> removed = new ArrayList<>();
             for (Map.Entry<String, String> e : map.entrySet()) {
                 MemberRecord r = MemberRecord.fromJson(new JsonObject(e.getValue()));
