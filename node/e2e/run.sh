@@ -12,7 +12,7 @@ if [ ! -x /usr/lib/chromium/chromium ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-command -v ip >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null; }
+command -v ip >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null; }
 if [ ! -d node_modules/playwright-core ]; then
   # Drivers only: playwright-core never downloads a browser.
   npm ci --no-audit --no-fund --loglevel=error

@@ -27,7 +27,7 @@ public record TrackInfo(String key, String publisherPeerId, String streamId, Str
                 ext.put(id, uri);
             }
         }
-        Codec c = t.codec().asSdp();
+        Codec c = t.codec().sdp();
         return new TrackInfo(t.id(), t.publisherPeerId(), t.streamId(), t.trackId(), t.isVideo(), c.name(),
                 c.clockRate(), c.channels(), c.payloadType(), c.parameters(), t.codec().rtxPayloadType(), ext);
     }

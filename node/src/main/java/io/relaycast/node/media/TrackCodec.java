@@ -22,8 +22,4 @@ public record TrackCodec(Codec sdp, int rtxPayloadType) {
     public boolean hasRtx() {
         return rtxPayloadType >= 0;
     }
-
-    public Codec asSdp() {
-        return sdp;
-    }
 }

@@ -269,7 +269,7 @@ public final class UpTrack {
         b[off + 1] = (byte) v;
     }
 
-    static void writeU32(byte[] b, int off, int v) {
+    private static void writeU32(byte[] b, int off, int v) {
         b[off] = (byte) (v >>> 24);
         b[off + 1] = (byte) (v >>> 16);
         b[off + 2] = (byte) (v >>> 8);

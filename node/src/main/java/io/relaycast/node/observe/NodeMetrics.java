@@ -31,14 +31,17 @@ public final class NodeMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger peers = new AtomicInteger();
     private final AtomicInteger rooms = new AtomicInteger();
-    private final ConcurrentHashMap<String, Counter> signalingErrors = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Counter> limitRejections = new ConcurrentHashMap<>();
+    private final LabelledCounters signalingErrors = new LabelledCounters("relaycast_signaling_errors_total",
+            "Error replies sent to clients, by protocol error code", "code");
+    private final LabelledCounters limitRejections = new LabelledCounters("relaycast_limit_rejections_total",
+            "Requests refused by a configured limit, by limit", "limit");
     private final AtomicInteger audioTracks = new AtomicInteger();
     private final AtomicInteger videoTracks = new AtomicInteger();
     private final Timer clientRtt;
     private final DistributionSummary clientFractionLost;
     private final Timer dtlsHandshake;
-    private final ConcurrentHashMap<String, Counter> authRejections = new ConcurrentHashMap<>();
+    private final LabelledCounters authRejections = new LabelledCounters("relaycast_auth_rejections_total",
+            "Joins refused for their token, by reason", "reason");
 
     public NodeMetrics(String nodeId) {
         registry.config().commonTags("node", nodeId);
@@ -94,25 +97,19 @@ public final class NodeMetrics {
      */
     private void registerKnownLabels() {
         for (io.relaycast.signal.ErrorCode c : io.relaycast.signal.ErrorCode.values()) {
-            signalingErrorCounter(c.wire());
+            signalingErrors.get(c.wire());
         }
         for (io.relaycast.node.auth.AuthRejection.Reason r : io.relaycast.node.auth.AuthRejection.Reason.values()) {
-            authRejectionCounter(r.label());
+            authRejections.get(r.label());
         }
         for (String l : LIMITS) {
-            limitCounter(l);
+            limitRejections.get(l);
         }
     }
 
     /** Counts a signaling error reply by its protocol code. */
     public void signalingError(String code) {
-        signalingErrorCounter(code).increment();
-    }
-
-    private Counter signalingErrorCounter(String code) {
-        return signalingErrors.computeIfAbsent(code, c -> Counter.builder("relaycast_signaling_errors_total")
-                .description("Error replies sent to clients, by protocol error code")
-                .tag("code", c).register(registry));
+        signalingErrors.get(code).increment();
     }
 
     /**
@@ -120,24 +117,31 @@ public final class NodeMetrics {
      * ({@code AuthRejection.Reason}), never client input, so the series stay bounded.
      */
     public void authRejection(String reason) {
-        authRejectionCounter(reason).increment();
-    }
-
-    private Counter authRejectionCounter(String reason) {
-        return authRejections.computeIfAbsent(reason, r -> Counter.builder("relaycast_auth_rejections_total")
-                .description("Joins refused for their token, by reason")
-                .tag("reason", r).register(registry));
+        authRejections.get(reason).increment();
     }
 
     /** Counts a request refused by one of the node's limits ({@link #LIMITS}). */
     public void limitRejected(String limit) {
-        limitCounter(limit).increment();
+        limitRejections.get(limit).increment();
     }
 
-    private Counter limitCounter(String limit) {
-        return limitRejections.computeIfAbsent(limit, l -> Counter.builder("relaycast_limit_rejections_total")
-                .description("Requests refused by a configured limit, by limit")
-                .tag("limit", l).register(registry));
+    /** One counter family with a single label, its series created on first use (or at start). */
+    private final class LabelledCounters {
+        private final String name;
+        private final String description;
+        private final String label;
+        private final ConcurrentHashMap<String, Counter> byValue = new ConcurrentHashMap<>();
+
+        LabelledCounters(String name, String description, String label) {
+            this.name = name;
+            this.description = description;
+            this.label = label;
+        }
+
+        Counter get(String value) {
+            return byValue.computeIfAbsent(value, v -> Counter.builder(name).description(description)
+                    .tag(label, v).register(registry));
+        }
     }
 
     /** Published tracks on this node, by kind. */

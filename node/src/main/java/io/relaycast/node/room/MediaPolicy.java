@@ -96,11 +96,6 @@ public final class MediaPolicy {
         return plid.length() >= 4 ? plid.substring(0, 4).toLowerCase(Locale.ROOT) : "";
     }
 
-    /** The RTX codec of {@code m} associated with payload type {@code pt}, if offered. */
-    static Optional<Codec> rtxFor(MediaDescription m, int pt) {
-        return m.rtxFor(pt);
-    }
-
     /** {@code c} with only the rtcp-fb lines the node understands; {@code allowed} narrows further. */
     static Codec keepFeedback(Codec c, Set<String> allowed) {
         Codec out = c.withoutFeedback();

@@ -244,7 +244,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
 
     private boolean assignDownTrack(UpTrack t) {
         MediaKind kind = t.isVideo() ? MediaKind.VIDEO : MediaKind.AUDIO;
-        Optional<Codec> codec = MediaPolicy.matchingCodec(t.codec().asSdp(), caps.codecs(kind).stream()
+        Optional<Codec> codec = MediaPolicy.matchingCodec(t.codec().sdp(), caps.codecs(kind).stream()
                 .filter(c -> !c.isRtx()).toList());
         if (codec.isEmpty()) {
             codec = defaultCodecFor(t);
@@ -307,7 +307,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         if (pt == null) {
             return Optional.empty();
         }
-        return Optional.of(t.codec().asSdp().withPayloadType(pt));
+        return Optional.of(t.codec().sdp().withPayloadType(pt));
     }
 
     private void dropDownTrack(MLine m) {
@@ -388,7 +388,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         }
         Set<String> feedback = twccOffered(m) ? Set.of("nack", "ccm", "transport-cc") : Set.of("nack", "ccm", "goog-remb");
         line.codec = MediaPolicy.keepFeedback(chosen.get(), feedback);
-        line.rtxCodec = MediaPolicy.rtxFor(m, line.codec.payloadType()).map(Codec::withoutFeedback).orElse(null);
+        line.rtxCodec = m.rtxFor(line.codec.payloadType()).map(Codec::withoutFeedback).orElse(null);
         line.extmaps = MediaPolicy.extmapsFor(m, MediaPolicy.PUBLISH_EXTENSIONS);
         for (Extmap e : line.extmaps) {
             if (e.uri().equals(MediaPolicy.EXT_MID)) {
@@ -486,7 +486,6 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
                 m.downTrack.activate(now);
             }
         }
-        room.transportConnected(this);
     }
 
     @Override

@@ -398,10 +398,6 @@ public final class Room implements RoomLink.Listener {
         }
     }
 
-    void transportConnected(PeerSession session) {
-        LOG.fine(() -> "peer " + session.peer().peerId() + " media connected");
-    }
-
     /** ICE consent expired or DTLS failed: the peer is gone as far as media goes, so it leaves. */
     void transportLost(PeerSession session, String reason) {
         Peer peer = session.peer();
