@@ -52,7 +52,7 @@ test('a room across three nodes', async (t) => {
     await waitFor('second browser on B decoding A', 15_000, () => decodesAll(b2, [peers[0].peerId]));
     const outTo = async (remote) => {
       const text = await (await fetch(a.url + '/metrics')).text();
-      return text.split('\n').filter((l) => l.startsWith('relaycast_relay_messages_total{')
+      return text.split('\n').filter((l) => l.startsWith('relaycast_relay_packets_total{')
         && l.includes('direction="out"') && l.includes(`remote="${remote}"`))
         .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
     };
@@ -61,7 +61,7 @@ test('a room across three nodes', async (t) => {
     await new Promise((r) => setTimeout(r, 5000));
     const toB = (await outTo('node-b')) - b0;
     const toC = (await outTo('node-c')) - c0;
-    t.diagnostic(`relay messages from node-a in 5 s: to node-b (2 subscribers) ${toB}, to node-c (1 subscriber) ${toC}`);
+    t.diagnostic(`relayed packets from node-a in 5 s: to node-b (2 subscribers) ${toB}, to node-c (1 subscriber) ${toC}`);
     assert.ok(toC > 100, `relay to node-c flows (${toC})`);
     const ratio = toB / toC;
     assert.ok(ratio > 0.8 && ratio < 1.25, `one copy per packet per node, not per subscriber: ratio ${ratio.toFixed(2)}`);

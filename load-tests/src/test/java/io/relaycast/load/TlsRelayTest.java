@@ -57,7 +57,7 @@ class TlsRelayTest {
                 String metrics = n.node.metrics().scrape();
                 double relayedIn = 0;
                 for (String line : metrics.split("\n")) {
-                    if (line.startsWith("relaycast_relay_messages_total{") && line.contains("direction=\"in\"")) {
+                    if (line.startsWith("relaycast_relay_packets_total{") && line.contains("direction=\"in\"")) {
                         relayedIn += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                     }
                 }

@@ -9,11 +9,14 @@ import io.relaycast.node.cluster.HazelcastMembershipStore;
 import io.relaycast.node.cluster.LocalMembershipStore;
 import io.relaycast.node.cluster.MembershipStore;
 import io.relaycast.node.cluster.NodeWatcher;
-import io.relaycast.node.cluster.RelayMetrics;
 import io.relaycast.node.media.MediaWorker;
 import io.relaycast.node.media.TransportContext;
 import io.relaycast.node.observe.NodeMetrics;
 import io.relaycast.node.observe.Readiness;
+import io.relaycast.node.relay.RelayEndpoint;
+import io.relaycast.node.relay.RelayFrame;
+import io.relaycast.node.relay.RelayFrameCodec;
+import io.relaycast.node.relay.RelayMetrics;
 import io.relaycast.node.room.RoomManager;
 import io.relaycast.node.signaling.SignalingVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -47,6 +50,7 @@ public final class RelaycastNode {
     private final TransportContext transports;
     private final HazelcastInstance hazelcast;
     private final TokenVerifier tokens;
+    private final ClusterContext cluster;
     private SignalingVerticle signaling;
 
     private RelaycastNode(Settings settings, Vertx vertx, NodeMetrics metrics, HazelcastInstance hazelcast,
@@ -71,12 +75,21 @@ public final class RelaycastNode {
             store = new LocalMembershipStore();
             busNodeId = "local-" + settings.nodeId();
         }
-        ClusterContext cluster = new ClusterContext(vertx, store, settings.nodeId(), busNodeId,
+        this.cluster = new ClusterContext(vertx, store, settings.nodeId(), busNodeId,
                 new RelayMetrics(metrics.registry()));
+        vertx.eventBus().registerDefaultCodec(RelayFrame.class, new RelayFrameCodec());
         this.rooms = new RoomManager(workers, settings, metrics, cluster);
         if (hazelcast != null) {
-            new NodeWatcher(vertx, store, rooms::nodeLeft).attach(hazelcast);
+            new NodeWatcher(vertx, store, this::nodeLeft).attach(hazelcast);
         }
+    }
+
+    /** Another node died: each worker's relay drops its links there, each room its peers. Any thread. */
+    private void nodeLeft(String busNodeId) {
+        for (RelayEndpoint e : cluster.relays()) {
+            workers.get(e.workerIndex()).execute(() -> e.nodeLeft(busNodeId));
+        }
+        rooms.nodeLeft(busNodeId);
     }
 
     /**
@@ -134,6 +147,7 @@ public final class RelaycastNode {
             media.add(vertx.deployVerticle(w, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
         }
         return Future.all(media)
+                .compose(v -> openRelays())
                 .compose(v -> {
                     signaling = new SignalingVerticle(settings, rooms, readiness, metrics, tokens);
                     return vertx.deployVerticle(signaling);
@@ -146,6 +160,25 @@ public final class RelaycastNode {
                             + (settings.mediaPort() + workers.size() - 1) + ", advertised " + settings.advertisedIps());
                     return this;
                 });
+    }
+
+    /**
+     * One relay endpoint per media worker, each opened on its own worker's thread so that Vert.x
+     * delivers its relay frames there (no hop between the event bus and the room's thread).
+     */
+    private Future<Void> openRelays() {
+        List<RelayEndpoint> endpoints = new ArrayList<>();
+        List<Future<Void>> opened = new ArrayList<>();
+        for (MediaWorker w : workers) {
+            RelayEndpoint e = new RelayEndpoint(vertx.eventBus(), cluster.busNodeId(), cluster.nodeId(), w,
+                    cluster.metrics(), settings.relayLinkBudgetBytes());
+            endpoints.add(e);
+            Promise<Void> p = Promise.promise();
+            w.execute(() -> e.open().onComplete(p));
+            opened.add(p.future());
+        }
+        cluster.relays(endpoints);
+        return Future.all(opened).mapEmpty();
     }
 
     /**
@@ -213,5 +246,10 @@ public final class RelaycastNode {
 
     public Vertx vertx() {
         return vertx;
+    }
+
+    /** Media worker {@code index}'s relay endpoint (tests check which thread handles relayed frames). */
+    public RelayEndpoint relay(int index) {
+        return cluster.relay(index);
     }
 }

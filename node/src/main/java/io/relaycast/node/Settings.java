@@ -50,7 +50,8 @@ public record Settings(
         int maxMessagesPerSecond,
         int maxTracksPerPeer,
         int maxPeerPacketsPerSecond,
-        boolean jsonLogs) {
+        boolean jsonLogs,
+        int relayLinkBudgetBytes) {
 
     /** Where each setting's value is looked up. */
     @FunctionalInterface
@@ -178,7 +179,8 @@ public record Settings(
                 r.integer("RELAYCAST_MAX_TRACKS_PER_PEER", 4, 1, 64),
                 r.integer("RELAYCAST_MAX_PEER_PACKET_RATE", 3000, 10, 1_000_000),
                 r.string("RELAYCAST_LOG_FORMAT", "text").equalsIgnoreCase("json") ? true
-                        : checkedText(r.string("RELAYCAST_LOG_FORMAT", "text")));
+                        : checkedText(r.string("RELAYCAST_LOG_FORMAT", "text")),
+                r.integer("RELAYCAST_RELAY_LINK_BUDGET_BYTES", 1 << 20, 64 * 1024, 1 << 30));
     }
 
     private static boolean checkedText(String format) throws SettingsException {

@@ -1,16 +1,19 @@
 package io.relaycast.node.cluster;
 
+import io.relaycast.node.relay.RelayEndpoint;
+import io.relaycast.node.relay.RelayMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 
+import java.util.List;
+
 /**
  * What rooms need to span nodes: the event bus (clustered, or local in dev mode: the same code
- * either way), the membership store, this node's ids, and relay metrics.
+ * either way), the membership store, this node's ids, and each media worker's relay endpoint.
  *
- * <p>Addresses, all per room: {@code relaycast.room.<room>} is published to every node with the
- * room (joins, leaves, track changes); {@code relaycast.ctl.<busNode>.<room>} takes a node's
- * control requests (subscribe, unsubscribe, keyframe, NACK) for tracks it publishes;
- * {@code relaycast.rtp.<busNode>.<room>} takes relayed packets for tracks it subscribes to.
+ * <p>Addresses: {@code relaycast.room.<room>} is published to every node with the room (joins,
+ * leaves, track changes; JSON, a few per join); {@code relaycast.relay.<busNode>.<worker>} takes
+ * one worker's relay frames (media and relay control, batched; see {@link RelayEndpoint}).
  */
 public final class ClusterContext {
     private final Vertx vertx;
@@ -18,6 +21,7 @@ public final class ClusterContext {
     private final String nodeId;
     private final String busNodeId;
     private final RelayMetrics metrics;
+    private volatile List<RelayEndpoint> relays = List.of();
 
     public ClusterContext(Vertx vertx, MembershipStore store, String nodeId, String busNodeId, RelayMetrics metrics) {
         this.vertx = vertx;
@@ -49,15 +53,21 @@ public final class ClusterContext {
         return metrics;
     }
 
+    /** Set once at start, before any room exists: one endpoint per media worker, by index. */
+    public void relays(List<RelayEndpoint> endpoints) {
+        this.relays = List.copyOf(endpoints);
+    }
+
+    /** The relay endpoint of media worker {@code index}; use it on that worker's thread only. */
+    public RelayEndpoint relay(int index) {
+        return relays.get(index);
+    }
+
+    public List<RelayEndpoint> relays() {
+        return relays;
+    }
+
     public static String roomAddress(String roomId) {
         return "relaycast.room." + roomId;
-    }
-
-    public static String controlAddress(String busNodeId, String roomId) {
-        return "relaycast.ctl." + busNodeId + "." + roomId;
-    }
-
-    public static String rtpAddress(String busNodeId, String roomId) {
-        return "relaycast.rtp." + busNodeId + "." + roomId;
     }
 }

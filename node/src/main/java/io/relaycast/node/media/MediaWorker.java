@@ -221,6 +221,11 @@ public final class MediaWorker extends AbstractVerticle {
         udp.send(to, data, off, len);
     }
 
+    /** Sends the datagrams queued so far (after handling input that did not come from the socket). */
+    public void flushUdp() {
+        udp.flush();
+    }
+
     /** A buffer for building one outgoing packet; valid until the next call on this thread. */
     public byte[] scratch() {
         return scratch;

@@ -7,7 +7,7 @@ import io.relaycast.rtp.RtpHeader;
  * publisher's numbering: the relay to another node.
  */
 public interface PacketSink {
-    void onPacket(RtpHeader header);
+    void onPacket(RtpHeader header, long nowNanos);
 
-    void onSenderReport(long ntp, long rtpTimestamp);
+    void onSenderReport(long ntp, long rtpTimestamp, long nowNanos);
 }

@@ -165,7 +165,7 @@ public final class UpTrack {
             downTracks.get(i).forward(header);
         }
         for (int i = 0, n = sinks.size(); i < n; i++) {
-            sinks.get(i).onPacket(header);
+            sinks.get(i).onPacket(header, nowNanos);
         }
     }
 
@@ -204,7 +204,7 @@ public final class UpTrack {
             downTracks.get(i).onSourceSenderReport(ntp, rtpTimestamp);
         }
         for (int i = 0, n = sinks.size(); i < n; i++) {
-            sinks.get(i).onSenderReport(ntp, rtpTimestamp);
+            sinks.get(i).onSenderReport(ntp, rtpTimestamp, nowNanos);
         }
     }
 

@@ -144,7 +144,7 @@ public final class Room implements RoomLink.Listener {
         }
         sessions.put(peer.peerId(), new PeerSession(peer, this, worker));
         MemberRecord record = new MemberRecord(peer.peerId(), peer.name(), roomId, link.nodeId(), link.busNodeId(),
-                List.of());
+                link.worker(), List.of());
         members.put(peer.peerId(), record);
         link.announceJoin(record);
         if (timerId < 0) {
@@ -388,9 +388,8 @@ public final class Room implements RoomLink.Listener {
         return null;
     }
 
-    /** A node died: its peers leave this room for everyone here, and relays to it stop. */
+    /** A node died: its peers leave this room for everyone here (the worker's relay drops its links). */
     void nodeLeft(String busNodeId) {
-        link.nodeLeft(busNodeId);
         for (MemberRecord r : new ArrayList<>(members.values())) {
             if (r.busNodeId().equals(busNodeId) && !sessions.containsKey(r.peerId())) {
                 remoteLeft(r.peerId());

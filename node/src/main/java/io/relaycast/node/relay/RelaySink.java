@@ -1,0 +1,119 @@
+package io.relaycast.node.relay;
+
+import io.relaycast.node.media.PacketSink;
+import io.relaycast.node.media.UpTrack;
+import io.relaycast.rtp.Keyframes;
+import io.relaycast.rtp.RtpHeader;
+
+/**
+ * On the publisher's node: one published track's copy for one media worker of another node that
+ * has subscribers for it. However many subscribers that node has, each packet crosses once; the
+ * receiving worker fans it out.
+ *
+ * <p>When the link is over its video budget the track sheds video: nothing more of it is queued
+ * until the link has drained to a quarter of its budget, then the publisher is asked for a
+ * keyframe and forwarding resumes at the first packet of one, so the remote decoders restart
+ * from a clean picture instead of decoding a stream with holes. Whole frames are dropped from the
+ * first packet that did not fit.
+ */
+final class RelaySink implements PacketSink {
+    /** Ask again if the keyframe we wait for has not come. */
+    private static final long KEYFRAME_RETRY_NANOS = 1_000_000_000L;
+
+    private enum State { FORWARDING, SHEDDING, AWAITING_KEYFRAME }
+
+    private final RelayLink link;
+    private final int stream;
+    private final UpTrack track;
+    private State state = State.FORWARDING;
+    private long keyframeAskedAt;
+
+    RelaySink(RelayLink link, int stream, UpTrack track) {
+        this.link = link;
+        this.stream = stream;
+        this.track = track;
+    }
+
+    UpTrack track() {
+        return track;
+    }
+
+    RelayLink link() {
+        return link;
+    }
+
+    int stream() {
+        return stream;
+    }
+
+    @Override
+    public void onPacket(RtpHeader h, long nowNanos) {
+        if (!track.isVideo()) {
+            if (!link.packet(RelayFrame.RTP, stream, false, h.buffer(), h.offset(), h.length(), nowNanos)) {
+                link.count(RelayDrop.BUDGET_AUDIO);
+            }
+            return;
+        }
+        switch (state) {
+            case SHEDDING -> {
+                if (link.recovered()) {
+                    askForKeyframe(nowNanos);
+                    state = State.AWAITING_KEYFRAME;
+                    resumeIfKeyframe(h, nowNanos);
+                } else {
+                    link.count(RelayDrop.SHED_VIDEO);
+                }
+            }
+            case AWAITING_KEYFRAME -> resumeIfKeyframe(h, nowNanos);
+            case FORWARDING -> forwardVideo(h, nowNanos);
+        }
+    }
+
+    private void resumeIfKeyframe(RtpHeader h, long nowNanos) {
+        if (Keyframes.isKeyframeStart(track.codec().name(), h.buffer(), h.payloadOffset(), h.payloadLength())) {
+            state = State.FORWARDING;
+            link.keyframeResumes++;
+            forwardVideo(h, nowNanos);
+            return;
+        }
+        link.count(RelayDrop.SHED_VIDEO);
+        if (nowNanos - keyframeAskedAt >= KEYFRAME_RETRY_NANOS) {
+            askForKeyframe(nowNanos);
+        }
+    }
+
+    private void forwardVideo(RtpHeader h, long nowNanos) {
+        if (!link.packet(RelayFrame.RTP, stream, true, h.buffer(), h.offset(), h.length(), nowNanos)) {
+            link.count(RelayDrop.BUDGET_VIDEO);
+            state = State.SHEDDING;
+        }
+    }
+
+    private void askForKeyframe(long nowNanos) {
+        keyframeAskedAt = nowNanos;
+        track.requestKeyframe(nowNanos);
+    }
+
+    @Override
+    public void onSenderReport(long ntp, long rtpTimestamp, long nowNanos) {
+        link.senderReport(stream, ntp, rtpTimestamp, nowNanos);
+    }
+
+    /** A packet answering the remote node's NACK; subject to the budget like any packet. */
+    void retransmission(byte[] buf, int off, int len, long nowNanos) {
+        if (!link.packet(RelayFrame.RETRANSMISSION, stream, track.isVideo(), buf, off, len, nowNanos)) {
+            link.count(track.isVideo() ? RelayDrop.BUDGET_VIDEO : RelayDrop.BUDGET_AUDIO);
+        }
+    }
+
+    /** Whether this sink waits for a keyframe, so the periodic tick can ask again if none comes. */
+    boolean awaitingKeyframe() {
+        return state == State.AWAITING_KEYFRAME;
+    }
+
+    void tick(long nowNanos) {
+        if (state == State.AWAITING_KEYFRAME && nowNanos - keyframeAskedAt >= KEYFRAME_RETRY_NANOS) {
+            askForKeyframe(nowNanos);
+        }
+    }
+}

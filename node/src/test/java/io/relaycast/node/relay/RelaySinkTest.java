@@ -1,0 +1,128 @@
+package io.relaycast.node.relay;
+
+import io.relaycast.node.media.MediaCounters;
+import io.relaycast.node.media.TrackCodec;
+import io.relaycast.node.media.UpTrack;
+import io.relaycast.node.media.Upstream;
+import io.relaycast.rtp.RtpHeader;
+import io.relaycast.rtp.RtpWriter;
+import io.relaycast.sdp.Codec;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Video shedding on a congested link: whole frames dropped, a keyframe asked for, resumed at one. */
+class RelaySinkTest {
+    private static final long MS = 1_000_000L;
+
+    private final List<RelayFrame> sent = new ArrayList<>();
+    private final RelayLink link = new RelayLink("bus-b", 0, "node-b", "addr",
+            new RelayFrameWriter(RelayLink.MAX_FRAME_BYTES, 0, 0, "bus-a", "node-a"), 128 * 1024,
+            new RelayLink.Output() {
+                @Override
+                public void send(RelayLink l, RelayFrame frame) {
+                    sent.add(frame);
+                }
+
+                @Override
+                public void dirty(RelayLink l) {
+                }
+            });
+    private int keyframeRequests;
+    private final Upstream upstream = new Upstream() {
+        @Override
+        public void requestKeyframe(UpTrack track) {
+            keyframeRequests++;
+        }
+
+        @Override
+        public void nack(UpTrack track, int[] sequences, int count) {
+        }
+    };
+    private final UpTrack video = new UpTrack("p/v", "p", "p", "v", true,
+            new TrackCodec(Codec.of(96, "VP8", 90000), -1), new String[256], upstream, new MediaCounters());
+    private int seq;
+
+    /** A VP8 packet (RFC 7741): S=1 PID=0 and frame tag P=0 for a keyframe start, else a delta frame's. */
+    private RtpHeader vp8(boolean keyframe, int payloadLen) throws Exception {
+        byte[] payload = new byte[payloadLen];
+        payload[0] = 0x10;
+        payload[1] = (byte) (keyframe ? 0x00 : 0x01);
+        byte[] buf = new byte[1500];
+        int len = new RtpWriter().payloadType(96).sequenceNumber(seq++).timestamp(seq * 3000).ssrc(1234)
+                .writeTo(buf, 0, payload, 0, payload.length);
+        RtpHeader h = new RtpHeader();
+        h.wrap(buf, 0, len);
+        return h;
+    }
+
+    private void acknowledgeAll(long now) {
+        link.onFrame(0, sent.size(), 0, 0, now);
+    }
+
+    @Test
+    void shedsVideoUntilTheLinkRecoversThenResumesAtAKeyframe() throws Exception {
+        RelaySink sink = new RelaySink(link, 5, video);
+        long now = 0;
+        int accepted = 0;
+        // Nobody acknowledges: video fills half of the 128 KiB budget, then the track sheds.
+        for (int i = 0; i < 200; i++) {
+            long before = link.packetsOut;
+            sink.onPacket(vp8(false, 1000), now);
+            accepted += (int) (link.packetsOut - before);
+            if (i % 10 == 9) {
+                link.flush(now);
+            }
+        }
+        assertTrue(accepted > 50 && accepted < 70, "about 64 KiB of 1 KB packets: " + accepted);
+        assertEquals(1, link.drops[RelayDrop.BUDGET_VIDEO.ordinal()], "the first packet that did not fit");
+        assertEquals(200 - accepted - 1, link.drops[RelayDrop.SHED_VIDEO.ordinal()], "then everything of the track");
+        assertEquals(0, keyframeRequests, "no keyframe asked for while the link is still full");
+
+        // The remote worker catches up: the next packet asks for a keyframe; deltas still wait.
+        now += 100 * MS;
+        link.flush(now);
+        acknowledgeAll(now);
+        long out = link.packetsOut;
+        sink.onPacket(vp8(false, 1000), now);
+        sink.onPacket(vp8(false, 1000), now);
+        assertEquals(1, keyframeRequests);
+        assertEquals(out, link.packetsOut, "a delta frame never starts the resumed stream");
+
+        // No keyframe for a while: asked again (the publisher's track throttles repeats itself).
+        now += 1100 * MS;
+        sink.tick(now);
+        assertEquals(2, keyframeRequests);
+
+        sink.onPacket(vp8(true, 1000), now);
+        sink.onPacket(vp8(false, 1000), now);
+        assertEquals(out + 2, link.packetsOut, "forwarding resumes at the keyframe");
+    }
+
+    @Test
+    void audioIsNotShedWhileVideoIs() throws Exception {
+        UpTrack audio = new UpTrack("p/a", "p", "p", "a", false, new TrackCodec(Codec.of(111, "opus", 48000), -1),
+                new String[256], upstream, new MediaCounters());
+        RelaySink v = new RelaySink(link, 5, video);
+        RelaySink a = new RelaySink(link, 6, audio);
+        for (int i = 0; i < 100; i++) {
+            v.onPacket(vp8(false, 1000), 0);
+        }
+        long audioBefore = link.packetsOut;
+        byte[] buf = new byte[200];
+        int len = new RtpWriter().payloadType(111).sequenceNumber(1).timestamp(960).ssrc(99)
+                .writeTo(buf, 0, new byte[100], 0, 100);
+        RtpHeader h = new RtpHeader();
+        h.wrap(buf, 0, len);
+        for (int i = 0; i < 50; i++) {
+            a.onPacket(h, 0);
+        }
+        assertTrue(link.drops[RelayDrop.SHED_VIDEO.ordinal()] > 0);
+        assertEquals(audioBefore + 50, link.packetsOut, "audio still fits while video is shed");
+        assertEquals(0, link.drops[RelayDrop.BUDGET_AUDIO.ordinal()]);
+    }
+}
