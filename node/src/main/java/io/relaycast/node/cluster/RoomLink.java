@@ -19,6 +19,12 @@ import java.util.logging.Logger;
  */
 public final class RoomLink implements RelayEndpoint.LocalRoom {
     private static final Logger LOG = Logger.getLogger(RoomLink.class.getName());
+    /**
+     * How long a closed room keeps its consumer. Events already on their way to it (this node's
+     * own announcements of the last leaves, among them) are ignored instead of reaching an
+     * unregistered consumer, which Vert.x logs as a warning for each.
+     */
+    private static final long UNREGISTER_DELAY_MILLIS = 2000;
 
     /** The room's side of the link. */
     public interface Listener {
@@ -62,8 +68,9 @@ public final class RoomLink implements RelayEndpoint.LocalRoom {
     public void close() {
         closed = true;
         relay.detachRoom(roomId, this);
-        if (events != null) {
-            events.unregister();
+        MessageConsumer<JsonObject> c = events;
+        if (c != null) {
+            worker.later(UNREGISTER_DELAY_MILLIS, c::unregister);
         }
     }
 

@@ -251,6 +251,14 @@ public final class MediaWorker extends AbstractVerticle {
         });
     }
 
+    /** Runs {@code task} once on this worker after {@code millis}. */
+    public void later(long millis, Runnable task) {
+        vertx.setTimer(millis, id -> {
+            task.run();
+            udp.flush();
+        });
+    }
+
     public void cancel(long timerId) {
         vertx.cancelTimer(timerId);
     }
