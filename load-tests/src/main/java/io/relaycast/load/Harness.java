@@ -102,6 +102,7 @@ final class Harness implements AutoCloseable {
         long maxUnder = -1;
         if (!options.ramp) {
             startRooms(options.rooms);
+            awaitConnected(options.awaitConnectedSeconds);
             double from = seconds() + options.warmupSeconds;
             sleepSeconds(options.warmupSeconds + options.durationSeconds);
             window = new Result.Window(from, seconds());
@@ -189,6 +190,22 @@ final class Harness implements AutoCloseable {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
             }
+        }
+    }
+
+    /**
+     * Waits until every client's transport is connected, at most {@code seconds} (0: not at all),
+     * so a test's warmup and measurement start with media flowing even when the machine is slow.
+     */
+    private void awaitConnected(int seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            CompletableFuture<Boolean> all = new CompletableFuture<>();
+            loop.execute(() -> all.complete(peers.stream().allMatch(LoadPeer::connected)));
+            if (all.get(5, TimeUnit.SECONDS)) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
         }
     }
 

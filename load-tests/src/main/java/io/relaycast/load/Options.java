@@ -67,6 +67,8 @@ final class Options {
     /** Whether receivers NACK the gaps they see (browsers do). */
     boolean receiverNacks = true;
     int warmupSeconds = 5;
+    /** Before the warmup, wait up to this long for every client to connect (0 = start the clock at once). */
+    int awaitConnectedSeconds = 0;
     Path out = Path.of("load-results");
     String label = "";
     boolean progress = true;

@@ -43,7 +43,10 @@ class UplinkLossRecoveryTest {
             o.sendLoss = 0.05;
             o.lossSeed = 9;
             o.receiverNacks = false;
-            o.warmupSeconds = 5;
+            // The measurement starts once every client is connected: on a loaded machine the
+            // handshakes alone can take longer than the run.
+            o.awaitConnectedSeconds = 60;
+            o.warmupSeconds = 3;
             o.durationSeconds = 10;
             o.serverPids = List.of(ProcessHandle.current().pid());
             o.out = out;
@@ -69,6 +72,8 @@ class UplinkLossRecoveryTest {
                             + " publisher sent %s RTX for %s NACKs; node A sent %.0f NACKs, recovered %.0f, gave up %.0f%n",
                     lostVideo, q.get("uplinkLostRtx"), lostAudio, q.get("retransmissionsSent"), q.get("nacksReceived"),
                     nacks, recovered, givenUp);
+            System.out.println("  client drops " + q.get("dropsByOutcome") + ", udp receive buffer errors "
+                    + q.get("udpRcvbufErrors"));
             for (Map<String, Object> s : r.streams()) {
                 System.out.printf("  stream %s <- %s %s: expected %s, loss %s, latency p50 %s ms, p99 %s ms%n",
                         s.get("receiver"), s.get("publisher"), s.get("kind"), s.get("expected"), s.get("loss"),

@@ -188,7 +188,7 @@ public final class UpTrack {
      * forwarded like the original to local subscribers and relays, once; a repeat of a packet the
      * node already has is not, because subscribers that got the packet would see it twice.
      */
-    public void onRtx(RtpHeader header, long nowNanos) {
+    public void onRtx(RtpHeader header) {
         int payloadLen = header.payloadLength();
         if (payloadLen < 2) {
             return; // padding-only probe (bandwidth estimation), nothing to keep
@@ -228,17 +228,14 @@ public final class UpTrack {
     /**
      * Watches this track's sequence numbers for packets lost on the way from the publisher and
      * NACKs them through {@link #upstream()}; their repairs are forwarded. For a local publisher
-     * that negotiated {@code nack} and RTX. A relayed track does not need it: the relay between
-     * nodes does not lose packets, it drops them on purpose when a link is too slow.
+     * that negotiated {@code nack} and RTX. A relayed track does not need it: the event bus
+     * between nodes runs over TCP, and its repairs arrive from the publisher's node as ordinary
+     * relayed packets.
      */
     public void recoverUplinkLoss() {
         if (lossRecovery == null) {
             lossRecovery = new NackGenerator();
         }
-    }
-
-    public boolean recoversUplinkLoss() {
-        return lossRecovery != null;
     }
 
     /** A round-trip time measured to the publisher; spaces the NACK retries. */

@@ -518,14 +518,14 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         }
         up = rtxBySsrc.get(ssrc);
         if (up != null) {
-            up.onRtx(h, nowNanos);
+            up.onRtx(h);
             return;
         }
         up = learnSsrc(h);
         if (up == null) {
             worker.counters().dropped(MediaCounters.Drop.UNKNOWN_SSRC);
         } else if (h.payloadType() == up.codec().rtxPayloadType()) {
-            up.onRtx(h, nowNanos);
+            up.onRtx(h);
         } else {
             up.onRtp(h, nowNanos);
         }

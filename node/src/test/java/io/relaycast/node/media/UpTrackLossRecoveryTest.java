@@ -111,7 +111,7 @@ class UpTrackLossRecoveryTest {
         assertEquals(1, upstream.nacks.size(), "the gap is NACKed on the packet that shows it");
         assertArrayEquals(new int[]{12}, upstream.nacks.get(0));
 
-        track.onRtx(rtx(500, 12), 5 * MS);
+        track.onRtx(rtx(500, 12));
         assertArrayEquals(new int[]{10, 11, 13, 12}, sink.sequences());
         RtpHeader repaired = sink.packets.get(3);
         assertEquals(SSRC, repaired.ssrc());
@@ -121,8 +121,8 @@ class UpTrackLossRecoveryTest {
                 repaired.payloadOffset() + repaired.payloadLength()));
         assertEquals(1, counters.uplinkRecoveredPackets());
 
-        track.onRtx(rtx(501, 12), 6 * MS); // a second answer to a retried NACK
-        track.onRtx(rtx(502, 11), 6 * MS); // a repair of a packet that arrived
+        track.onRtx(rtx(501, 12)); // a second answer to a retried NACK
+        track.onRtx(rtx(502, 11)); // a repair of a packet that arrived
         track.onRtp(media(12), 7 * MS); // the original, late, after its repair
         assertArrayEquals(new int[]{10, 11, 13, 12}, sink.sequences(), "nothing twice");
         assertEquals(1, counters.uplinkRecoveredPackets());
@@ -147,7 +147,7 @@ class UpTrackLossRecoveryTest {
         assertTrue(upstream.nacks.size() >= 2 && upstream.nacks.size() <= NackGenerator.MAX_TRIES,
                 () -> "retried within the bound: " + upstream.nacks.size());
         assertEquals(1, counters.uplinkGivenUpPackets());
-        track.onRtx(rtx(9, 2), now);
+        track.onRtx(rtx(9, 2));
         assertEquals(3, sink.packets.size(), "a repair after giving up still fills the hole, once");
         assertEquals(1, counters.uplinkRecoveredPackets());
     }
@@ -170,7 +170,7 @@ class UpTrackLossRecoveryTest {
     void withoutRecoveryRetransmissionsOnlyFillTheCache() throws Exception {
         track.onRtp(media(10), 0);
         track.onRtp(media(12), MS);
-        track.onRtx(rtx(1, 11), 2 * MS);
+        track.onRtx(rtx(1, 11));
         assertArrayEquals(new int[]{10, 12}, sink.sequences());
         assertTrue(upstream.nacks.isEmpty());
         assertTrue(track.copyFromCache(11, new byte[1500], 0) > 0);
