@@ -106,6 +106,7 @@ final class Harness implements AutoCloseable {
             double from = seconds() + options.warmupSeconds;
             sleepSeconds(options.warmupSeconds + options.durationSeconds);
             window = new Result.Window(from, seconds());
+            drain(options.drainSeconds);
         } else {
             double from = 0;
             for (int step = 1; step <= options.rampMaxSteps; step++) {
@@ -207,6 +208,18 @@ final class Harness implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
+    }
+
+    /**
+     * Stops the publishers' media but keeps every client up for {@code seconds} (0: no drain), so
+     * repairs still in flight when the run ends reach the receivers before their loss is counted.
+     */
+    private void drain(int seconds) throws Exception {
+        if (seconds <= 0) {
+            return;
+        }
+        loop.execute(() -> peers.forEach(LoadPeer::stopMedia));
+        sleepSeconds(seconds);
     }
 
     /** VideoRoom room ids are numbers; 1234 is the demo room of a default Janus config, so start above. */

@@ -108,12 +108,19 @@ final class MediaPattern {
         return started;
     }
 
+    /** No more media from now on; NACKs are still answered from the history. */
+    void stop() {
+        stopped = true;
+    }
+
+    private boolean stopped;
+
     void requestKeyframe() {
         keyframeWanted = true;
     }
 
     long nextDeadline() {
-        if (!started) {
+        if (!started || stopped) {
             return Long.MAX_VALUE;
         }
         return video ? Math.min(nextAudio, nextFrame) : nextAudio;
@@ -121,6 +128,9 @@ final class MediaPattern {
 
     /** Sends everything due at {@code now}; returns the packets sent. */
     int emit(long now, byte[] buf, int off, Sink sink, RunStats stats) {
+        if (stopped) {
+            return 0;
+        }
         int sent = 0;
         if (now - nextAudio > MAX_LAG_NANOS) {
             long skip = (now - nextAudio) / AUDIO_INTERVAL_NANOS;

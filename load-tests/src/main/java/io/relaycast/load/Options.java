@@ -32,6 +32,8 @@ final class Options {
                                                uplink, seeded by --loss-seed (default 0)
               --loss-seed N                    seed of the simulated uplink loss (default 1)
               --no-receiver-nacks              receivers do not NACK their gaps
+              --await-connected S              before the warmup, wait up to S seconds for every client to connect
+              --drain S                        after the run, stop media and wait S seconds for late repairs (default 0)
               --warmup S                       seconds excluded from the CPU figure after the last start (default 5)
               --out DIR                        where result.json and report.html go (default load-results)
               --label TEXT                     a name for the run in the report
@@ -69,6 +71,8 @@ final class Options {
     int warmupSeconds = 5;
     /** Before the warmup, wait up to this long for every client to connect (0 = start the clock at once). */
     int awaitConnectedSeconds = 0;
+    /** After the measurement, publishers stop and the clients stay up this long before the result (0 = none). */
+    int drainSeconds = 0;
     Path out = Path.of("load-results");
     String label = "";
     boolean progress = true;
@@ -125,6 +129,8 @@ final class Options {
                 case "--loss-seed" -> o.lossSeed = Long.parseLong(next.get());
                 case "--no-receiver-nacks" -> o.receiverNacks = false;
                 case "--warmup" -> o.warmupSeconds = Integer.parseInt(next.get());
+                case "--await-connected" -> o.awaitConnectedSeconds = Integer.parseInt(next.get());
+                case "--drain" -> o.drainSeconds = Integer.parseInt(next.get());
                 case "--out" -> o.out = Path.of(next.get());
                 case "--label" -> o.label = next.get();
                 case "--no-progress" -> o.progress = false;

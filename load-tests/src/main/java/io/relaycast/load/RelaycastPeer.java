@@ -150,6 +150,13 @@ final class RelaycastPeer implements LoadPeer {
     }
 
     @Override
+    public void stopMedia() {
+        if (session != null && session.publisher != null) {
+            session.publisher.stop();
+        }
+    }
+
+    @Override
     public boolean publishes() {
         return publish;
     }

