@@ -102,9 +102,11 @@ final class Harness implements AutoCloseable {
         long maxUnder = -1;
         if (!options.ramp) {
             startRooms(options.rooms);
+            awaitConnected(options.awaitConnectedSeconds);
             double from = seconds() + options.warmupSeconds;
             sleepSeconds(options.warmupSeconds + options.durationSeconds);
             window = new Result.Window(from, seconds());
+            drain(options.drainSeconds);
         } else {
             double from = 0;
             for (int step = 1; step <= options.rampMaxSteps; step++) {
@@ -190,6 +192,34 @@ final class Harness implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Waits until every client's transport is connected, at most {@code seconds} (0: not at all),
+     * so a test's warmup and measurement start with media flowing even when the machine is slow.
+     */
+    private void awaitConnected(int seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            CompletableFuture<Boolean> all = new CompletableFuture<>();
+            loop.execute(() -> all.complete(peers.stream().allMatch(LoadPeer::connected)));
+            if (all.get(5, TimeUnit.SECONDS)) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    /**
+     * Stops the publishers' media but keeps every client up for {@code seconds} (0: no drain), so
+     * repairs still in flight when the run ends reach the receivers before their loss is counted.
+     */
+    private void drain(int seconds) throws Exception {
+        if (seconds <= 0) {
+            return;
+        }
+        loop.execute(() -> peers.forEach(LoadPeer::stopMedia));
+        sleepSeconds(seconds);
     }
 
     /** VideoRoom room ids are numbers; 1234 is the demo room of a default Janus config, so start above. */

@@ -19,6 +19,10 @@ interface LoadPeer {
 
     long sendDrops();
 
+    /** Stops sending new media (retransmissions are still answered); the connection stays up. */
+    default void stopMedia() {
+    }
+
     void close();
 
     /** Completes when the goodbye messages have gone out. */

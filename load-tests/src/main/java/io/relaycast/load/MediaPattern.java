@@ -18,6 +18,10 @@ import java.util.Random;
  * saying key or delta frame, so an SFU that inspects VP8 (Janus does) sees a plausible stream.
  *
  * <p>Header extension ids come from the negotiated SDP; an id of 0 means "not negotiated".
+ *
+ * <p>Like a browser, it keeps its last {@value #VIDEO_HISTORY} video packets and answers a NACK
+ * for them with RTX (RFC 4588 §4: the original sequence number, then the original payload, on
+ * the RTX SSRC and payload type), so an SFU can repair loss on the publisher's uplink.
  */
 final class MediaPattern {
     static final int SEND_TIME_OFFSET = 16;
@@ -27,6 +31,9 @@ final class MediaPattern {
     static final long AUDIO_INTERVAL_NANOS = 20_000_000L;
     static final long FRAME_INTERVAL_NANOS = 1_000_000_000L / 30;
     static final long KEYFRAME_INTERVAL_NANOS = 3_000_000_000L;
+    /** Video packets kept for retransmission: over a second at 1.5 Mbit/s, a NACK is answered in less. */
+    static final int VIDEO_HISTORY = 256;
+    static final int RTX_PT_DEFAULT = 97;
     /** A sender that fell this far behind skips ahead instead of bursting. */
     private static final long MAX_LAG_NANOS = 200_000_000L;
 
@@ -37,6 +44,7 @@ final class MediaPattern {
     final int bitrate;
     int audioPt = AUDIO_PT_DEFAULT;
     int videoPt = VIDEO_PT_DEFAULT;
+    int videoRtxPt = RTX_PT_DEFAULT;
     int extMid;
     int extAbsSendTime;
     int extTwcc;
@@ -58,6 +66,14 @@ final class MediaPattern {
     private boolean keyframeWanted = true;
     private boolean started;
     long skippedFrames;
+    // Sent video packets by sequence number (slot = seq mod VIDEO_HISTORY): payload, timestamp, marker.
+    private final byte[][] historyPayload = new byte[VIDEO_HISTORY][];
+    private final int[] historySeq = new int[VIDEO_HISTORY];
+    private final int[] historyLen = new int[VIDEO_HISTORY];
+    private final int[] historyTs = new int[VIDEO_HISTORY];
+    private final boolean[] historyMarker = new boolean[VIDEO_HISTORY];
+    private final byte[] rtxPayload = new byte[MAX_PAYLOAD + 2];
+    private int rtxSeq;
 
     MediaPattern(Random random, boolean video, int bitrate) {
         this.random = random;
@@ -70,7 +86,9 @@ final class MediaPattern {
         this.videoSeq = random.nextInt(1 << 16);
         this.audioTs = random.nextInt();
         this.videoTs = random.nextInt();
+        this.rtxSeq = random.nextInt(1 << 16);
         random.nextBytes(payload);
+        java.util.Arrays.fill(historySeq, -1);
     }
 
     /** Where a packet goes once written: protect (or not) and send. */
@@ -90,12 +108,19 @@ final class MediaPattern {
         return started;
     }
 
+    /** No more media from now on; NACKs are still answered from the history. */
+    void stop() {
+        stopped = true;
+    }
+
+    private boolean stopped;
+
     void requestKeyframe() {
         keyframeWanted = true;
     }
 
     long nextDeadline() {
-        if (!started) {
+        if (!started || stopped) {
             return Long.MAX_VALUE;
         }
         return video ? Math.min(nextAudio, nextFrame) : nextAudio;
@@ -103,6 +128,9 @@ final class MediaPattern {
 
     /** Sends everything due at {@code now}; returns the packets sent. */
     int emit(long now, byte[] buf, int off, Sink sink, RunStats stats) {
+        if (stopped) {
+            return 0;
+        }
         int sent = 0;
         if (now - nextAudio > MAX_LAG_NANOS) {
             long skip = (now - nextAudio) / AUDIO_INTERVAL_NANOS;
@@ -199,9 +227,11 @@ final class MediaPattern {
             }
             putLong(payload, SEND_TIME_OFFSET, System.nanoTime());
             writer.reset();
-            writer.payloadType(videoPt).sequenceNumber(videoSeq++ & 0xffff).timestamp(videoTs).ssrc(videoSsrc)
+            int seq = videoSeq++ & 0xffff;
+            writer.payloadType(videoPt).sequenceNumber(seq).timestamp(videoTs).ssrc(videoSsrc)
                     .marker(p == packets - 1);
             extensions(now, videoMid, false);
+            remember(seq, videoTs, p == packets - 1, len);
             int n = writer.writeTo(buf, off, payload, 0, len);
             sink.send(buf, off, n);
             stats.packetsSent++;
@@ -212,11 +242,55 @@ final class MediaPattern {
         return sent;
     }
 
+    private void remember(int seq, int ts, boolean marker, int len) {
+        int i = seq % VIDEO_HISTORY;
+        if (historyPayload[i] == null) {
+            historyPayload[i] = new byte[MAX_PAYLOAD];
+        }
+        System.arraycopy(payload, 0, historyPayload[i], 0, len);
+        historySeq[i] = seq;
+        historyLen[i] = len;
+        historyTs[i] = ts;
+        historyMarker[i] = marker;
+    }
+
+    /**
+     * A NACK for our video (RFC 4585 §6.2.1): each sequence number still in the history goes out
+     * again as RTX (RFC 4588 §4); returns how many did. The payload keeps its original send time,
+     * so a receiver's latency figure includes the repair's delay.
+     */
+    int retransmit(int[] sequences, long now, byte[] buf, int off, Sink sink, RunStats stats) {
+        int sent = 0;
+        for (int seq : sequences) {
+            int i = (seq & 0xffff) % VIDEO_HISTORY;
+            if (historySeq[i] != (seq & 0xffff)) {
+                stats.nacksUnanswerable++;
+                continue;
+            }
+            rtxPayload[0] = (byte) (seq >>> 8);
+            rtxPayload[1] = (byte) seq;
+            System.arraycopy(historyPayload[i], 0, rtxPayload, 2, historyLen[i]);
+            writer.reset();
+            writer.payloadType(videoRtxPt).sequenceNumber(rtxSeq++ & 0xffff).timestamp(historyTs[i])
+                    .ssrc(videoRtxSsrc).marker(historyMarker[i]);
+            extensions(now, videoMid, false);
+            int n = writer.writeTo(buf, off, rtxPayload, 0, historyLen[i] + 2);
+            sink.send(buf, off, n);
+            stats.retransmissionsSent++;
+            sent++;
+        }
+        return sent;
+    }
+
     static void putLong(byte[] b, int off, long v) {
         for (int i = 7; i >= 0; i--) {
             b[off + i] = (byte) v;
             v >>>= 8;
         }
+    }
+
+    static int getInt(byte[] b, int off) {
+        return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
     }
 
     static long getLong(byte[] b, int off) {

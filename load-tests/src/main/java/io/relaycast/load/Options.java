@@ -27,6 +27,13 @@ final class Options {
               --ramp-step S                    seconds per ramp step (default 15)
               --ramp-max-steps N               (default 20)
               --loss-threshold F               (default 0.005)
+              --receive-loss F                 fraction of received media each client throws away (default 0)
+              --send-loss F                    fraction of RTP each publisher throws away before sending: a lossy
+                                               uplink, seeded by --loss-seed (default 0)
+              --loss-seed N                    seed of the simulated uplink loss (default 1)
+              --no-receiver-nacks              receivers do not NACK their gaps
+              --await-connected S              before the warmup, wait up to S seconds for every client to connect
+              --drain S                        after the run, stop media and wait S seconds for late repairs (default 0)
               --warmup S                       seconds excluded from the CPU figure after the last start (default 5)
               --out DIR                        where result.json and report.html go (default load-results)
               --label TEXT                     a name for the run in the report
@@ -52,7 +59,20 @@ final class Options {
      * downlink, so receivers NACK and the node's retransmission path is exercised (0 = off).
      */
     double receiveLoss = 0;
+    /**
+     * Fraction of the RTP packets (media and RTX, audio and video) each publisher throws away
+     * instead of sending: a lossy uplink, so the node's own NACKs are exercised (0 = off).
+     * Deterministic: each client's draw is seeded from {@link #lossSeed} and its name.
+     */
+    double sendLoss = 0;
+    long lossSeed = 1;
+    /** Whether receivers NACK the gaps they see (browsers do). */
+    boolean receiverNacks = true;
     int warmupSeconds = 5;
+    /** Before the warmup, wait up to this long for every client to connect (0 = start the clock at once). */
+    int awaitConnectedSeconds = 0;
+    /** After the measurement, publishers stop and the clients stay up this long before the result (0 = none). */
+    int drainSeconds = 0;
     Path out = Path.of("load-results");
     String label = "";
     boolean progress = true;
@@ -105,14 +125,20 @@ final class Options {
                 case "--ramp-max-steps" -> o.rampMaxSteps = Integer.parseInt(next.get());
                 case "--loss-threshold" -> o.lossThreshold = Double.parseDouble(next.get());
                 case "--receive-loss" -> o.receiveLoss = Double.parseDouble(next.get());
+                case "--send-loss" -> o.sendLoss = Double.parseDouble(next.get());
+                case "--loss-seed" -> o.lossSeed = Long.parseLong(next.get());
+                case "--no-receiver-nacks" -> o.receiverNacks = false;
                 case "--warmup" -> o.warmupSeconds = Integer.parseInt(next.get());
+                case "--await-connected" -> o.awaitConnectedSeconds = Integer.parseInt(next.get());
+                case "--drain" -> o.drainSeconds = Integer.parseInt(next.get());
                 case "--out" -> o.out = Path.of(next.get());
                 case "--label" -> o.label = next.get();
                 case "--no-progress" -> o.progress = false;
                 case "-h", "--help" -> throw new IllegalArgumentException("");
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
-            if (a.startsWith("--") && !a.equals("--no-video") && !a.equals("--ramp") && !a.equals("--no-progress")) {
+            if (a.startsWith("--") && !a.equals("--no-video") && !a.equals("--ramp") && !a.equals("--no-progress")
+                    && !a.equals("--no-receiver-nacks")) {
                 i++;
             }
         }

@@ -115,6 +115,12 @@ final class RelaycastPeer implements LoadPeer {
                 MediaPattern pattern = publish ? new MediaPattern(h.mediaRandom(), h.options.video, h.options.bitrate) : null;
                 session = new WebRtcSession(name, h.loop, h.options.bind, h.dtls, h.random(), pattern, h::joinTimeOf, joinNanos,
                         h.options.receiveLoss);
+                if (h.options.sendLoss > 0) {
+                    session.sendLoss(h.options.sendLoss, h.options.lossSeed * 31 + name.hashCode());
+                }
+                if (!h.options.receiverNacks) {
+                    session.receiver.nackSender(null);
+                }
                 send(new ClientMessage.Offer(session.createOffer(peerId)));
             } else if (m instanceof ServerMessage.Answer a) {
                 session.applyAnswer(a.sdp(), now);
@@ -141,6 +147,13 @@ final class RelaycastPeer implements LoadPeer {
     @Override
     public long sendDrops() {
         return session == null ? 0 : session.sendDrops;
+    }
+
+    @Override
+    public void stopMedia() {
+        if (session != null && session.publisher != null) {
+            session.publisher.stop();
+        }
     }
 
     @Override

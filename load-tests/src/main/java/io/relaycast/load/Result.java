@@ -180,6 +180,12 @@ final class Result {
         q.put("nacksSent", st.nacksSent);
         q.put("retransmissionsReceived", st.retransmissionsReceived);
         q.put("recovered", st.recovered);
+        q.put("nacksReceived", st.nacksReceived);
+        q.put("retransmissionsSent", st.retransmissionsSent);
+        q.put("nacksUnanswerable", st.nacksUnanswerable);
+        q.put("uplinkLostVideo", st.uplinkLostVideo);
+        q.put("uplinkLostRtx", st.uplinkLostRtx);
+        q.put("uplinkLostAudio", st.uplinkLostAudio);
         q.put("sendBufferDrops", peers.stream().mapToLong(LoadPeer::sendDrops).sum());
         q.put("errors", st.errors);
         root.put("quality", q);

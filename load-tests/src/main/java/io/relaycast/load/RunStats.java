@@ -45,6 +45,17 @@ final class RunStats {
     /** RTX packets received (RFC 4588), and those that filled a gap this client had NACKed. */
     long retransmissionsReceived;
     long recovered;
+    /** Publishers: NACKs received, RTX sent in answer, sequence numbers no longer in the history. */
+    long nacksReceived;
+    long retransmissionsSent;
+    long nacksUnanswerable;
+    /**
+     * RTP packets thrown away by the simulated lossy uplink (--send-loss) before they left a
+     * publisher: video media, video RTX, and audio.
+     */
+    long uplinkLostVideo;
+    long uplinkLostRtx;
+    long uplinkLostAudio;
     /** Error code (or failure reason) to count. */
     final TreeMap<String, Long> errors = new TreeMap<>();
     long intervalSentMark;

@@ -257,6 +257,9 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
                 } else if (m.kind() == MediaKind.VIDEO && !codecs.isEmpty()) {
                     publisher.videoPt = codecs.get(0).payloadType();
                     publisher.videoMid = m.mid().get();
+                    int apt = publisher.videoPt;
+                    m.codecs().stream().filter(c -> c.isRtx() && c.associatedPayloadType().orElse(-1) == apt)
+                            .findFirst().ifPresent(c -> publisher.videoRtxPt = c.payloadType());
                 }
                 // One id per URI across the BUNDLE transport (CHECKED.md), so any m-line will do.
                 m.extmap(EXT_MID).ifPresent(e -> publisher.extMid = e.id());
@@ -439,7 +442,7 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
         lastOutcome = transport.handleDatagram(now, from, buf, 0, len);
         switch (lastOutcome) {
             case RTP -> receiver.onRtp(now, buf, 0, transport.plaintextLength());
-            case RTCP -> onRtcp(buf, transport.plaintextLength());
+            case RTCP -> onRtcp(now, buf, transport.plaintextLength());
             case CONSUMED -> flush(now);
             case DROPPED_SRTP_AUTH -> loop.stats.srtpAuthFailures++;
             default -> {
@@ -451,7 +454,7 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
 
     private io.relaycast.webrtc.DatagramOutcome lastOutcome;
 
-    private void onRtcp(byte[] buf, int len) {
+    private void onRtcp(long now, byte[] buf, int len) {
         if (publisher == null) {
             return;
         }
@@ -460,6 +463,11 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
                 if (p instanceof PictureLossIndication || p instanceof FullIntraRequest) {
                     publisher.requestKeyframe();
                     loop.stats.plisReceived++;
+                } else if (p instanceof io.relaycast.rtcp.GenericNack nack && publisher.video
+                        && (int) nack.mediaSsrc() == publisher.videoSsrc) {
+                    // As a browser does: what is still in the history goes out again as RTX.
+                    loop.stats.nacksReceived++;
+                    publisher.retransmit(nack.lostSequenceNumbers(), now, tx, 0, this::sendRtp, loop.stats);
                 }
             }
         } catch (RtcpException e) {
@@ -467,7 +475,27 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
         }
     }
 
+    /** Simulates a lossy uplink: this fraction of our RTP never leaves (0 = off); see {@link Options#sendLoss}. */
+    void sendLoss(double fraction, long seed) {
+        this.sendLoss = fraction;
+        this.sendLossRandom = new java.util.Random(seed);
+    }
+
+    private double sendLoss;
+    private java.util.Random sendLossRandom;
+
     private void sendRtp(byte[] buf, int off, int len) {
+        if (sendLoss > 0 && sendLossRandom.nextDouble() < sendLoss) {
+            int ssrc = len >= 12 ? MediaPattern.getInt(buf, off + 8) : 0;
+            if (ssrc == publisher.videoSsrc) {
+                loop.stats.uplinkLostVideo++;
+            } else if (ssrc == publisher.videoRtxSsrc) {
+                loop.stats.uplinkLostRtx++;
+            } else {
+                loop.stats.uplinkLostAudio++;
+            }
+            return;
+        }
         try {
             int n = transport.protectRtp(buf, off, len);
             InetSocketAddress to = transport.remoteAddress();

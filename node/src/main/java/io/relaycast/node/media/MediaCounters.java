@@ -44,7 +44,10 @@ public final class MediaCounters {
     private static final int NACKS = 6;
     private static final int KEYFRAMES_RECEIVED = 7;
     private static final int KEYFRAMES_SENT = 8;
-    private static final int FIXED = 9;
+    private static final int NACKS_SENT = 9;
+    private static final int UPLINK_RECOVERED = 10;
+    private static final int UPLINK_GIVEN_UP = 11;
+    private static final int FIXED = 12;
 
     private final AtomicLongArray values = new AtomicLongArray(FIXED + Drop.values().length);
 
@@ -85,6 +88,33 @@ public final class MediaCounters {
     /** A PLI sent to a publisher. */
     public void keyframeRequestSent() {
         add(KEYFRAMES_SENT, 1);
+    }
+
+    /** A NACK feedback packet sent to a publisher (its uplink loss, or what subscribers missed). */
+    public void nackSent() {
+        add(NACKS_SENT, 1);
+    }
+
+    /** A packet lost on a publisher's uplink, repaired by its retransmission and forwarded. */
+    public void uplinkRecovered() {
+        add(UPLINK_RECOVERED, 1);
+    }
+
+    /** Packets lost on a publisher's uplink that the node stopped asking for. */
+    public void uplinkGivenUp(long packets) {
+        add(UPLINK_GIVEN_UP, packets);
+    }
+
+    public long nacksSent() {
+        return values.get(NACKS_SENT);
+    }
+
+    public long uplinkRecoveredPackets() {
+        return values.get(UPLINK_RECOVERED);
+    }
+
+    public long uplinkGivenUpPackets() {
+        return values.get(UPLINK_GIVEN_UP);
     }
 
     public long nacksReceived() {

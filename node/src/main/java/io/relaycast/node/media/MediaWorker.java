@@ -71,6 +71,14 @@ public final class MediaWorker extends AbstractVerticle {
                 counters, MediaCounters::retransmittedPackets, "worker", w);
         metrics.functionCounter("relaycast_nacks_received_total", "NACK feedback packets from subscribers",
                 counters, MediaCounters::nacksReceived, "worker", w);
+        metrics.functionCounter("relaycast_nacks_sent_total", "NACK feedback packets sent to publishers",
+                counters, MediaCounters::nacksSent, "worker", w);
+        metrics.functionCounter("relaycast_uplink_recovered_packets_total",
+                "Packets lost on a publisher's uplink, recovered by NACK and RTX and forwarded",
+                counters, MediaCounters::uplinkRecoveredPackets, "worker", w);
+        metrics.functionCounter("relaycast_uplink_given_up_packets_total",
+                "Packets lost on a publisher's uplink that the node stopped asking for",
+                counters, MediaCounters::uplinkGivenUpPackets, "worker", w);
         metrics.functionCounter("relaycast_keyframe_requests_total", "PLI/FIR received from subscribers",
                 counters, MediaCounters::keyframeRequestsReceived, "direction", "received", "worker", w);
         metrics.functionCounter("relaycast_keyframe_requests_total", "PLI sent to publishers",

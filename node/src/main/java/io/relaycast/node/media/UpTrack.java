@@ -1,6 +1,7 @@
 package io.relaycast.node.media;
 
 import io.relaycast.rtp.ReceptionStatistics;
+import io.relaycast.rtp.RtpException;
 import io.relaycast.rtp.RtpHeader;
 
 import java.util.ArrayList;
@@ -160,7 +161,18 @@ public final class UpTrack {
             return;
         }
         stats.onPacket(header.sequenceNumber(), header.timestamp() & 0xffffffffL, nowNanos);
+        if (lossRecovery != null
+                && lossRecovery.onPacket(header.sequenceNumber(), nowNanos) == NackGenerator.Arrival.DUPLICATE) {
+            return; // its retransmission came first and was forwarded: once is enough
+        }
         cache.store(header.sequenceNumber(), header.buffer(), header.offset(), header.length());
+        fanOut(header, nowNanos);
+        if (lossRecovery != null && nowNanos >= lossRecovery.nextPollNanos()) {
+            nackUplinkLoss(nowNanos);
+        }
+    }
+
+    private void fanOut(RtpHeader header, long nowNanos) {
         for (int i = 0, n = downTracks.size(); i < n; i++) {
             downTracks.get(i).forward(header);
         }
@@ -171,10 +183,12 @@ public final class UpTrack {
 
     /**
      * A retransmission from the publisher on its RTX stream (RFC 4588 §4): the original sequence
-     * number leads the payload. It refills the cache, so subscribers' repeated NACKs are served;
-     * it is not forwarded again, because subscribers that already got the packet would see a repeat.
+     * number leads the payload. It refills the cache, so subscribers' repeated NACKs are served.
+     * When it repairs a packet lost on the publisher's uplink (one this node never received), it is
+     * forwarded like the original to local subscribers and relays, once; a repeat of a packet the
+     * node already has is not, because subscribers that got the packet would see it twice.
      */
-    public void onRtx(RtpHeader header) {
+    public void onRtx(RtpHeader header, long nowNanos) {
         int payloadLen = header.payloadLength();
         if (payloadLen < 2) {
             return; // padding-only probe (bandwidth estimation), nothing to keep
@@ -193,6 +207,53 @@ public final class UpTrack {
         writeU32(buf, newOff + 8, ssrc);
         buf[newOff + 1] = (byte) ((buf[newOff + 1] & 0x80) | codec.payloadType());
         cache.store(osn, buf, newOff, newLen);
+        if (lossRecovery != null && lossRecovery.onRetransmission(osn)) {
+            try {
+                repaired.wrap(buf, newOff, newLen);
+            } catch (RtpException e) {
+                counters.dropped(MediaCounters.Drop.MALFORMED_RTP);
+                return;
+            }
+            counters.uplinkRecovered();
+            fanOut(repaired, nowNanos);
+        }
+    }
+
+    // ---- loss recovery on the publisher's uplink (local tracks only; see NackGenerator)
+
+    private NackGenerator lossRecovery;
+    private final RtpHeader repaired = new RtpHeader();
+    private final int[] uplinkNacks = new int[64];
+
+    /**
+     * Watches this track's sequence numbers for packets lost on the way from the publisher and
+     * NACKs them through {@link #upstream()}; their repairs are forwarded. For a local publisher
+     * that negotiated {@code nack} and RTX. A relayed track does not need it: the event bus
+     * between nodes runs over TCP, and its repairs arrive from the publisher's node as ordinary
+     * relayed packets.
+     */
+    public void recoverUplinkLoss() {
+        if (lossRecovery == null) {
+            lossRecovery = new NackGenerator();
+        }
+    }
+
+    /** A round-trip time measured to the publisher; spaces the NACK retries. */
+    public void onPublisherRtt(long nanos) {
+        if (lossRecovery != null) {
+            lossRecovery.onRtt(nanos);
+        }
+    }
+
+    private void nackUplinkLoss(long nowNanos) {
+        int n = lossRecovery.poll(nowNanos, uplinkNacks);
+        if (n > 0) {
+            upstream.nack(this, uplinkNacks, n);
+        }
+        long givenUp = lossRecovery.takeGivenUp();
+        if (givenUp > 0) {
+            counters.uplinkGivenUp(givenUp);
+        }
     }
 
     /** The publisher's sender report for this track: kept for receiver reports and translated to subscribers. */
@@ -234,10 +295,16 @@ public final class UpTrack {
         upstream.requestKeyframe(this);
     }
 
-    /** Periodic work: a deferred keyframe request goes out once the throttle allows. */
+    /**
+     * Periodic work: a deferred keyframe request goes out once the throttle allows; NACK retries
+     * due while the publisher sends nothing (otherwise they go out with its packets, see onRtp).
+     */
     public void onTick(long nowNanos) {
         if (keyframeDeferred && nowNanos - lastKeyframeRequest >= KEYFRAME_INTERVAL_NANOS) {
             requestKeyframe(nowNanos);
+        }
+        if (lossRecovery != null && nowNanos >= lossRecovery.nextPollNanos()) {
+            nackUplinkLoss(nowNanos);
         }
     }
 
@@ -245,11 +312,13 @@ public final class UpTrack {
 
     /**
      * Copies cached packet {@code sequence} (publisher numbering) into {@code dst}; when it is
-     * gone, the sequence is collected for a NACK upstream (sent by {@link #flushUpstreamNacks}).
+     * gone, the sequence is collected for a NACK upstream (sent by {@link #flushUpstreamNacks}),
+     * unless the uplink loss recovery already asks the publisher for it.
      */
     int copyCached(int sequence, byte[] dst, int off) {
         int len = cache.copy(sequence, dst, off);
-        if (len < 0 && pendingNacks < nackScratch.length) {
+        if (len < 0 && pendingNacks < nackScratch.length
+                && (lossRecovery == null || !lossRecovery.isPending(sequence))) {
             nackScratch[pendingNacks++] = sequence;
         }
         return len;

@@ -458,6 +458,10 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         if (!rtx.isEmpty()) {
             rtxBySsrc.put(t.rtxSsrc(), t);
         }
+        if (codec.hasRtx() && line.codec.hasFeedback("nack", null)) {
+            // The publisher answers NACKs with RTX (it offered both): its uplink loss is repaired here.
+            t.recoverUplinkLoss();
+        }
         line.upTrack = t;
         worker.metrics().tracks(t.isVideo()).incrementAndGet();
         LOG.info(() -> "peer " + peer.peerId() + " publishes " + t);
@@ -514,14 +518,14 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         }
         up = rtxBySsrc.get(ssrc);
         if (up != null) {
-            up.onRtx(h);
+            up.onRtx(h, nowNanos);
             return;
         }
         up = learnSsrc(h);
         if (up == null) {
             worker.counters().dropped(MediaCounters.Drop.UNKNOWN_SSRC);
         } else if (h.payloadType() == up.codec().rtxPayloadType()) {
-            up.onRtx(h);
+            up.onRtx(h, nowNanos);
         } else {
             up.onRtp(h, nowNanos);
         }
@@ -611,6 +615,12 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
             long rtt = d.roundTripNanos(b.lastSenderReport(), b.delaySinceLastSenderReport(), nowNanos);
             if (rtt >= 0) {
                 worker.metrics().clientRtt(rtt);
+                // The same path carries this peer's own tracks: their NACK retries follow it.
+                for (MLine m : mlines) {
+                    if (m.upTrack != null) {
+                        m.upTrack.onPublisherRtt(rtt);
+                    }
+                }
             }
         }
     }
@@ -688,6 +698,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     @Override
     public void nack(UpTrack track, int[] sequences, int count) {
         if (track.hasSsrc() && count > 0) {
+            worker.counters().nackSent();
             sendRtcpPacket(GenericNack.fromLostSequenceNumbers(rtcpSsrc & 0xffffffffL, track.ssrc() & 0xffffffffL,
                     java.util.Arrays.copyOf(sequences, count)));
         }
