@@ -164,7 +164,8 @@ final class RelayLink {
     }
 
     private boolean control(int body, long nowNanos) {
-        if (queuedBytes() + RelayFrame.RECORD_HEADER + body > budget + budget / 4 || !room(body, nowNanos)) {
+        if (queuedBytes() + RelayFrame.RECORD_HEADER + body > budget + budget / 4
+                || flightCount >= MAX_IN_FLIGHT_FRAMES || !room(body, nowNanos)) {
             count(RelayDrop.BUDGET_CONTROL);
             return false;
         }
@@ -193,6 +194,8 @@ final class RelayLink {
     void flush(long nowNanos) {
         dirty = false;
         if (writer.records() > 0) {
+            // Every append checked that the ring has a free slot for the frame it goes in.
+            assert flightCount < MAX_IN_FLIGHT_FRAMES;
             int seq = nextSeq;
             nextSeq++;
             if (nextSeq == 0) {

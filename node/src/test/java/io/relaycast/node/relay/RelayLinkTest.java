@@ -164,4 +164,29 @@ class RelayLinkTest {
         assertTrue(audioSent < 40_000 / 20, "and stopped at the budget too: " + audioSent);
         assertFalse(l.recovered());
     }
+
+    @Test
+    void manySmallFramesToASilentRemoteNeverOverrunTheRing() throws Exception {
+        Wire ab = new Wire();
+        Wire ba = new Wire();
+        RelayLink a = link(ab, "a");
+        RelayLink b = link(ba, "b");
+        byte[] audio = new byte[100];
+        // A turn per packet (the worst case for frames), plus sender reports, nobody answering.
+        for (int t = 0; t < 5000; t++) {
+            a.packet(RelayFrame.RTP, 1, false, audio, 0, audio.length, t * MS);
+            if (t % 3 == 0) {
+                a.senderReport(1, t, t, t * MS);
+            }
+            a.flush(t * MS);
+        }
+        assertTrue(a.drops[RelayDrop.BUDGET_CONTROL.ordinal()] > 0, "control stopped at the ring's end too");
+        assertFalse(a.recovered());
+        // The remote worker wakes up: everything it got is acknowledged and the link recovers.
+        deliver(ab, b, 6000 * MS);
+        b.flush(6000 * MS);
+        deliver(ba, a, 6001 * MS);
+        assertEquals(0, a.queuedBytes());
+        assertTrue(a.recovered());
+    }
 }
