@@ -43,6 +43,7 @@ cleanup() {
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
   ip netns del "$ns" 2>/dev/null || true
   if [ -n "${janus_dir:-}" ]; then rm -rf "$janus_dir"; fi
+  rmdir "$results" 2>/dev/null || true   # a run that wrote nothing leaves no folder
   # The trap's own last command must not decide the script's exit status.
   exit "$rc"
 }
