@@ -6,6 +6,11 @@
 #   load-tests/bench.sh [target ...]      targets: relaycast relaycast2 janus floor  (default: all four)
 #   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
 #
+# Each run writes into a folder of its own, load-tests/results/<UTC time>/ (or BENCH_RESULTS),
+# and ends by printing it; `load-tests/bench-table.py <that folder>` makes the Markdown table and
+# the ratios of the run. Exit status: 0 when every target ran every scenario and every client got
+# media, 1 when a run failed (named on stderr; the other runs still happen), 2 on bad arguments.
+#
 # The server runs pinned to core 0 (taskset -c 0), the harness to core 1. Every process this
 # script starts is stopped by its own PID, and the namespace is deleted on exit (trap).
 # Janus (Debian package janus 1.1.2, installed by janus-config.sh if missing) gets a veth pair
@@ -21,17 +26,26 @@ targets=("${@:-relaycast relaycast2 janus floor}")
 targets=(${targets[*]})
 scenarios=(${BENCH_SCENARIOS:-mesh10 fanout200 rooms20})
 duration="${BENCH_DURATION:-30}"
-results="${BENCH_RESULTS:-$here/results}"
+results="${BENCH_RESULTS:-$here/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+if [ -e "$results" ] && [ -n "$(ls -A "$results" 2>/dev/null)" ]; then
+  echo "bench: $results is not empty; every run gets a folder of its own" >&2
+  exit 2
+fi
 mkdir -p "$results"
+failed=()
 
 ns="rc-load-$$"
 pids=()
 cleanup() {
+  local rc=$?
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   sleep 1
   for p in "${pids[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
   ip netns del "$ns" 2>/dev/null || true
-  [ -n "${janus_dir:-}" ] && rm -rf "$janus_dir"
+  if [ -n "${janus_dir:-}" ]; then rm -rf "$janus_dir"; fi
+  rmdir "$results" 2>/dev/null || true   # a run that wrote nothing leaves no folder
+  # The trap's own last command must not decide the script's exit status.
+  exit "$rc"
 }
 trap cleanup EXIT
 ip netns add "$ns"
@@ -108,8 +122,16 @@ run_load() { # target label pids urls scenario [extra harness args]
   # shellcheck disable=SC2046
   inns timeout $((duration + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
     $(scenario_args "$sc") --bitrate "${BENCH_BITRATE:-1500000}" --duration "$duration" --ramp-up 40 --server-pid "$spids" --label "$label $sc" \
-    --out "$out" $extra || echo "bench: $label $sc: some clients got no media (see $out/result.json)" >&2
+    --out "$out" $extra || {
+      echo "bench: $label $sc: the harness failed or some clients got no media (see $out/result.json)" >&2
+      failed+=("$label/$sc")
+    }
 }
+
+for sc in "${scenarios[@]}"; do scenario_args "$sc" >/dev/null; done
+for t in "${targets[@]}"; do
+  case "$t" in relaycast|relaycast2|janus|floor) ;; *) echo "bench: unknown target $t" >&2; exit 2 ;; esac
+done
 
 # Scenario by scenario, every target in turn, so that the ratios of one scenario come from runs
 # minutes apart on a machine whose other load changes.
@@ -167,4 +189,8 @@ if [ "${BENCH_JFR:-0}" = 1 ]; then
     jfr print --stack-depth 64 --events jdk.ExecutionSample "$f" | "$here/jfr-top.py" | tee "${f%.jfr}-top.txt"
   done
 fi
-echo "results in $results" >&2
+echo "results in $results; table: $here/bench-table.py $results" >&2
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "bench: failed: ${failed[*]}" >&2
+  exit 1
+fi

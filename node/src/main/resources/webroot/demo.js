@@ -68,6 +68,8 @@ async function join() {
     });
   };
   ws.onclose = (ev) => {
+    if (state.ws !== ws) return;
+    state.ws = null;
     setText('signaling-state', 'closed (' + ev.code + (ev.reason ? ' ' + ev.reason : '') + ')');
     teardown();
   };
@@ -102,7 +104,9 @@ async function handle(msg) {
     case 'pong': break;
     case 'error':
       showError(msg.code + ': ' + msg.message);
-      if (msg.code === 'unauthorized' || msg.code === 'room_full' || msg.code === 'overloaded') $('join').disabled = false;
+      // An error before welcome refuses the join (bad_request, unauthorized, room_full,
+      // overloaded): close this socket; its close handler resets the page so Join works again.
+      if (!state.peerId && state.ws) state.ws.close(1000, 'join refused');
       break;
     default: log('unknown', msg);
   }
@@ -199,6 +203,8 @@ function teardown() {
   $('leave').disabled = true;
   setText('media-state', 'closed');
   setText('room-state', '-');
+  state.peerId = null; state.roomId = null;
+  state.makingOffer = false; state.offerPending = false; state.reofferNeeded = false;
 }
 
 // Per remote peer: video frames decoded and audio bytes received (used by the e2e tests).

@@ -17,6 +17,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -33,7 +34,7 @@ import java.util.List;
  *     --out certs --nodes node-1,node-2,node-3 [--ip 127.0.0.1] [--days 30]</pre>
  *
  * writes {@code certs/ca.pem} and, per node, {@code <node>-cert.pem} and {@code <node>-key.pem}
- * (P-256, SHA-256 ECDSA, the IP as subject alternative name).
+ * (P-256, SHA-256 ECDSA, the IP as subject alternative name). Key files are created mode 0600.
  */
 public final class DevCertificates {
     private final KeyPair caKeys;
@@ -80,7 +81,7 @@ public final class DevCertificates {
         Path certFile = dir.resolve(node + "-cert.pem");
         Path keyFile = dir.resolve(node + "-key.pem");
         write(certFile, cert);
-        write(keyFile, new JcaPKCS8Generator(keys.getPrivate(), null).generate());
+        writePrivate(keyFile, new JcaPKCS8Generator(keys.getPrivate(), null).generate());
         return new Path[]{certFile, keyFile};
     }
 
@@ -126,6 +127,21 @@ public final class DevCertificates {
              JcaPEMWriter pw = new JcaPEMWriter(w)) {
             pw.writeObject(pem);
         }
+    }
+
+    /**
+     * Writes a private key readable by its owner only (0600). The file is created with that mode
+     * before a byte is written, so the key is never readable by others, not even for a moment;
+     * an existing file is replaced rather than rewritten, since its mode may be wider.
+     */
+    private static void writePrivate(Path file, Object pem) throws IOException {
+        Files.deleteIfExists(file);
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(file);
+        }
+        write(file, pem);
     }
 
     private static KeyPair ecKeys() throws GeneralSecurityException {

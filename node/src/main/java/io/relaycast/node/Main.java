@@ -116,6 +116,8 @@ public final class Main {
         handler.setLevel(l);
         handler.setFormatter(json ? io.relaycast.node.observe.LogFormats.json(nodeId)
                 : io.relaycast.node.observe.LogFormats.text(nodeId));
+        // A peer node's crash is a few lines, not pages of event-bus stack traces.
+        handler.setFilter(new io.relaycast.node.observe.PeerFailureLogFilter());
         root.addHandler(handler);
         root.setLevel(l);
         // Hazelcast and Netty are chatty below INFO even when the operator wants our debug lines.

@@ -146,7 +146,13 @@ public final class RelaycastNode {
         for (MediaWorker w : workers) {
             media.add(vertx.deployVerticle(w, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
         }
-        return Future.all(media)
+        // join, not all: every worker's start must have settled before a failure closes Vert.x,
+        // or the workers still binding complete a deployment that the close already ended and
+        // Vert.x logs "Promise already completed" with a stack trace for each of them.
+        return Future.join(media)
+                .recover(err -> Future.failedFuture(err.getMessage() + " (this node's media ports are udp "
+                        + settings.mediaHost() + ":" + settings.mediaPort() + "-" + (settings.mediaPort() + workers.size() - 1)
+                        + ": RELAYCAST_MEDIA_PORT and one more per media worker, RELAYCAST_MEDIA_WORKERS=" + workers.size() + ")"))
                 .compose(v -> openRelays())
                 .compose(v -> {
                     signaling = new SignalingVerticle(settings, rooms, readiness, metrics, tokens);
@@ -154,12 +160,33 @@ public final class RelaycastNode {
                 })
                 .map(id -> {
                     readiness.serving();
-                    LOG.info(() -> "node " + settings.nodeId() + " ready (" + (tokens.required()
-                            ? "tokens required" : "dev mode: no tokens") + "): " + workers.size() + " media worker(s) on udp "
-                            + settings.mediaHost() + ":" + settings.mediaPort() + "-"
-                            + (settings.mediaPort() + workers.size() - 1) + ", advertised " + settings.advertisedIps());
+                    LOG.info(() -> "node " + settings.nodeId() + " ready (" + mode(settings.cluster(), tokens.required())
+                            + "): open " + urlToOpen(settings.httpHost(), signaling.actualPort()) + "; "
+                            + workers.size() + " media worker(s) on udp " + settings.mediaHost() + ":" + settings.mediaPort()
+                            + "-" + (settings.mediaPort() + workers.size() - 1) + ", advertised " + settings.advertisedIps());
                     return this;
                 });
+    }
+
+    /** What the ready line says about who may join: only an unclustered node without tokens is dev mode. */
+    static String mode(boolean clustered, boolean tokensRequired) {
+        if (clustered) {
+            return tokensRequired ? "clustered, tokens required" : "clustered, no tokens: anyone may join";
+        }
+        return tokensRequired ? "single node, tokens required" : "dev mode: single node, no tokens";
+    }
+
+    /**
+     * The demo page's address for a browser on this machine: a wildcard listener is reached on
+     * loopback, any other listener on its own address.
+     */
+    static String urlToOpen(String httpHost, int port) {
+        String host = switch (httpHost) {
+            case "0.0.0.0", "" -> "127.0.0.1";
+            case "::", "[::]", "::0" -> "[::1]";
+            default -> httpHost.contains(":") && !httpHost.startsWith("[") ? "[" + httpHost + "]" : httpHost;
+        };
+        return "http://" + host + ":" + port + "/";
     }
 
     /**

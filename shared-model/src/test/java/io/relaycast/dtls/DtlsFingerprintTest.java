@@ -23,7 +23,7 @@ class DtlsFingerprintTest {
         "sdp/firefox-48-offer-audio-video-candidates.sdp", "sdp/firefox-60-offer-simulcast.sdp",
     };
 
-    /** The a=fingerprint values of the real browser offers in ../shared/test-vectors. */
+    /** The a=fingerprint values of the real browser offers in the test vectors. */
     static List<String> browserFingerprints() {
         List<String> values = new ArrayList<>();
         for (String file : BROWSER_SDPS) {

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Every RTCP sample of ../shared/test-vectors/rtcp-samples.json: parsed, compared field by
+ * Every RTCP sample of test-vectors/rtcp-samples.json: parsed, compared field by
  * field with the file's decoded values, and written back byte for byte. All samples are
  * canonical for this writer (SDES and BYE null-padded, transport-cc padded with the P bit as
  * libwebrtc does, APP and RRR kept raw), so every one must be reproduced exactly.

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The browser offers in {@code shared/test-vectors/sdp}, read through the shared {@link TestVectors}. */
+/** The browser offers in {@code test-vectors/sdp}, read through {@link TestVectors}. */
 final class SdpVectors {
     static final String CHROME_120 = "chrome-120-offer-audio-video.sdp";
     static final String CHROME_SIMULCAST_4M = "chrome-offer-simulcast-4m-candidates.sdp";

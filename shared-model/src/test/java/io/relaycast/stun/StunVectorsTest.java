@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every RFC 5769 vector in ../shared/test-vectors/stun-rfc5769.json, checked field by field. */
+/** Every RFC 5769 vector in test-vectors/stun-rfc5769.json, checked field by field. */
 class StunVectorsTest {
     private static final JsonNode VECTORS = TestVectors.json("stun-rfc5769.json").get("vectors");
     private static final String WRONG_PASSWORD = "VOkJxbRl1RmTxUk/WvJxBu";

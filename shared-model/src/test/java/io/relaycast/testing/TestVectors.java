@@ -5,38 +5,65 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
- * Access to the shared protocol test vectors in {@code ../shared/test-vectors}.
+ * Access to the protocol test vectors in {@code src/test/resources/test-vectors} (their sources
+ * are named in that folder's README.md).
  *
- * <p>The folder is found through the {@code relaycast.testVectors} system property (set by the
- * parent pom's Surefire configuration) or, failing that, by walking up from the working
- * directory until a {@code shared/test-vectors} sibling appears. A missing folder fails the
- * test loudly: a vector test that silently skips could never fail.
+ * <p>They are read from the test classpath, so they are found both in this module (a folder of
+ * test classes) and in the other modules' tests (inside shared-model's test jar). Nothing is
+ * looked up outside the repository. A missing vector fails the test loudly: a vector test that
+ * silently skips could never fail.
  */
 public final class TestVectors {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
+    private static final String ROOT = "test-vectors";
+    private static Path dir;
 
     private TestVectors() {
     }
 
-    public static Path dir() {
-        String prop = System.getProperty("relaycast.testVectors");
-        if (prop != null && Files.isDirectory(Path.of(prop))) {
-            return Path.of(prop);
+    /** The vectors folder: a directory on disk, or a folder inside the test jar. */
+    public static synchronized Path dir() {
+        if (dir == null) {
+            dir = locate();
         }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolveSibling("shared").resolve("test-vectors");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
+        return dir;
+    }
+
+    private static Path locate() {
+        URL marker = TestVectors.class.getClassLoader().getResource(ROOT + "/README.md");
+        if (marker == null) {
+            throw new IllegalStateException("test vectors not found on the test classpath ("
+                    + ROOT + "/README.md); they live in shared-model/src/test/resources/" + ROOT);
+        }
+        try {
+            URI uri = marker.toURI();
+            if ("jar".equals(uri.getScheme())) {
+                FileSystem jar;
+                try {
+                    jar = FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException e) {
+                    jar = FileSystems.getFileSystem(uri);
+                }
+                return jar.getPath("/" + ROOT);
             }
+            return Path.of(uri).getParent();
+        } catch (URISyntaxException | IOException e) {
+            throw new IllegalStateException("test vectors not readable at " + marker, e);
         }
-        throw new IllegalStateException("test vectors not found: set -Drelaycast.testVectors or check out ../shared");
     }
 
     public static Path path(String relative) {
@@ -45,7 +72,7 @@ public final class TestVectors {
 
     public static JsonNode json(String relative) {
         try {
-            return JSON.readTree(path(relative).toFile());
+            return JSON.readTree(Files.readAllBytes(path(relative)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

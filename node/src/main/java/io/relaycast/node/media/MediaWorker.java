@@ -99,7 +99,8 @@ public final class MediaWorker extends AbstractVerticle {
         udp.bind(((ContextInternal) context).nettyEventLoop(), host, port, this::onDatagram).onComplete(ar -> {
             if (ar.succeeded()) {
                 vertx.setPeriodic(TICK_MILLIS, id -> tick());
-                LOG.info(() -> "media worker " + index + " listening on udp " + host + ":" + port);
+                // debug: the node's ready line names the whole port range once.
+                LOG.fine(() -> "media worker " + index + " listening on udp " + host + ":" + port);
                 startPromise.complete();
             } else {
                 startPromise.fail("cannot bind UDP media port " + host + ":" + port + ": " + ar.cause().getMessage());

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.logging.Formatter;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,14 +20,14 @@ public final class LogFormats {
     private LogFormats() {
     }
 
-    /** {@code 2026-11-22T16:06:42.617Z INFO    node-1 [Room] message}. */
+    /** {@code 2026-11-22T16:06:42.617Z info  node-1 [Room] message}. */
     public static Formatter text(String nodeId) {
         return new Formatter() {
             @Override
             public String format(LogRecord r) {
                 StringBuilder b = new StringBuilder(160);
                 b.append(Instant.ofEpochMilli(r.getMillis())).append(' ')
-                        .append(String.format("%-7s", r.getLevel().getName())).append(' ')
+                        .append(String.format("%-5s", levelName(r.getLevel()))).append(' ')
                         .append(nodeId).append(" [").append(shortName(r.getLoggerName())).append("] ")
                         .append(formatMessage(r));
                 appendThrown(b, r);
@@ -43,7 +44,7 @@ public final class LogFormats {
                 String message = formatMessage(r);
                 StringBuilder b = new StringBuilder(200).append('{');
                 field(b, "time", Instant.ofEpochMilli(r.getMillis()).toString()).append(',');
-                field(b, "level", r.getLevel().getName()).append(',');
+                field(b, "level", levelName(r.getLevel())).append(',');
                 field(b, "node", nodeId).append(',');
                 field(b, "logger", r.getLoggerName() == null ? "" : r.getLoggerName()).append(',');
                 Matcher m = PEER.matcher(message);
@@ -60,6 +61,28 @@ public final class LogFormats {
                 return b.append('}').append(System.lineSeparator()).toString();
             }
         };
+    }
+
+    /**
+     * A record's level as RELAYCAST_LOG_LEVEL names it ({@code warn}, not JUL's {@code WARNING}),
+     * so a line can be matched against the setting that let it through. JUL's levels between
+     * two names (CONFIG, FINER) print as the next name down.
+     */
+    public static String levelName(Level level) {
+        int v = level.intValue();
+        if (v >= Level.SEVERE.intValue()) {
+            return "error";
+        }
+        if (v >= Level.WARNING.intValue()) {
+            return "warn";
+        }
+        if (v >= Level.INFO.intValue()) {
+            return "info";
+        }
+        if (v >= Level.FINE.intValue()) {
+            return "debug";
+        }
+        return "trace";
     }
 
     private static StringBuilder field(StringBuilder b, String name, String value) {

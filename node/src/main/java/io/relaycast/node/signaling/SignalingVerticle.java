@@ -68,7 +68,7 @@ public final class SignalingVerticle extends AbstractVerticle {
         server.requestHandler(router);
         server.listen(settings.httpPort(), settings.httpHost()).onComplete(ar -> {
             if (ar.succeeded()) {
-                LOG.info(() -> "signaling on http://" + settings.httpHost() + ":" + ar.result().actualPort() + "/");
+                LOG.info(() -> "signaling listening on " + settings.httpHost() + ":" + ar.result().actualPort());
                 startPromise.complete();
             } else {
                 startPromise.fail("cannot listen on " + settings.httpHost() + ":" + settings.httpPort() + ": "

@@ -8,6 +8,7 @@ import io.relaycast.signal.ClientMessage;
 import io.relaycast.signal.ErrorCode;
 import io.relaycast.signal.PeerInfo;
 import io.relaycast.signal.ServerMessage;
+import io.relaycast.testing.TestVectors;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,8 +19,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -301,12 +300,8 @@ class HmacTokenAuthTest {
         }
     }
 
-    /** A real Chrome 120 offer (audio + video, sendrecv) from the shared test vectors. */
-    private static String chromeOffer() throws Exception {
-        String dir = System.getProperty("relaycast.testVectors");
-        if (dir == null) {
-            throw new IllegalStateException("relaycast.testVectors is not set (the parent pom's Surefire configuration sets it)");
-        }
-        return Files.readString(Path.of(dir, "sdp", "chrome-120-offer-audio-video.sdp"), StandardCharsets.UTF_8);
+    /** A real Chrome 120 offer (audio + video, sendrecv) from the test vectors. */
+    private static String chromeOffer() {
+        return TestVectors.text("sdp/chrome-120-offer-audio-video.sdp");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
@@ -28,7 +29,7 @@ class LogFormatsTest {
         JsonNode j = new ObjectMapper().readTree(line);
         assertEquals("node-7", j.get("node").asText());
         assertEquals("0123456789abcdef", j.get("peer").asText());
-        assertEquals("INFO", j.get("level").asText());
+        assertEquals("info", j.get("level").asText());
         assertEquals("2023-11-14T22:13:20Z", j.get("time").asText());
         assertEquals("peer 0123456789abcdef joined room \"a\"\n\tnext", j.get("message").asText());
     }
@@ -45,6 +46,20 @@ class LogFormatsTest {
     void textLinesCarryTheNodeId() {
         String line = LogFormats.text("node-7").format(record("peer 0123456789abcdef left"));
         assertTrue(line.contains(" node-7 [Room] peer 0123456789abcdef left"), line);
+    }
+
+    @Test
+    void levelsPrintAsTheSettingNamesThem() throws Exception {
+        Map<Level, String> expected = Map.of(Level.SEVERE, "error", Level.WARNING, "warn", Level.INFO, "info",
+                Level.CONFIG, "debug", Level.FINE, "debug", Level.FINER, "trace", Level.FINEST, "trace");
+        for (Map.Entry<Level, String> e : expected.entrySet()) {
+            LogRecord r = record("a message");
+            r.setLevel(e.getKey());
+            String text = LogFormats.text("n").format(r);
+            assertTrue(text.startsWith("2023-11-14T22:13:20Z " + String.format("%-5s", e.getValue()) + " n [Room] "),
+                    e.getKey() + " printed as: " + text);
+            assertEquals(e.getValue(), new ObjectMapper().readTree(LogFormats.json("n").format(r)).get("level").asText());
+        }
     }
 
     private static LogRecord withError() {
