@@ -66,7 +66,8 @@ java_below() {
 # Starts a node in the namespace on core 0; sets last_pid to the java process itself (not a wrapper).
 start_node() { # index http_port media_port cluster(true|false) [jfr file]
   local i=$1 http=$2 media=$3 cluster=$4 jfr=${5:-}
-  local flags=(-Xmx768m)
+  # The collector README.md runs the node with; the GC log gives pause counts and tails.
+  local flags=(-Xmx768m -XX:+UseZGC "-Xlog:gc*:file=$results/node-$i-gc.log:uptime,level,tags")
   [ -n "$jfr" ] && flags+=(-XX:+FlightRecorder "-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true")
   inns env RELAYCAST_HTTP_HOST=127.0.0.1 RELAYCAST_HTTP_PORT="$http" RELAYCAST_MEDIA_HOST=127.0.0.1 \
     RELAYCAST_MEDIA_PORT="$media" RELAYCAST_MEDIA_WORKERS=1 RELAYCAST_MAX_PEERS_PER_ROOM=400 RELAYCAST_DRAIN_SECONDS=1 \
