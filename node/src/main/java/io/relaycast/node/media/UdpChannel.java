@@ -10,6 +10,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.relaycast.node.observe.ForwardingDelay;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
@@ -24,6 +25,12 @@ import java.net.InetSocketAddress;
  * event-loop thread; nothing is allocated by us per packet. Send: datagrams are written into pooled
  * buffers and flushed once per read batch ({@code channelReadComplete}) or at the end of a timer
  * task ({@link #flush()}), so a packet fanned out to N subscribers costs one syscall batch.
+ *
+ * <p>Forwarding delay: the clock is read when a receive batch starts and after each flush that
+ * sends datagrams written during the batch; the flush's datagram count goes into one bucket of
+ * {@link ForwardingDelay}. Datagrams sent from timers or tasks (not in answer to a receive) are
+ * not in it. Time a datagram waits in the kernel's receive buffer before the batch is read is not
+ * either: a busy loop shows in {@code relaycast_event_loop_delay_seconds}.
  */
 final class UdpChannel {
 
@@ -37,11 +44,18 @@ final class UdpChannel {
 
     private final byte[] receiveBuffer = new byte[MAX_DATAGRAM];
     private final MediaCounters counters;
+    private final ForwardingDelay forwardingDelay;
     private Channel channel;
     private boolean pendingFlush;
+    /** Inside a receive batch: between its first channelRead and its channelReadComplete. */
+    private boolean inReadBatch;
+    private long readBatchStartNanos;
+    /** Datagrams written during the current receive batch and not yet flushed. */
+    private int batchSends;
 
-    UdpChannel(MediaCounters counters) {
+    UdpChannel(MediaCounters counters, ForwardingDelay forwardingDelay) {
         this.counters = counters;
+        this.forwardingDelay = forwardingDelay;
     }
 
     /** Binds on {@code loop}; the receiver runs on that loop. */
@@ -58,6 +72,10 @@ final class UdpChannel {
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        if (!inReadBatch) {
+                            inReadBatch = true;
+                            readBatchStartNanos = System.nanoTime();
+                        }
                         ByteBuf content = packet.content();
                         int len = content.readableBytes();
                         counters.received(len);
@@ -72,6 +90,7 @@ final class UdpChannel {
                     @Override
                     public void channelReadComplete(ChannelHandlerContext ctx) {
                         flush();
+                        inReadBatch = false;
                     }
 
                     @Override
@@ -108,6 +127,9 @@ final class UdpChannel {
         channel.write(new DatagramPacket(buf, to), channel.voidPromise());
         counters.sent(len);
         pendingFlush = true;
+        if (inReadBatch) {
+            batchSends++;
+        }
         // Flush in batches rather than only at the end of a read burst, so one burst's fan-out
         // never has to sit in user space in full.
         if (++pendingWrites >= FLUSH_BATCH) {
@@ -125,6 +147,10 @@ final class UdpChannel {
             pendingFlush = false;
             pendingWrites = 0;
             channel.flush();
+            if (batchSends > 0) {
+                forwardingDelay.record(System.nanoTime() - readBatchStartNanos, batchSends);
+                batchSends = 0;
+            }
         }
     }
 
