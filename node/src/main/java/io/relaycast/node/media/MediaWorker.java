@@ -92,7 +92,8 @@ public final class MediaWorker extends AbstractVerticle {
     @Override
     public void start(Promise<Void> startPromise) {
         ownContext = context;
-        udp.bind(((ContextInternal) context).nettyEventLoop(), host, port, this::onDatagram).onComplete(ar -> {
+        udp.bind(((ContextInternal) context).nettyEventLoop(), vertx.isNativeTransportEnabled(), host, port,
+                this::onDatagram).onComplete(ar -> {
             if (ar.succeeded()) {
                 vertx.setPeriodic(TICK_MILLIS, id -> tick());
                 LOG.info(() -> "media worker " + index + " listening on udp " + host + ":" + port);
