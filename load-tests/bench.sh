@@ -5,6 +5,7 @@
 #
 #   load-tests/bench.sh [target ...]      targets: relaycast relaycast2 janus floor  (default: all four)
 #   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
+#   BENCH_NODE_FLAGS="-Dio.netty.transport.noNative=true"  (extra JVM flags for the node)
 #
 # The server runs pinned to core 0 (taskset -c 0), the harness to core 1. Every process this
 # script starts is stopped by its own PID, and the namespace is deleted on exit (trap).
@@ -68,6 +69,8 @@ start_node() { # index http_port media_port cluster(true|false) [jfr file]
   local i=$1 http=$2 media=$3 cluster=$4 jfr=${5:-}
   # The collector README.md runs the node with; the GC log gives pause counts and tails.
   local flags=(-Xmx768m -XX:+UseZGC "-Xlog:gc*:file=$results/node-$i-gc.log:uptime,level,tags")
+  # Extra node JVM flags for A/B runs, e.g. BENCH_NODE_FLAGS=-Dio.netty.transport.noNative=true (NIO).
+  [ -n "${BENCH_NODE_FLAGS:-}" ] && flags+=(${BENCH_NODE_FLAGS})
   [ -n "$jfr" ] && flags+=(-XX:+FlightRecorder "-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true")
   inns env RELAYCAST_HTTP_HOST=127.0.0.1 RELAYCAST_HTTP_PORT="$http" RELAYCAST_MEDIA_HOST=127.0.0.1 \
     RELAYCAST_MEDIA_PORT="$media" RELAYCAST_MEDIA_WORKERS=1 RELAYCAST_MAX_PEERS_PER_ROOM=400 RELAYCAST_DRAIN_SECONDS=1 \
