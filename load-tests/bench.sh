@@ -125,7 +125,11 @@ for sc in "${scenarios[@]}"; do
         [ "${BENCH_JFR:-0}" = 1 ] && jfr="$results/relaycast-$sc.jfr"
         start_node 1 13001 42001 false "$jfr"
         run_load relaycast relaycast "$last_pid" http://127.0.0.1:13001 "$sc"
-        stop_all ;;
+        # The node's own forwarding-delay histogram, to put beside the harness's latency.
+        inns curl -s http://127.0.0.1:13001/metrics | grep '^relaycast_forwarding_delay_seconds' \
+          > "$results/relaycast-$sc/forwarding-delay.txt" || true
+        stop_all
+        mv "$results/node-1-gc.log" "$results/relaycast-$sc-gc.log" 2>/dev/null || true ;;
       relaycast2)
         start_node 1 13001 42001 true; p1=$last_pid
         start_node 2 13002 42002 true; p2=$last_pid
