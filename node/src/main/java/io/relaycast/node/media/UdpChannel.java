@@ -90,9 +90,12 @@ final class UdpChannel {
         Bootstrap bootstrap = new Bootstrap().group(loop);
         if (useEpoll) {
             bootstrap.channel(EpollDatagramChannel.class)
-                    // recvmmsg: each read buffer holds DATAGRAMS_PER_READ slots of MAX_DATAGRAM bytes.
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
+                    // recvmmsg: each read buffer holds DATAGRAMS_PER_READ slots. A slot is one byte
+                    // larger than MAX_DATAGRAM so that a longer datagram, truncated by the kernel to
+                    // the slot, is still seen as too long and dropped as under NIO.
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM + 1)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator((MAX_DATAGRAM + 1) * DATAGRAMS_PER_READ));
         } else {
             bootstrap.channel(NioDatagramChannel.class);
         }
