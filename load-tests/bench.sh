@@ -5,6 +5,7 @@
 #
 #   load-tests/bench.sh [target ...]      targets: relaycast relaycast2 janus floor  (default: all four)
 #   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
+#   BENCH_NODE_FLAGS="-Dio.netty.transport.noNative=true"  (extra JVM flags for the node)
 #
 # Each run writes into a folder of its own, load-tests/results/<UTC time>/ (or BENCH_RESULTS),
 # and ends by printing it; `load-tests/bench-table.py <that folder>` makes the Markdown table and
@@ -80,7 +81,10 @@ java_below() {
 # Starts a node in the namespace on core 0; sets last_pid to the java process itself (not a wrapper).
 start_node() { # index http_port media_port cluster(true|false) [jfr file]
   local i=$1 http=$2 media=$3 cluster=$4 jfr=${5:-}
-  local flags=(-Xmx768m)
+  # The collector README.md runs the node with; the GC log gives pause counts and tails.
+  local flags=(-Xmx768m -XX:+UseZGC "-Xlog:gc*:file=$results/node-$i-gc.log:uptime,level,tags")
+  # Extra node JVM flags for A/B runs, e.g. BENCH_NODE_FLAGS=-Dio.netty.transport.noNative=true (NIO).
+  [ -n "${BENCH_NODE_FLAGS:-}" ] && flags+=(${BENCH_NODE_FLAGS})
   [ -n "$jfr" ] && flags+=(-XX:+FlightRecorder "-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true")
   inns env RELAYCAST_HTTP_HOST=127.0.0.1 RELAYCAST_HTTP_PORT="$http" RELAYCAST_MEDIA_HOST=127.0.0.1 \
     RELAYCAST_MEDIA_PORT="$media" RELAYCAST_MEDIA_WORKERS=1 RELAYCAST_MAX_PEERS_PER_ROOM=400 RELAYCAST_DRAIN_SECONDS=1 \
@@ -143,7 +147,11 @@ for sc in "${scenarios[@]}"; do
         [ "${BENCH_JFR:-0}" = 1 ] && jfr="$results/relaycast-$sc.jfr"
         start_node 1 13001 42001 false "$jfr"
         run_load relaycast relaycast "$last_pid" http://127.0.0.1:13001 "$sc"
-        stop_all ;;
+        # The node's own forwarding-delay histogram, to put beside the harness's latency.
+        inns curl -s http://127.0.0.1:13001/metrics | grep '^relaycast_forwarding_delay_seconds' \
+          > "$results/relaycast-$sc/forwarding-delay.txt" || true
+        stop_all
+        mv "$results/node-1-gc.log" "$results/relaycast-$sc-gc.log" 2>/dev/null || true ;;
       relaycast2)
         start_node 1 13001 42001 true; p1=$last_pid
         start_node 2 13002 42002 true; p2=$last_pid

@@ -149,6 +149,9 @@ final class Harness implements AutoCloseable {
         long[] udpAfter = ProcStats.udpErrors();
         r.quality().put("udpRcvbufErrors", udpBefore[0] < 0 ? null : udpAfter[0] - udpBefore[0]);
         r.quality().put("udpSndbufErrors", udpBefore[1] < 0 ? null : udpAfter[1] - udpBefore[1]);
+        // The clients' sockets are still open: their kernel drop counters are the harness's own.
+        long harnessDrops = ProcStats.socketDrops(loop.localPorts);
+        r.judgeHarness(harnessDrops, Runtime.getRuntime().availableProcessors());
         return r;
     }
 
@@ -310,7 +313,7 @@ final class Harness implements AutoCloseable {
             }
         }
         Sample s = new Sample(t, cpu, rss, forwarded, totalReceived, st.packetsSent, loss, p50, p99, connected,
-                st.streams.size(), pct, ownCpu);
+                st.streams.size(), pct, ownCpu, loop.threadCpuMicros());
         synchronized (this) {
             samples.add(s);
         }

@@ -23,8 +23,26 @@ final class HtmlReport {
                 .append("td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}svg{background:#fafafa;margin:8px 0}")
                 .append("pre{background:#f4f4f4;padding:8px;overflow:auto}</style></head><body>");
         h.append("<h1>Relaycast load report</h1>");
+        Map<String, Object> harness = (Map<String, Object>) tree.get("harness");
+        if (harness != null) {
+            List<String> warnings = (List<String>) harness.get("warnings");
+            if (warnings.isEmpty()) {
+                h.append("<p>Harness: no socket drops, CPU under its limit.</p>");
+            } else {
+                h.append("<div style=\"border:2px solid #c0392b;padding:8px;background:#fdecea\"><strong>The harness may have limited this run:</strong><ul>");
+                for (String w : warnings) {
+                    h.append("<li>").append(esc(w)).append("</li>");
+                }
+                h.append("</ul></div>");
+            }
+        }
         table(h, "Scenario", scenario);
         table(h, "Headline", (Map<String, Object>) tree.get("headline"));
+        if (harness != null) {
+            Map<String, Object> shown = new java.util.LinkedHashMap<>(harness);
+            shown.remove("warnings");
+            table(h, "Harness", shown);
+        }
         Map<String, Object> quality = new java.util.LinkedHashMap<>((Map<String, Object>) tree.get("quality"));
         Object errors = quality.remove("errors");
         table(h, "Quality", quality);

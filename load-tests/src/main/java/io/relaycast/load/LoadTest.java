@@ -31,6 +31,9 @@ public final class LoadTest {
         System.out.println("headline " + json.writeValueAsString(r.headline()));
         Map<String, Object> q = r.quality();
         System.out.println("quality  " + json.writeValueAsString(q));
+        for (String w : r.harnessWarnings()) {
+            System.out.println("HARNESS LIMITED: " + w);
+        }
         System.out.println("wrote " + o.out.resolve("result.json") + " and " + o.out.resolve("report.html"));
         boolean ok = ((Number) q.get("clientsWithoutMedia")).longValue() == 0
                 && ((Number) q.get("srtpAuthFailures")).longValue() == 0;

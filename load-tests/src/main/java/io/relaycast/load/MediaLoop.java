@@ -34,6 +34,8 @@ final class MediaLoop implements Runnable {
     private static final int MAX_BATCH = 64;
 
     final RunStats stats = new RunStats();
+    /** Local ports of every channel registered here: {@link ProcStats#socketDrops} counts their drops. */
+    final java.util.Set<Integer> localPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<Timed> timed = new ArrayList<>();
@@ -66,6 +68,9 @@ final class MediaLoop implements Runnable {
     void register(DatagramChannel channel, Receiving receiver) throws IOException {
         channel.configureBlocking(false);
         channel.register(selector, SelectionKey.OP_READ, receiver);
+        if (channel.getLocalAddress() instanceof InetSocketAddress local) {
+            localPorts.add(local.getPort());
+        }
     }
 
     /** Loop thread only. */
@@ -76,6 +81,17 @@ final class MediaLoop implements Runnable {
     /** Loop thread only. */
     void removeTimed(Timed t) {
         timed.remove(t);
+    }
+
+    /** CPU time of the loop thread so far, in microseconds; -1 before it starts or where unsupported. */
+    long threadCpuMicros() {
+        Thread t = thread;
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (t == null || !mx.isThreadCpuTimeSupported()) {
+            return -1;
+        }
+        long nanos = mx.getThreadCpuTime(t.getId());
+        return nanos < 0 ? -1 : nanos / 1000;
     }
 
     void stop() throws InterruptedException {

@@ -62,6 +62,37 @@ final class ProcStats {
         return new long[] {-1, -1};
     }
 
+    /**
+     * Datagrams the kernel dropped on this process's own UDP sockets (the last column of
+     * {@code /proc/net/udp} and {@code udp6}, per socket: buffer full or bad checksum), summed
+     * over sockets bound to {@code localPorts}; -1 when unreadable. Unlike {@link #udpErrors()}
+     * this is the harness's share alone, not the server's.
+     */
+    static long socketDrops(java.util.Set<Integer> localPorts) {
+        long drops = 0;
+        boolean read = false;
+        for (String file : new String[] {"/proc/self/net/udp", "/proc/self/net/udp6"}) {
+            try {
+                List<String> lines = Files.readAllLines(Path.of(file));
+                read = true;
+                for (int i = 1; i < lines.size(); i++) {
+                    String[] f = lines.get(i).trim().split("\\s+");
+                    if (f.length < 13) {
+                        continue;
+                    }
+                    String local = f[1];
+                    int port = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
+                    if (localPorts.contains(port)) {
+                        drops += Long.parseLong(f[f.length - 1]);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // no IPv6 table, or no procfs
+            }
+        }
+        return read ? drops : -1;
+    }
+
     /** Processes whose command line contains {@code needle} (not this JVM). */
     static List<Long> find(String needle) {
         List<Long> out = new ArrayList<>();

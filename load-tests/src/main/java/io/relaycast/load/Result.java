@@ -98,6 +98,8 @@ final class Result {
             head.put("sentPacketsPerSecond", round((b.sent() - a.sent()) / secs, 0));
             head.put("serverCpuPercent", b.serverCpuMicros() >= 0 ? round((b.serverCpuMicros() - a.serverCpuMicros()) / 1e4 / secs, 1) : null);
             head.put("harnessCpuPercent", round((b.harnessCpuMicros() - a.harnessCpuMicros()) / 1e4 / secs, 1));
+            head.put("harnessLoopCpuPercent", a.loopCpuMicros() >= 0 && b.loopCpuMicros() >= 0
+                    ? round((b.loopCpuMicros() - a.loopCpuMicros()) / 1e4 / secs, 1) : null);
             // Per packet delivered to a subscriber, counted at the receivers (works for servers
             // without a forwarded-packet counter, e.g. Janus).
             long rec = b.received() - a.received();
@@ -222,6 +224,49 @@ final class Result {
     static double round(double v, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;
+    }
+
+    /** Above this share of its CPU the harness, not the server, may be what limits a run. */
+    static final double HARNESS_CPU_LIMIT_PERCENT = 80;
+
+    /**
+     * Says whether the harness itself may have limited the run: its sockets dropped datagrams
+     * ({@code socketDrops}, from the kernel's per-socket counters), its media loop thread (which
+     * receives every datagram) ran above {@value #HARNESS_CPU_LIMIT_PERCENT}% of a core, or the
+     * whole process above that share of the {@code cores} it may use. Adds {@code harness} to the
+     * result and {@code harnessLimited} to the headline; LoadTest prints the warnings and
+     * report.html shows them first.
+     */
+    void judgeHarness(long socketDrops, int cores) {
+        Map<String, Object> head = headline();
+        List<String> warnings = new ArrayList<>();
+        if (socketDrops > 0) {
+            warnings.add("harness sockets dropped " + socketDrops + " datagrams (receive buffer full): loss and capacity figures are the harness's limit, not the server's");
+        }
+        Object loopCpu = head.get("harnessLoopCpuPercent");
+        if (loopCpu instanceof Number n && n.doubleValue() > HARNESS_CPU_LIMIT_PERCENT) {
+            warnings.add("harness media loop thread at " + n + "% of a core (limit " + HARNESS_CPU_LIMIT_PERCENT + "%)");
+        }
+        Object cpu = head.get("harnessCpuPercent");
+        if (cpu instanceof Number n && n.doubleValue() > HARNESS_CPU_LIMIT_PERCENT * cores) {
+            warnings.add("harness process at " + n + "% of one core with " + cores + " core(s) available (limit "
+                    + HARNESS_CPU_LIMIT_PERCENT + "% of them)");
+        }
+        Map<String, Object> harness = new LinkedHashMap<>();
+        harness.put("socketDrops", socketDrops < 0 ? null : socketDrops);
+        harness.put("cpuPercent", cpu);
+        harness.put("loopCpuPercent", loopCpu);
+        harness.put("cores", cores);
+        harness.put("limited", !warnings.isEmpty());
+        harness.put("warnings", warnings);
+        tree.put("harness", harness);
+        head.put("harnessLimited", !warnings.isEmpty());
+    }
+
+    @SuppressWarnings("unchecked")
+    List<String> harnessWarnings() {
+        Map<String, Object> harness = (Map<String, Object>) tree.get("harness");
+        return harness == null ? List.of() : (List<String>) harness.get("warnings");
     }
 
     void write(Path dir) throws IOException {

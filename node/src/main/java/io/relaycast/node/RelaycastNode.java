@@ -105,7 +105,10 @@ public final class RelaycastNode {
         NodeMetrics metrics = new NodeMetrics(settings.nodeId());
         // One event loop per media worker plus one for signaling, so a room's forwarding never
         // shares its thread with HTTP.
-        VertxOptions options = new VertxOptions().setEventLoopPoolSize(settings.mediaWorkers() + 1);
+        // Native epoll event loops where Linux and the bundled library allow (NIO elsewhere): the
+        // media sockets can then batch datagrams with recvmmsg/sendmmsg (UdpChannel).
+        VertxOptions options = new VertxOptions().setEventLoopPoolSize(settings.mediaWorkers() + 1)
+                .setPreferNativeTransport(true);
         if (!settings.cluster()) {
             Vertx vertx = Vertx.builder().with(options).build();
             RelaycastNode node = new RelaycastNode(settings, vertx, metrics, null, keys);

@@ -4,6 +4,7 @@ import io.relaycast.dtls.DtlsFingerprint;
 import io.relaycast.ice.IceCredentials;
 import io.relaycast.ice.IceException;
 import io.relaycast.ice.IceLiteAgent;
+import io.relaycast.node.observe.ForwardingDelay;
 import io.relaycast.node.observe.NodeMetrics;
 import io.relaycast.stun.StunException;
 import io.relaycast.stun.StunMessage;
@@ -38,7 +39,7 @@ public final class MediaWorker extends AbstractVerticle {
     private final int port;
     private final TransportContext shared;
     private final MediaCounters counters = new MediaCounters();
-    private final UdpChannel udp = new UdpChannel(counters);
+    private final UdpChannel udp;
     private final AtomicInteger peerCount = new AtomicInteger();
     private final Map<String, PeerTransport> byUfrag = new HashMap<>();
     private final Map<InetSocketAddress, PeerTransport> byAddress = new HashMap<>();
@@ -57,6 +58,9 @@ public final class MediaWorker extends AbstractVerticle {
         this.port = port;
         this.shared = shared;
         String w = Integer.toString(index);
+        ForwardingDelay forwardingDelay = new ForwardingDelay(w);
+        metrics.forwardingDelay(forwardingDelay);
+        udp = new UdpChannel(counters, forwardingDelay);
         metrics.functionCounter("relaycast_packets_total", "UDP datagrams", counters, MediaCounters::packetsIn,
                 "direction", "in", "worker", w);
         metrics.functionCounter("relaycast_packets_total", "UDP datagrams", counters, MediaCounters::packetsOut,
@@ -96,7 +100,8 @@ public final class MediaWorker extends AbstractVerticle {
     @Override
     public void start(Promise<Void> startPromise) {
         ownContext = context;
-        udp.bind(((ContextInternal) context).nettyEventLoop(), host, port, this::onDatagram).onComplete(ar -> {
+        udp.bind(((ContextInternal) context).nettyEventLoop(), vertx.isNativeTransportEnabled(), host, port,
+                this::onDatagram).onComplete(ar -> {
             if (ar.succeeded()) {
                 vertx.setPeriodic(TICK_MILLIS, id -> tick());
                 // debug: the node's ready line names the whole port range once.

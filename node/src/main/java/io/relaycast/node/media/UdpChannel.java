@@ -7,13 +7,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.relaycast.node.observe.ForwardingDelay;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
 
 /**
  * A UDP socket driven directly on a media worker's own Netty event loop (DESIGN.md "Threads":
@@ -24,6 +31,22 @@ import java.net.InetSocketAddress;
  * event-loop thread; nothing is allocated by us per packet. Send: datagrams are written into pooled
  * buffers and flushed once per read batch ({@code channelReadComplete}) or at the end of a timer
  * task ({@link #flush()}), so a packet fanned out to N subscribers costs one syscall batch.
+ *
+ * <p>Transport: on Linux with Vert.x's event loops on native epoll (the node prefers it, and
+ * netty-transport-native-epoll is on the class path), the socket is an {@link EpollDatagramChannel}:
+ * it reads up to {@link #DATAGRAMS_PER_READ} datagrams per {@code recvmmsg} and Netty writes a
+ * flush's datagrams with {@code sendmmsg}. Anywhere else (native library missing or unloadable)
+ * it is the NIO channel, one system call per datagram; which one is logged once. A native
+ * channel needs a native event loop, so the choice follows Vert.x's. UDP GSO is not used: it
+ * sends equal-sized segments to one address, and a fan-out sends each datagram to another
+ * subscriber. Per send: one pooled direct buffer and one {@link DatagramPacket} (Netty's
+ * {@code sendmmsg} takes only that type, its fields are final) with the void promise.
+ *
+ * <p>Forwarding delay: the clock is read when a receive batch starts and after each flush that
+ * sends datagrams written during the batch; the flush's datagram count goes into one bucket of
+ * {@link ForwardingDelay}. Datagrams sent from timers or tasks (not in answer to a receive) are
+ * not in it. Time a datagram waits in the kernel's receive buffer before the batch is read is not
+ * either: a busy loop shows in {@code relaycast_event_loop_delay_seconds}.
  */
 final class UdpChannel {
 
@@ -34,22 +57,49 @@ final class UdpChannel {
 
     /** Larger than any datagram WebRTC sends over a 1500-byte path, with room to spare. */
     static final int MAX_DATAGRAM = 2048;
+    /** Datagrams one {@code recvmmsg} may return (native transport). */
+    static final int DATAGRAMS_PER_READ = 16;
+
+    private static final Logger LOG = Logger.getLogger(UdpChannel.class.getName());
+    private static final AtomicBoolean TRANSPORT_LOGGED = new AtomicBoolean();
 
     private final byte[] receiveBuffer = new byte[MAX_DATAGRAM];
     private final MediaCounters counters;
+    private final ForwardingDelay forwardingDelay;
     private Channel channel;
     private boolean pendingFlush;
+    /** Inside a receive batch: between its first channelRead and its channelReadComplete. */
+    private boolean inReadBatch;
+    private long readBatchStartNanos;
+    /** Datagrams written during the current receive batch and not yet flushed. */
+    private int batchSends;
 
-    UdpChannel(MediaCounters counters) {
+    UdpChannel(MediaCounters counters, ForwardingDelay forwardingDelay) {
         this.counters = counters;
+        this.forwardingDelay = forwardingDelay;
     }
 
-    /** Binds on {@code loop}; the receiver runs on that loop. */
-    Future<Void> bind(EventLoop loop, String host, int port, Receiver receiver) {
+    /**
+     * Binds on {@code loop}; the receiver runs on that loop. {@code nativeLoop}: the loop is
+     * Netty's native epoll one (Vert.x's {@code isNativeTransportEnabled()}).
+     */
+    Future<Void> bind(EventLoop loop, boolean nativeLoop, String host, int port, Receiver receiver) {
         Promise<Void> bound = Promise.promise();
-        new Bootstrap()
-                .group(loop)
-                .channel(NioDatagramChannel.class)
+        boolean useEpoll = nativeLoop && Epoll.isAvailable();
+        logTransportOnce(useEpoll);
+        Bootstrap bootstrap = new Bootstrap().group(loop);
+        if (useEpoll) {
+            bootstrap.channel(EpollDatagramChannel.class)
+                    // recvmmsg: each read buffer holds DATAGRAMS_PER_READ slots. A slot is one byte
+                    // larger than MAX_DATAGRAM so that a longer datagram, truncated by the kernel to
+                    // the slot, is still seen as too long and dropped as under NIO.
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM + 1)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator((MAX_DATAGRAM + 1) * DATAGRAMS_PER_READ));
+        } else {
+            bootstrap.channel(NioDatagramChannel.class);
+        }
+        bootstrap
                 .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
                 // Netty's default 64 KiB high-water mark is less than one keyframe fanned out to ten
@@ -58,6 +108,10 @@ final class UdpChannel {
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                        if (!inReadBatch) {
+                            inReadBatch = true;
+                            readBatchStartNanos = System.nanoTime();
+                        }
                         ByteBuf content = packet.content();
                         int len = content.readableBytes();
                         counters.received(len);
@@ -72,6 +126,7 @@ final class UdpChannel {
                     @Override
                     public void channelReadComplete(ChannelHandlerContext ctx) {
                         flush();
+                        inReadBatch = false;
                     }
 
                     @Override
@@ -92,6 +147,19 @@ final class UdpChannel {
         return bound.future();
     }
 
+    private static void logTransportOnce(boolean epoll) {
+        if (!TRANSPORT_LOGGED.compareAndSet(false, true)) {
+            return;
+        }
+        if (epoll) {
+            LOG.info("media UDP: native epoll transport (recvmmsg, sendmmsg)");
+        } else {
+            Throwable cause = Epoll.isAvailable() ? null : Epoll.unavailabilityCause();
+            LOG.info("media UDP: NIO transport, one system call per datagram ("
+                    + (cause == null ? "Vert.x event loops are not native" : "native epoll unavailable: " + cause) + ")");
+        }
+    }
+
     /** Queues a datagram; it leaves at the next {@link #flush()} (or the end of the read batch). */
     void send(InetSocketAddress to, byte[] data, int off, int len) {
         if (channel == null || !channel.isActive()) {
@@ -108,6 +176,9 @@ final class UdpChannel {
         channel.write(new DatagramPacket(buf, to), channel.voidPromise());
         counters.sent(len);
         pendingFlush = true;
+        if (inReadBatch) {
+            batchSends++;
+        }
         // Flush in batches rather than only at the end of a read burst, so one burst's fan-out
         // never has to sit in user space in full.
         if (++pendingWrites >= FLUSH_BATCH) {
@@ -125,6 +196,10 @@ final class UdpChannel {
             pendingFlush = false;
             pendingWrites = 0;
             channel.flush();
+            if (batchSends > 0) {
+                forwardingDelay.record(System.nanoTime() - readBatchStartNanos, batchSends);
+                batchSends = 0;
+            }
         }
     }
 

@@ -14,7 +14,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
@@ -43,8 +47,11 @@ public final class NodeMetrics {
     private final LabelledCounters authRejections = new LabelledCounters("relaycast_auth_rejections_total",
             "Joins refused for their token, by reason", "reason");
 
+    private final List<ForwardingDelay> forwardingDelays = new CopyOnWriteArrayList<>();
+
     public NodeMetrics(String nodeId) {
         registry.config().commonTags("node", nodeId);
+        registerForwardingDelayHistogram(nodeId);
         Gauge.builder("relaycast_peers", peers, AtomicInteger::get)
                 .description("Peers joined on this node").register(registry);
         Gauge.builder("relaycast_rooms", rooms, AtomicInteger::get)
@@ -68,6 +75,35 @@ public final class NodeMetrics {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    /**
+     * Micrometer has no histogram whose buckets can be bumped by a count, which a worker needs to
+     * record a whole flush at once; this one is a Prometheus collector on the same registry, one
+     * data point per media worker (the node label added here, as Micrometer's common tags are not).
+     */
+    private void registerForwardingDelayHistogram(String nodeId) {
+        double[] bounds = new double[ForwardingDelay.BOUNDS_SECONDS.length + 1];
+        System.arraycopy(ForwardingDelay.BOUNDS_SECONDS, 0, bounds, 0, bounds.length - 1);
+        bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
+        registry.getPrometheusRegistry().register(() -> {
+            HistogramSnapshot.Builder snapshot = HistogramSnapshot.builder()
+                    .name("relaycast_forwarding_delay_seconds")
+                    .help("Media worker's delay from reading a receive batch to handing what it sent in answer to the kernel, per datagram");
+            for (ForwardingDelay d : forwardingDelays) {
+                snapshot.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                        .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, d.counts()))
+                        .sum(d.sumSeconds())
+                        .labels(Labels.of("node", nodeId, "worker", d.worker()))
+                        .build());
+            }
+            return snapshot.build();
+        });
+    }
+
+    /** Exports a media worker's forwarding-delay histogram. */
+    public void forwardingDelay(ForwardingDelay delay) {
+        forwardingDelays.add(delay);
     }
 
     public MeterRegistry registry() {
