@@ -153,7 +153,9 @@ for sc in "${scenarios[@]}"; do
         stop_all
         mv "$results/node-1-gc.log" "$results/relaycast-$sc-gc.log" 2>/dev/null || true ;;
       relaycast2)
-        start_node 1 13001 42001 true; p1=$last_pid
+        jfr=""
+        [ "${BENCH_JFR:-0}" = 1 ] && jfr="$results/relaycast2-$sc-node1.jfr"
+        start_node 1 13001 42001 true "$jfr"; p1=$last_pid
         start_node 2 13002 42002 true; p2=$last_pid
         run_load relaycast relaycast2 "$p1,$p2" http://127.0.0.1:13001,http://127.0.0.1:13002 "$sc"
         stop_all ;;
