@@ -86,11 +86,17 @@ public final class SignalingVerticle extends AbstractVerticle {
                 // Netty's defaults, stated: a request line or headers past these get 414/431 and a close.
                 .setMaxInitialLineLength(4096)
                 .setMaxHeaderSize(8192)
-                // Backstop for a connection that sends nothing at all; the table's own timers are shorter.
-                .setReadIdleTimeout(settings.frameTimeoutSeconds())
+                // Backstop only. Vert.x puts its idle handler behind the HTTP and WebSocket decoders, so
+                // it sees complete requests and frames, not bytes: it too catches a trickle, but closes
+                // without a close frame, so it is set past the table's own timeouts, which close first.
+                .setReadIdleTimeout(2 * Math.max(settings.frameTimeoutSeconds(),
+                        Math.max(settings.headerTimeoutSeconds(), settings.joinTimeoutSeconds())))
                 // After the node's close frame, how long a client may take to answer it before the TCP
                 // connection is closed (Vert.x's default is 10 s). The peer has left the room already.
-                .setWebSocketClosingTimeout(2));
+                .setWebSocketClosingTimeout(2)
+                // No HTTP/2 over cleartext: with it Vert.x waits for the first bytes to tell HTTP/2's
+                // preface from HTTP/1.x before it reports the connection, so idle sockets went uncounted.
+                .setHttp2ClearTextEnabled(false));
         server.connectionHandler(this::onConnection);
         server.requestHandler(req -> onRequest(req, router));
         server.listen(settings.httpPort(), settings.httpHost()).onComplete(ar -> {
