@@ -88,6 +88,7 @@ start_node() { # index http_port media_port cluster(true|false) [jfr file]
   [ -n "$jfr" ] && flags+=(-XX:+FlightRecorder "-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true")
   inns env RELAYCAST_HTTP_HOST=127.0.0.1 RELAYCAST_HTTP_PORT="$http" RELAYCAST_MEDIA_HOST=127.0.0.1 \
     RELAYCAST_MEDIA_PORT="$media" RELAYCAST_MEDIA_WORKERS=1 RELAYCAST_MAX_PEERS_PER_ROOM=400 RELAYCAST_DRAIN_SECONDS=1 \
+    RELAYCAST_MAX_CONNECTIONS_PER_IP=0 \
     RELAYCAST_NODE_ID="bench-$i" RELAYCAST_LOG_LEVEL=warn RELAYCAST_CLUSTER="$cluster" \
     RELAYCAST_CLUSTER_HOST=127.0.0.1 RELAYCAST_CLUSTER_PORT=$((5700 + i)) \
     RELAYCAST_CLUSTER_MEMBERS=127.0.0.1:5701,127.0.0.1:5702 \

@@ -28,7 +28,7 @@ for i in 1 2; do
     RELAYCAST_CLUSTER_HOST=127.0.0.1 RELAYCAST_CLUSTER_PORT=$((5900 + i)) \
     RELAYCAST_CLUSTER_MEMBERS=127.0.0.1:5901,127.0.0.1:5902 RELAYCAST_HTTP_HOST=127.0.0.1 \
     RELAYCAST_HTTP_PORT=$((14000 + i)) RELAYCAST_MEDIA_HOST=127.0.0.1 RELAYCAST_MEDIA_PORT=$((46000 + 10 * i)) \
-    RELAYCAST_MEDIA_WORKERS=1 java -Xmx512m -jar "$node_jar" > "$out/node-$i.log" 2>&1 &
+    RELAYCAST_MEDIA_WORKERS=1 RELAYCAST_MAX_CONNECTIONS_PER_IP=0 java -Xmx512m -jar "$node_jar" > "$out/node-$i.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 120); do
     ip netns exec "$ns" bash -c "exec 3<>/dev/tcp/127.0.0.1/$((14000 + i)) && printf 'GET /ready HTTP/1.0\r\n\r\n' >&3 && grep -q '200' <&3" 2>/dev/null && break

@@ -51,6 +51,11 @@ public record Settings(
         int maxTracksPerPeer,
         int maxPeerPacketsPerSecond,
         boolean jsonLogs,
+        int joinTimeoutSeconds,
+        int headerTimeoutSeconds,
+        int frameTimeoutSeconds,
+        int maxConnections,
+        int maxConnectionsPerIp,
         int relayLinkBudgetBytes) {
 
     /** Where each setting's value is looked up. */
@@ -180,6 +185,11 @@ public record Settings(
                 r.integer("RELAYCAST_MAX_PEER_PACKET_RATE", 3000, 10, 1_000_000),
                 r.string("RELAYCAST_LOG_FORMAT", "text").equalsIgnoreCase("json") ? true
                         : checkedText(r.string("RELAYCAST_LOG_FORMAT", "text")),
+                r.integer("RELAYCAST_JOIN_TIMEOUT_SECONDS", 10, 1, 3600),
+                r.integer("RELAYCAST_HTTP_HEADER_TIMEOUT_SECONDS", 10, 1, 3600),
+                r.integer("RELAYCAST_WS_FRAME_TIMEOUT_SECONDS", 30, 3, 3600),
+                r.integer("RELAYCAST_MAX_CONNECTIONS", 10_000, 16, 10_000_000),
+                r.integer("RELAYCAST_MAX_CONNECTIONS_PER_IP", 100, 0, 10_000_000),
                 r.integer("RELAYCAST_RELAY_LINK_BUDGET_BYTES", 1 << 20, 64 * 1024, 1 << 30));
     }
 

@@ -44,6 +44,10 @@ public final class NodeMetrics {
     private final Timer clientRtt;
     private final DistributionSummary clientFractionLost;
     private final Timer dtlsHandshake;
+    private final LabelledCounters websocketCloses = new LabelledCounters("relaycast_websocket_closes_total",
+            "WebSocket closes decided by the node, by close code", "code");
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger unjoinedConnections = new AtomicInteger();
     private final LabelledCounters authRejections = new LabelledCounters("relaycast_auth_rejections_total",
             "Joins refused for their token, by reason", "reason");
 
@@ -68,6 +72,11 @@ public final class NodeMetrics {
                 .register(registry);
         dtlsHandshake = Timer.builder("relaycast_dtls_handshake")
                 .description("Time from a peer's transport creation to DTLS completion (ICE + DTLS)")
+                .register(registry);
+        Gauge.builder("relaycast_http_connections", connections, AtomicInteger::get)
+                .description("Open HTTP and WebSocket connections on the signaling port").register(registry);
+        Gauge.builder("relaycast_http_connections_unjoined", unjoinedConnections, AtomicInteger::get)
+                .description("Open connections that are not a joined peer (HTTP, WebSockets before join)")
                 .register(registry);
         registerKnownLabels();
         new JvmMemoryMetrics().bindTo(registry);
@@ -123,9 +132,17 @@ public final class NodeMetrics {
         return rooms;
     }
 
-    /** The limits of issue 6, the values of {@code relaycast_limit_rejections_total{limit}}. */
+    /**
+     * The values of {@code relaycast_limit_rejections_total{limit}}: the limits of issue 6, then the
+     * connection hygiene of issue 11 (caps, timeouts, oversized frames).
+     */
     public static final List<String> LIMITS = List.of("room_full", "peers_per_node", "message_rate",
-            "tracks_per_peer", "peer_packet_rate");
+            "tracks_per_peer", "peer_packet_rate",
+            "connections_per_node", "connections_per_ip", "header_timeout", "join_timeout", "frame_timeout",
+            "frame_size");
+
+    /** WebSocket close codes the node itself sends, the values of {@code relaycast_websocket_closes_total{code}}. */
+    public static final List<Integer> CLOSE_CODES = List.of(1000, 1001, 1002, 1007, 1008, 1009, 4400, 4401, 4408, 4409);
 
     /**
      * Creates every bounded-label counter at zero, so a dashboard or alert sees the series before
@@ -141,6 +158,24 @@ public final class NodeMetrics {
         for (String l : LIMITS) {
             limitRejections.get(l);
         }
+        for (int c : CLOSE_CODES) {
+            websocketCloses.get(Integer.toString(c));
+        }
+    }
+
+    /** Counts a WebSocket close the node decided; {@code code} is one of {@link #CLOSE_CODES}. */
+    public void websocketClose(int code) {
+        websocketCloses.get(CLOSE_CODES.contains(code) ? Integer.toString(code) : "other").increment();
+    }
+
+    /** Open connections on the signaling port (written by the signaling event loop only). */
+    public AtomicInteger connections() {
+        return connections;
+    }
+
+    /** Open connections that are not a joined peer (written by the signaling event loop only). */
+    public AtomicInteger unjoinedConnections() {
+        return unjoinedConnections;
     }
 
     /** Counts a signaling error reply by its protocol code. */

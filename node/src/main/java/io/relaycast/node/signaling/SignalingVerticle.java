@@ -7,9 +7,17 @@ import io.relaycast.node.observe.Readiness;
 import io.relaycast.node.room.RoomManager;
 import io.relaycast.node.cluster.MemberRecord;
 import io.relaycast.signal.SignalCodec;
+import com.sun.management.UnixOperatingSystemMXBean;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
@@ -18,6 +26,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -29,10 +38,12 @@ import java.util.logging.Logger;
 public final class SignalingVerticle extends AbstractVerticle {
     private static final Logger LOG = Logger.getLogger(SignalingVerticle.class.getName());
     /**
-     * Frames up to this size reach the codec, which answers anything over 64 KiB with
-     * {@code bad_request}; past it Vert.x closes the socket (1009) without buffering more.
+     * File descriptors kept free beyond both connection caps: media and cluster sockets, jars,
+     * logs, and accept itself, which must never fail with "Too many open files".
      */
-    private static final int MAX_WEBSOCKET_MESSAGE = 1024 * 1024;
+    static final int FD_RESERVE = 1024;
+    /** How often the connection table applies its timeouts. */
+    private static final long SWEEP_MILLIS = 250;
 
     private final Settings settings;
     private final RoomManager rooms;
@@ -41,6 +52,8 @@ public final class SignalingVerticle extends AbstractVerticle {
     private final TokenVerifier tokens;
     private final SignalCodec codec = new SignalCodec();
     private HttpServer server;
+    private ConnectionTable table;
+    private long sweepTimer;
 
     public SignalingVerticle(Settings settings, RoomManager rooms, Readiness readiness, NodeMetrics metrics,
                              TokenVerifier tokens) {
@@ -61,11 +74,31 @@ public final class SignalingVerticle extends AbstractVerticle {
         router.get("/api/rooms").handler(this::listRooms);
         router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
+        table = new ConnectionTable(context, metrics, unjoinedCap(settings, maxFileDescriptors()),
+                settings.maxConnectionsPerIp(), settings.headerTimeoutSeconds(), settings.joinTimeoutSeconds(),
+                settings.frameTimeoutSeconds());
+        sweepTimer = vertx.setPeriodic(SWEEP_MILLIS, id -> table.sweep(System.nanoTime()));
         server = vertx.createHttpServer(new HttpServerOptions()
-                .setMaxWebSocketFrameSize(MAX_WEBSOCKET_MESSAGE)
-                .setMaxWebSocketMessageSize(MAX_WEBSOCKET_MESSAGE));
-        server.webSocketHandler(this::onWebSocket);
-        server.requestHandler(router);
+                // FrameSizeGuard turns every frame over 64 KiB into an empty one before Netty's decoder,
+                // so these only bound bytes that reach the decoder some other way.
+                .setMaxWebSocketFrameSize(SignalCodec.MAX_FRAME_BYTES)
+                .setMaxWebSocketMessageSize(SignalCodec.MAX_FRAME_BYTES)
+                // Netty's defaults, stated: a request line or headers past these get 414/431 and a close.
+                .setMaxInitialLineLength(4096)
+                .setMaxHeaderSize(8192)
+                // Backstop only. Vert.x puts its idle handler behind the HTTP and WebSocket decoders, so
+                // it sees complete requests and frames, not bytes: it too catches a trickle, but closes
+                // without a close frame, so it is set past the table's own timeouts, which close first.
+                .setReadIdleTimeout(2 * Math.max(settings.frameTimeoutSeconds(),
+                        Math.max(settings.headerTimeoutSeconds(), settings.joinTimeoutSeconds())))
+                // After the node's close frame, how long a client may take to answer it before the TCP
+                // connection is closed (Vert.x's default is 10 s). The peer has left the room already.
+                .setWebSocketClosingTimeout(2)
+                // No HTTP/2 over cleartext: with it Vert.x waits for the first bytes to tell HTTP/2's
+                // preface from HTTP/1.x before it reports the connection, so idle sockets went uncounted.
+                .setHttp2ClearTextEnabled(false));
+        server.connectionHandler(this::onConnection);
+        server.requestHandler(req -> onRequest(req, router));
         server.listen(settings.httpPort(), settings.httpHost()).onComplete(ar -> {
             if (ar.succeeded()) {
                 LOG.info(() -> "signaling listening on " + settings.httpHost() + ":" + ar.result().actualPort());
@@ -82,12 +115,91 @@ public final class SignalingVerticle extends AbstractVerticle {
         return server.actualPort();
     }
 
-    private void onWebSocket(ServerWebSocket ws) {
-        if (!"/ws".equals(ws.path())) {
-            ws.close((short) 1008, "signaling is served on /ws");
+    @Override
+    public void stop() {
+        vertx.cancelTimer(sweepTimer);
+    }
+
+    private static Channel channelOf(HttpConnection conn) {
+        return ((HttpServerConnection) conn).channelHandlerContext().channel();
+    }
+
+    private void onConnection(HttpConnection conn) {
+        SocketAddress remote = conn.remoteAddress();
+        String address = remote == null ? "unknown" : remote.hostAddress();
+        table.opened(channelOf(conn), address, System.nanoTime());
+    }
+
+    private void onRequest(HttpServerRequest req, Router router) {
+        ConnectionTable.Entry entry = table.get(channelOf(req.connection()));
+        if (entry == null) {
+            req.connection().close(); // refused at accept, or already closed by a timeout
             return;
         }
-        new ClientSession(ws, codec, rooms, readiness, metrics, tokens, settings).start();
+        table.requestStarted(entry, req, System.nanoTime());
+        if ("/ws".equals(req.path()) && req.headers().contains(HttpHeaders.UPGRADE, HttpHeaders.WEBSOCKET, true)) {
+            upgrade(req, entry);
+        } else {
+            router.handle(req);
+        }
+    }
+
+    /**
+     * The guard goes in front of the HTTP decoder now, while the stream is at the end of the
+     * upgrade request: every byte after it is a WebSocket frame (RFC 6455 §4.1).
+     */
+    private void upgrade(HttpServerRequest req, ConnectionTable.Entry entry) {
+        ChannelPipeline pipeline = entry.channel.pipeline();
+        if (pipeline.get("httpDecoder") == null) {
+            // Vert.x 5.0.10's name for its HTTP/1.x request decoder; pinned, but fail loudly if it moves.
+            LOG.severe("no httpDecoder in the HTTP pipeline: cannot guard WebSocket frame sizes; refusing upgrades");
+            req.response().setStatusCode(500).end();
+            return;
+        }
+        FrameSizeGuard guard = new FrameSizeGuard(SignalCodec.MAX_FRAME_BYTES);
+        pipeline.addBefore("httpDecoder", FrameSizeGuard.NAME, guard);
+        req.toWebSocket().onComplete(ar -> {
+            if (ar.failed()) {
+                // Not a WebSocket after all (Vert.x answered 400): the connection stays HTTP.
+                if (pipeline.get(FrameSizeGuard.NAME) != null) {
+                    pipeline.remove(FrameSizeGuard.NAME);
+                }
+                return;
+            }
+            ServerWebSocket ws = ar.result();
+            ClientSession session = new ClientSession(ws, guard, table, entry, codec, rooms, readiness, metrics,
+                    tokens, settings);
+            table.upgraded(entry, session, System.nanoTime());
+            if (ws.isClosed()) {
+                table.remove(entry);
+                return;
+            }
+            session.start();
+        });
+    }
+
+    /**
+     * The cap on connections that are not joined peers: the setting, lowered if it and the peers'
+     * cap would not leave {@link #FD_RESERVE} descriptors free under the process's limit.
+     */
+    static int unjoinedCap(Settings settings, long maxFds) {
+        int cap = settings.maxConnections();
+        if (maxFds > 0 && (long) cap + settings.maxPeersPerNode() + FD_RESERVE > maxFds) {
+            int lowered = (int) Math.max(16, maxFds - settings.maxPeersPerNode() - FD_RESERVE);
+            LOG.warning(() -> "RELAYCAST_MAX_CONNECTIONS " + cap + " + RELAYCAST_MAX_PEERS_PER_NODE "
+                    + settings.maxPeersPerNode() + " would not leave " + FD_RESERVE + " of the " + maxFds
+                    + " file descriptors free (ulimit -n): using " + lowered + " connections");
+            return lowered;
+        }
+        return cap;
+    }
+
+    /** The process's open-file limit, or -1 where the JVM cannot tell. */
+    private static long maxFileDescriptors() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            return unix.getMaxFileDescriptorCount();
+        }
+        return -1;
     }
 
     private void ready(RoutingContext ctx) {
