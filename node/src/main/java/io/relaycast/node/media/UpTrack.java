@@ -315,7 +315,7 @@ public final class UpTrack {
      * gone, the sequence is collected for a NACK upstream (sent by {@link #flushUpstreamNacks}),
      * unless the uplink loss recovery already asks the publisher for it.
      */
-    int copyCached(int sequence, byte[] dst, int off) {
+    public int copyCached(int sequence, byte[] dst, int off) {
         int len = cache.copy(sequence, dst, off);
         if (len < 0 && pendingNacks < nackScratch.length
                 && (lossRecovery == null || !lossRecovery.isPending(sequence))) {
@@ -326,7 +326,7 @@ public final class UpTrack {
 
     private int pendingNacks;
 
-    void flushUpstreamNacks() {
+    public void flushUpstreamNacks() {
         if (pendingNacks > 0) {
             upstream.nack(this, nackScratch, pendingNacks);
             pendingNacks = 0;

@@ -54,7 +54,6 @@ public final class RelayEndpoint {
     private final RelayFrameReader reader = new RelayFrameReader();
     private final RtpHeader view = new RtpHeader();
     private final int[] nackScratch = new int[1024];
-    private final int[] missScratch = new int[1024];
     private final RelayLink.Output output = new RelayLink.Output() {
         @Override
         public void send(RelayLink link, RelayFrame frame) {
@@ -340,22 +339,21 @@ public final class RelayEndpoint {
         LOG.fine(() -> "relaying " + key + " to " + link.remoteNodeId() + "/" + link.remoteWorker());
     }
 
-    /** Serves a remote worker's NACK from this node's cache; what is gone is asked of the publisher. */
+    /**
+     * Serves a remote worker's NACK from this node's cache; what is gone is asked of the publisher
+     * (once: a packet the track's own loss recovery already chases is not asked for again), the
+     * same way a local subscriber's NACK is.
+     */
     private void answerNack(RelaySink s, int count, long now) {
         UpTrack t = s.track();
         byte[] scratch = worker.scratch();
-        int misses = 0;
         for (int i = 0; i < count; i++) {
-            int len = t.copyFromCache(nackScratch[i], scratch, 0);
+            int len = t.copyCached(nackScratch[i], scratch, 0);
             if (len >= 0) {
                 s.retransmission(scratch, 0, len, now);
-            } else {
-                missScratch[misses++] = nackScratch[i];
             }
         }
-        if (misses > 0) {
-            t.upstream().nack(t, missScratch, misses);
-        }
+        t.flushUpstreamNacks();
     }
 
     // ------------------------------------------------------------------ for metrics and tests
