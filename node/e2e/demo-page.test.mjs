@@ -43,8 +43,10 @@ for (const [what, bad] of refusals) {
       const query = new URLSearchParams({ room: bad.room, name: bad.name, w: '160', h: '120', fps: '10' });
       await page.goto(`${node.url}/?${query}&autojoin`);
 
-      // Refused: the error is shown, and the page is back where a join can start.
-      const refused = await waitFor('the refusal and a usable Join button', 10_000, async () => {
+      // Refused: the error is shown, and the page is back where a join can start. The first page
+      // of a cold browser on a loaded machine took over 10 s to get this far; the old page never
+      // gets there at all, so a generous wait proves the same thing.
+      const refused = await waitFor('the refusal and a usable Join button', 30_000, async () => {
         const c = await controls(page);
         return c.error.startsWith('bad_request') && !c.join && c.leave && c.signaling.startsWith('closed') && c;
       });
