@@ -41,7 +41,7 @@ class SdpFuzzTest {
     @FuzzTest
     void parseAndValidate(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
-        FuzzBudget.run(input.length, () -> {
+        FuzzBudget.run(input.length, FuzzBudget.TEXT_BYTES_PER_INPUT_BYTE, () -> {
             try {
                 SdpHostileInputTest.parseAndCheck(text);
             } catch (SdpException refused) {
@@ -54,7 +54,7 @@ class SdpFuzzTest {
     @FuzzTest
     void answer(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
-        FuzzBudget.run(input.length, () -> {
+        FuzzBudget.run(input.length, FuzzBudget.TEXT_BYTES_PER_INPUT_BYTE, () -> {
             SessionDescription offer;
             try {
                 offer = SessionDescription.parse(text);

@@ -48,7 +48,7 @@ class SignalFuzzTest {
     @FuzzTest
     void decode(byte[] input) {
         String frame = new String(input, StandardCharsets.UTF_8);
-        FuzzBudget.run(input.length, () -> {
+        FuzzBudget.run(input.length, FuzzBudget.TEXT_BYTES_PER_INPUT_BYTE, () -> {
             try {
                 ClientMessage m = CODEC.decodeClient(frame);
                 String again = CODEC.encode(m);
