@@ -28,6 +28,37 @@ class SrtpFuzzTest {
     private static final JsonNode AES_CM = TestVectors.json("srtp-aescm-packets.json");
     private static final JsonNode GCM = TestVectors.json("srtp-gcm-rfc7714.json").get("libsrtp_gcm_with_key_derivation");
 
+    /**
+     * Contexts reused across inputs, because deriving keys and setting up ciphers costs far more
+     * than one packet: {@link #release} forgets every SSRC an input touched, so each input still
+     * meets a fresh context. Index: profile (0 AES-CM, 1 GCM) times role.
+     */
+    private static final SrtpContext[] CONTEXTS = new SrtpContext[6];
+    private static final int SENDER = 0;
+    private static final int RECEIVER = 2;
+    private static final int TAMPER_RECEIVER = 4;
+
+    private static SrtpContext reused(boolean gcm, int role) {
+        int i = role + (gcm ? 1 : 0);
+        if (CONTEXTS[i] == null) {
+            CONTEXTS[i] = context(gcm);
+        }
+        return CONTEXTS[i];
+    }
+
+    /** Forgets the packet's SSRC; a context that still holds state is replaced. */
+    private static void release(boolean gcm, int role, boolean rtcp, byte[] packet, int off, int len) {
+        SrtpContext c = reused(gcm, role);
+        int at = off + (rtcp ? 4 : 8);
+        if (len >= (rtcp ? 8 : 12)) {
+            c.removeSsrc(((packet[at] & 0xff) << 24) | ((packet[at + 1] & 0xff) << 16)
+                    | ((packet[at + 2] & 0xff) << 8) | (packet[at + 3] & 0xff));
+        }
+        if (c.ssrcCount() != 0) {
+            CONTEXTS[role + (gcm ? 1 : 0)] = context(gcm);
+        }
+    }
+
     private static SrtpContext context(boolean gcm) {
         return gcm
                 ? new SrtpContext(SrtpProfile.AEAD_AES_128_GCM, TestVectors.hex(GCM.get("master_key")),
@@ -81,7 +112,7 @@ class SrtpFuzzTest {
         byte[] buf = new byte[packet.length + 8];
         System.arraycopy(packet, 0, buf, 4, packet.length);
         byte[] before = buf.clone();
-        SrtpContext receiver = context(gcm);
+        SrtpContext receiver = reused(gcm, RECEIVER);
         try {
             int n = rtcp ? receiver.unprotectRtcp(buf, 4, packet.length) : receiver.unprotectRtp(buf, 4, packet.length);
             if (n < 0 || n > packet.length) {
@@ -91,11 +122,13 @@ class SrtpFuzzTest {
             if (!Arrays.equals(before, buf)) {
                 throw new AssertionError("a refused packet was changed in place (" + refused.reason() + ")");
             }
+        } finally {
+            release(gcm, RECEIVER, rtcp, before, 4, packet.length);
         }
     }
 
     private static void roundTrip(boolean gcm, boolean rtcp, byte[] plain) {
-        SrtpContext sender = context(gcm);
+        SrtpContext sender = reused(gcm, SENDER);
         byte[] buf = new byte[plain.length + 4 + 16 + 8];
         System.arraycopy(plain, 0, buf, 4, plain.length);
         int protectedLength;
@@ -103,24 +136,29 @@ class SrtpFuzzTest {
             protectedLength = rtcp ? sender.protectRtcp(buf, 4, plain.length) : sender.protectRtp(buf, 4, plain.length);
         } catch (SrtpException refused) {
             return;
+        } finally {
+            release(gcm, SENDER, rtcp, plain, 0, plain.length);
         }
         byte[] wire = Arrays.copyOfRange(buf, 4, 4 + protectedLength);
         try {
             byte[] copy = Arrays.copyOf(wire, wire.length + 8);
-            SrtpContext receiver = context(gcm);
+            SrtpContext receiver = reused(gcm, RECEIVER);
             int n = rtcp ? receiver.unprotectRtcp(copy, 0, wire.length) : receiver.unprotectRtp(copy, 0, wire.length);
             if (!Arrays.equals(plain, 0, plain.length, copy, 0, n)) {
                 throw new AssertionError("unprotect(protect(p)) != p");
             }
         } catch (SrtpException e) {
             throw new AssertionError("a packet the sender protected is refused: " + e.reason(), e);
+        } finally {
+            release(gcm, RECEIVER, rtcp, wire, 0, wire.length);
         }
         // One changed byte, at a place and to a value the packet itself picks.
         int h = Arrays.hashCode(plain);
         int pos = Math.floorMod(h, wire.length);
         byte[] tampered = wire.clone();
         tampered[pos] ^= (byte) (1 + Math.floorMod(h >>> 8, 255));
-        SrtpContext receiver = context(gcm);
+        SrtpContext receiver = reused(gcm, TAMPER_RECEIVER);
+        byte[] sent = tampered.clone();
         try {
             if (rtcp) {
                 receiver.unprotectRtcp(tampered, 0, tampered.length);
@@ -130,6 +168,8 @@ class SrtpFuzzTest {
             throw new AssertionError("a packet with byte " + pos + " changed was accepted");
         } catch (SrtpException expected) {
             // AUTH_FAILED, or MALFORMED when the change broke the header
+        } finally {
+            release(gcm, TAMPER_RECEIVER, rtcp, sent, 0, sent.length);
         }
     }
 }
