@@ -30,7 +30,7 @@ class SdpHostileInputTest {
         assertTrue(outcome.rejected() > 5_000, "rejected " + outcome.rejected());
     }
 
-    private static void parseAndCheck(String input) throws SdpException {
+    static void parseAndCheck(String input) throws SdpException {
         SessionDescription sdp = SessionDescription.parse(input);
         String expected = normalised(input);
         if (!sdp.write().equals(expected)) {
