@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs Debian 12's simple-whip-client (`whip-client`, GStreamer webrtcbin) with its arguments.
 #
+# run.sh installs the packages before it enters the namespace (where nothing can be downloaded).
+#
 # Why a wrapper: whip-client links libsoup2, while libnice links libgupnp-igd, which pulls in
 # libgupnp-1.6 and so libsoup3; libsoup3 aborts at load time when it sees libsoup2 ("libsoup2
 # symbols detected. Using libsoup2 and libsoup3 in the same process is not supported."). A stub
