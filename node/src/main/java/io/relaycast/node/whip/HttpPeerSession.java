@@ -3,6 +3,7 @@ package io.relaycast.node.whip;
 import io.relaycast.node.room.Peer;
 import io.relaycast.node.room.PeerChannel;
 import io.relaycast.node.room.Room;
+import io.relaycast.node.room.RoomManager;
 import io.relaycast.signal.ClientMessage;
 import io.relaycast.signal.ErrorCode;
 import io.relaycast.signal.ServerMessage;
@@ -45,7 +46,9 @@ final class HttpPeerSession implements PeerChannel {
     final String subject;
     private final String offerSdp;
     private final String watched;
-    private final Room room;
+    private final RoomManager rooms;
+    /** The room as of the last welcome: a room that closed while the join was in flight hands it to its successor. */
+    private volatile Room room;
     private final Consumer<HttpPeerSession> onEnd;
     private final Promise<String> outcome = Promise.promise();
     private Peer peer;
@@ -55,7 +58,7 @@ final class HttpPeerSession implements PeerChannel {
     private volatile boolean ended;
 
     HttpPeerSession(Kind kind, String roomId, String resourcePath, String etag, String clientUfrag, String subject,
-                    String offerSdp, String watched, Room room, Consumer<HttpPeerSession> onEnd) {
+                    String offerSdp, String watched, RoomManager rooms, Consumer<HttpPeerSession> onEnd) {
         this.kind = kind;
         this.roomId = roomId;
         this.resourcePath = resourcePath;
@@ -64,7 +67,8 @@ final class HttpPeerSession implements PeerChannel {
         this.subject = subject;
         this.offerSdp = offerSdp;
         this.watched = watched;
-        this.room = room;
+        this.rooms = rooms;
+        this.room = rooms.roomFor(roomId);
         this.onEnd = onEnd;
     }
 
@@ -111,6 +115,8 @@ final class HttpPeerSession implements PeerChannel {
     @Override
     public void send(ServerMessage message) {
         if (message instanceof ServerMessage.Welcome) {
+            // Sent by the live room on its own thread (the successor, if the first one closed meanwhile).
+            room = rooms.roomFor(roomId);
             // Queued behind the join, so the others' peerJoined goes out before this member's tracks.
             room.execute(this::handleOffer);
         } else if (message instanceof ServerMessage.Answer a) {

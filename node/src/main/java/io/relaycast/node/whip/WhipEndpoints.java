@@ -8,7 +8,6 @@ import io.relaycast.node.cluster.MemberRecord;
 import io.relaycast.node.observe.NodeMetrics;
 import io.relaycast.node.observe.Readiness;
 import io.relaycast.node.room.Peer;
-import io.relaycast.node.room.Room;
 import io.relaycast.node.room.RoomManager;
 import io.relaycast.sdp.MediaDescription;
 import io.relaycast.sdp.MediaKind;
@@ -125,9 +124,8 @@ public final class WhipEndpoints {
         String peerId = newId();
         String name = offer.grant.subject() != null ? offer.grant.subject() : "whip";
         String path = "/whip/" + roomId + "/" + peerId;
-        Room room = rooms.roomFor(roomId);
         HttpPeerSession session = new HttpPeerSession(HttpPeerSession.Kind.WHIP, roomId, path, newEtag(),
-                offer.ufrag, offer.grant.subject(), offer.sdp, null, room, this::ended);
+                offer.ufrag, offer.grant.subject(), offer.sdp, null, rooms, this::ended);
         // A WHIP member publishes and never subscribes: it is never sent a server offer.
         start(ctx, session, new Peer(peerId, name, true, false, session));
     }
@@ -156,9 +154,8 @@ public final class WhipEndpoints {
             String viewerId = newId();
             String path = "/whep/" + roomId + "/" + publisherId + "/" + viewerId;
             String name = offer.grant.subject() != null ? offer.grant.subject() : "whep";
-            Room room = rooms.roomFor(roomId);
             HttpPeerSession session = new HttpPeerSession(HttpPeerSession.Kind.WHEP, roomId, path, newEtag(),
-                    offer.ufrag, offer.grant.subject(), offer.sdp, publisherId, room, this::ended);
+                    offer.ufrag, offer.grant.subject(), offer.sdp, publisherId, rooms, this::ended);
             start(ctx, session, new Peer(viewerId, name, false, true, session));
         });
     }
