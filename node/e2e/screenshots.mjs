@@ -16,13 +16,13 @@ const viewport = { width: 1280, height: 800 };
 async function page(query) {
   const context = await browser.newContext({ viewport, permissions: ['camera', 'microphone'] });
   const p = await context.newPage();
-  await p.goto(`${node.url}/?${query}`);
+  await p.goto(`${node.url}/?${query}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
   return p;
 }
 
 try {
   const room = 'standup';
-  const prejoin = await page(`room=${room}&name=Ann&w=640&h=480&fps=15`);
+  const prejoin = await page(`room=${room}&name=Ann&w=320&h=240&fps=10`);
   await prejoin.waitForFunction(() => {
     const v = document.getElementById('preview-video');
     return v.readyState >= 2 && document.getElementById('camera-select').options.length > 0;
@@ -33,23 +33,27 @@ try {
 
   await prejoin.click('#join');
   const others = [];
-  for (const name of ['Ben', 'Chloe', 'Dev']) others.push(await page(`room=${room}&name=${name}&autojoin&w=320&h=240&fps=15`));
+  for (const name of ['Ben', 'Chloe', 'Dev']) others.push(await page(`room=${room}&name=${name}&autojoin&w=240&h=180&fps=10`));
   const ready = () => prejoin.evaluate(() => {
     const tiles = [...document.querySelectorAll('#tiles .tile:not(.local)')];
     return tiles.length === 3 && tiles.every((t) => t.querySelector('.badge').textContent.includes('kbps'))
       && !!document.querySelector('#tiles .tile.speaking');
   });
-  await waitFor('a 4-person call with badges and a speaker', 60_000, ready);
+  await waitFor('a 4-person call with badges and a speaker', 90_000, ready).catch(async (e) => {
+    await prejoin.screenshot({ path: '/tmp/relaycast-screenshot-failed.png' });
+    throw new Error(e.message + '\n' + await prejoin.evaluate(() => document.getElementById('tiles').innerText
+      + ' speaking=' + !!document.querySelector('#tiles .tile.speaking')));
+  });
   await sleep(2500);
   await prejoin.screenshot({ path: path.join(out, 'demo-call.png') });
   console.log('demo-call.png');
 
   await others[0].click('#share');
-  await waitFor('Ben\'s screen share decoded at Ann', 30_000, () => prejoin.evaluate(() => {
+  await waitFor('Ben\'s screen share decoded at Ann', 90_000, () => prejoin.evaluate(() => {
     const fig = document.querySelector('#tiles .tile.screen:not(.local)');
     return fig && fig.querySelector('video').readyState >= 2 && fig.querySelector('.badge').textContent.includes('kbps');
   }));
-  await sleep(2500);
+  await sleep(500);
   await prejoin.screenshot({ path: path.join(out, 'demo-screenshare.png') });
   console.log('demo-screenshare.png');
 } finally {

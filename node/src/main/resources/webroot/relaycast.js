@@ -206,11 +206,20 @@ export class Relaycast extends Emitter {
     const now = performance.now();
     const byMid = new Map();
     for (const tr of pc.getTransceivers()) if (tr.mid !== null) byMid.set(tr.mid, tr);
+    // RTT of the media path: the selected ICE pair's (consent checks), else any RTCP-based estimate.
+    let selected = null;
+    report.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) selected = s.selectedCandidatePairId; });
     report.forEach((s) => {
-      if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded' && s.currentRoundTripTime !== undefined) {
+      if (s.type === 'candidate-pair' && (s.id === selected || (!selected && s.nominated))
+          && s.currentRoundTripTime !== undefined) {
         out.rttMs = Math.round(s.currentRoundTripTime * 1000);
       }
     });
+    if (out.rttMs === null) {
+      report.forEach((s) => {
+        if (s.type === 'remote-inbound-rtp' && s.roundTripTime !== undefined) out.rttMs = Math.round(s.roundTripTime * 1000);
+      });
+    }
     report.forEach((s) => {
       if (s.type === 'inbound-rtp') {
         const info = this._remoteByMid(s.mid);
