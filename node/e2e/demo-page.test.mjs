@@ -21,7 +21,8 @@ after(async () => {
 
 const controls = (page) => page.evaluate(() => ({
   join: document.getElementById('join').disabled,
-  leave: document.getElementById('leave').disabled,
+  prejoin: !document.getElementById('prejoin').hidden,
+  call: !document.getElementById('call').hidden,
   error: document.getElementById('error').hidden ? '' : document.getElementById('error').textContent,
   signaling: document.getElementById('signaling-state').textContent,
   peerId: window.relaycast.state.peerId,
@@ -48,7 +49,7 @@ for (const [what, bad] of refusals) {
       // gets there at all, so a generous wait proves the same thing.
       const refused = await waitFor('the refusal and a usable Join button', 30_000, async () => {
         const c = await controls(page);
-        return c.error.startsWith('bad_request') && !c.join && c.leave && c.signaling.startsWith('closed') && c;
+        return c.error.startsWith('bad_request') && c.prejoin && !c.join && !c.call && c.signaling.startsWith('closed') && c;
       });
       assert.equal(refused.peerId, null);
 
@@ -59,7 +60,7 @@ for (const [what, bad] of refusals) {
       await page.click('#join');
       const joined = await waitFor('welcome after the retry', 15_000, async () => {
         const c = await controls(page);
-        return c.peerId && !c.leave && c.join && c;
+        return c.peerId && c.call && !c.prejoin && c;
       });
       assert.equal(joined.error, '', 'the old error is cleared by the new join');
       const listed = await (await fetch(node.url + '/api/rooms')).json();

@@ -12,6 +12,13 @@ if [ ! -x /usr/lib/chromium/chromium ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+if ! command -v whip-client >/dev/null || ! command -v cc >/dev/null; then
+  # For whip.test.mjs: Debian's simple-whip-client, and gcc for the stub whip-client.sh builds.
+  # Installed here because nothing can be downloaded from inside the namespace.
+  echo "e2e: installing Debian's simple-whip-client and gcc" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq simple-whip-client gcc >/dev/null
+fi
 command -v ip >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >/dev/null; }
 if [ ! -d node_modules/playwright-core ]; then
   # Drivers only: playwright-core never downloads a browser.

@@ -1,231 +1,442 @@
-// Relaycast demo client: PROTOCOL.md version 1 in plain browser JavaScript.
-//
-// Negotiation follows the W3C "perfect negotiation" pattern with the client polite: when a
-// server offer arrives while our own offer is outstanding, we roll ours back, answer theirs, and
-// offer again afterwards. Signaling messages are handled strictly in arrival order (one promise
-// chain), because Chromium answers a server offer only after the previous exchange is applied.
-'use strict';
+// The Relaycast demo page, built on the client library (/relaycast.js) and nothing else.
+// URL parameters: room, name, token (a JWT), autojoin (skip the pre-join screen), w, h, fps (the
+// camera's capture size and rate), nodes (comma-separated node URLs to use and fail over between).
+import { Relaycast, listDevices } from './relaycast.js';
 
 const $ = (id) => document.getElementById(id);
-const state = {
-  ws: null, pc: null, peerId: null, roomId: null, local: null,
-  peers: new Map(),          // peerId -> {name, tile, stream}
-  queue: Promise.resolve(),  // in-order handling of server messages
-  makingOffer: false, offerPending: false, reofferNeeded: false,
-};
-// Exposed for end-to-end tests and curious users (window.relaycast.stats()).
-window.relaycast = { state, stats: remoteStats, events: [] };
-
-function setText(id, text) { $(id).textContent = text; }
-function showError(text) { const e = $('error'); e.textContent = text; e.hidden = !text; }
-function log(kind, detail) {
-  window.relaycast.events.push({ t: Date.now(), kind, detail });
-  console.log('[relaycast]', kind, detail ?? '');
-}
-
-$('join-form').addEventListener('submit', (ev) => { ev.preventDefault(); join(); });
-$('leave').addEventListener('click', () => leave());
 const params = new URLSearchParams(location.search);
+const capture = {
+  width: Number(params.get('w')) || 640,
+  height: Number(params.get('h')) || 480,
+  frameRate: Number(params.get('fps')) || 30,
+};
+const state = { peerId: null, roomId: null, nodeId: null, rc: null, preview: null, serverSpeaker: false, speaker: null };
+const events = [];
+// The current RTCPeerConnection, for tests that inspect transceivers.
+Object.defineProperty(state, 'pc', { get: () => (state.rc ? state.rc.pc : null), enumerable: true });
+// For end-to-end tests and curious users: window.relaycast.stats(), .events, .client().
+window.relaycast = { state, stats: remoteStats, events, client: () => state.rc };
+
+const tiles = new Map(); // peerId -> {fig, video, stream, name, cameraTrackId, screens: Map(trackId -> fig)}
+let statsTimer = null;
+let quietTicks = new Map();
+
+// ------------------------------------------------------------------ pre-join
+
 if (params.get('room')) $('room').value = params.get('room');
 if (params.get('name')) $('name').value = params.get('name');
-if (params.has('autojoin')) join();
+$('join-form').addEventListener('submit', (ev) => { ev.preventDefault(); join(); });
+$('camera-select').addEventListener('change', () => startPreview());
+$('mic-select').addEventListener('change', () => startPreview());
+$('join-camera').addEventListener('change', () => { const v = previewTrack('video'); if (v) v.enabled = $('join-camera').checked; });
+$('leave').addEventListener('click', () => leave());
+$('mute').addEventListener('click', () => toggle('microphone', $('mute'), 'Mute', 'Unmute'));
+$('camera').addEventListener('click', () => toggle('camera', $('camera'), 'Camera off', 'Camera on'));
+$('share').addEventListener('click', () => toggleShare());
+$('invite').addEventListener('click', () => copyInvite());
+
+startPreview().then(() => { if (params.has('autojoin')) join(); });
+
+function previewTrack(kind) {
+  return state.preview ? state.preview.getTracks().find((t) => t.kind === kind && t.readyState === 'live') : null;
+}
+
+async function startPreview() {
+  stopPreview();
+  const cam = $('camera-select').value;
+  const mic = $('mic-select').value;
+  const video = { ...capture, ...(cam ? { deviceId: { exact: cam } } : {}) };
+  const audio = mic ? { deviceId: { exact: mic } } : true;
+  try {
+    state.preview = await navigator.mediaDevices.getUserMedia({ audio, video });
+  } catch (e) {
+    try {
+      state.preview = await navigator.mediaDevices.getUserMedia({ audio });
+    } catch (e2) {
+      state.preview = null;
+    }
+    note('preview', e.message);
+  }
+  $('preview-video').srcObject = state.preview;
+  $('preview-note').hidden = !!previewTrack('video');
+  if (!state.preview) $('preview-note').textContent = 'No camera or microphone available: you will join to watch and listen.';
+  await fillDevices();
+}
+
+function stopPreview() {
+  if (state.preview) state.preview.getTracks().forEach((t) => t.stop());
+  state.preview = null;
+}
+
+async function fillDevices() {
+  try {
+    const { cameras, microphones } = await listDevices();
+    fill($('camera-select'), cameras, previewTrack('video'));
+    fill($('mic-select'), microphones, previewTrack('audio'));
+  } catch (e) {
+    note('devices', e.message);
+  }
+}
+
+function fill(select, devices, current) {
+  const chosen = current ? current.getSettings().deviceId : select.value;
+  select.replaceChildren(...devices.map((d, i) => new Option(d.label || `device ${i + 1}`, d.deviceId)));
+  if (!devices.length) select.append(new Option('none', ''));
+  if (chosen) select.value = chosen;
+}
+
+// ------------------------------------------------------------------ joining and leaving
 
 async function join() {
   showError('');
   $('join').disabled = true;
-  try {
-    const width = Number(params.get('w')) || 640;
-    const height = Number(params.get('h')) || 480;
-    const frameRate = Number(params.get('fps')) || 30;
-    state.local = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width, height, frameRate } });
-  } catch (e) {
-    showError('camera/microphone unavailable: ' + e.message + ' (joining receive-only)');
-    state.local = null;
+  const room = $('room').value.trim();
+  const nodes = params.get('nodes') ? params.get('nodes').split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const rc = new Relaycast({ room, name: $('name').value.trim() || undefined, token: params.get('token') || undefined, urls: nodes, log: events });
+  state.rc = rc;
+  wire(rc);
+  const camera = previewTrack('video');
+  const mic = previewTrack('audio');
+  // The preview's tracks are published as they are: no second camera prompt.
+  state.preview = null;
+  if (camera) {
+    await rc.publishCamera({ track: camera });
+    if (!$('join-camera').checked) rc.setMuted('camera', true);
   }
-  if (state.local) {
-    $('local-video').srcObject = state.local;
-    $('tile-local').hidden = false;
+  if (mic) {
+    await rc.publishMicrophone({ track: mic });
+    if (!$('join-mic').checked) rc.setMuted('microphone', true);
   }
-  const url = new URL('/ws', location.href);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  if (params.get('token')) url.searchParams.set('token', params.get('token'));
-  const ws = new WebSocket(url);
-  state.ws = ws;
+  $('local-video').srcObject = camera ? new MediaStream([camera]) : null;
+  $('tile-local').classList.toggle('novideo', !camera);
   setText('signaling-state', 'connecting');
-  ws.onopen = () => {
-    setText('signaling-state', 'open');
-    const msg = { type: 'join', roomId: $('room').value.trim() };
-    const name = $('name').value.trim();
-    if (name) msg.name = name;
-    send(msg);
-  };
-  ws.onmessage = (ev) => {
-    let msg;
-    try { msg = JSON.parse(ev.data); } catch (e) { log('bad-frame', ev.data); return; }
-    state.queue = state.queue.then(() => handle(msg)).catch((e) => {
-      log('handler-error', String(e));
-      showError('negotiation failed: ' + e.message);
-    });
-  };
-  ws.onclose = (ev) => {
-    if (state.ws !== ws) return;
-    state.ws = null;
-    setText('signaling-state', 'closed (' + ev.code + (ev.reason ? ' ' + ev.reason : '') + ')');
-    teardown();
-  };
-  ws.onerror = () => showError('signaling connection failed');
-}
-
-function send(msg) {
-  if (state.ws && state.ws.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify(msg));
-}
-
-async function handle(msg) {
-  log('recv', msg.type);
-  switch (msg.type) {
-    case 'welcome':
-      state.peerId = msg.peerId; state.roomId = msg.roomId;
-      setText('room-state', msg.roomId + ' as ' + msg.peerId + ' on ' + msg.nodeId);
-      $('leave').disabled = false;
-      for (const p of msg.peers) addPeer(p);
-      await startMedia();
-      break;
-    case 'peerJoined': addPeer(msg.peer); break;
-    case 'peerLeft': removePeer(msg.peerId); break;
-    case 'answer':
-      state.offerPending = false;
-      await state.pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
-      if (state.reofferNeeded) await offer();
-      break;
-    case 'offer': await onServerOffer(msg.sdp); break;
-    case 'iceCandidate':
-      if (msg.candidate) await state.pc.addIceCandidate(msg.candidate).catch((e) => log('candidate-error', e.message));
-      break;
-    case 'pong': break;
-    case 'error':
-      showError(msg.code + ': ' + msg.message);
-      // An error before welcome refuses the join (bad_request, unauthorized, room_full,
-      // overloaded): close this socket; its close handler resets the page so Join works again.
-      if (!state.peerId && state.ws) state.ws.close(1000, 'join refused');
-      break;
-    default: log('unknown', msg);
-  }
-}
-
-async function startMedia() {
-  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', iceServers: [] });
-  state.pc = pc;
-  pc.onicecandidate = (ev) => send({ type: 'iceCandidate', candidate: ev.candidate ? ev.candidate.toJSON() : null });
-  pc.onconnectionstatechange = () => setText('media-state', pc.connectionState);
-  pc.ontrack = (ev) => {
-    const publisher = ev.streams[0] ? ev.streams[0].id : null;
-    log('track', { publisher, kind: ev.track.kind, mid: ev.transceiver.mid });
-    if (!publisher) return;
-    const peer = state.peers.get(publisher) || addPeer({ peerId: publisher, name: publisher });
-    if (!peer.stream.getTracks().includes(ev.track)) peer.stream.addTrack(ev.track);
-    ev.track.onended = () => peer.stream.removeTrack(ev.track);
-    ev.streams[0].onremovetrack = (e) => peer.stream.removeTrack(e.track);
-    peer.video.srcObject = peer.stream;
-  };
-  if (state.local) {
-    for (const track of state.local.getTracks()) pc.addTransceiver(track, { direction: 'sendonly', streams: [state.local] });
-  } else {
-    pc.addTransceiver('audio', { direction: 'recvonly' });
-  }
-  await offer();
-}
-
-async function offer() {
-  const pc = state.pc;
-  state.reofferNeeded = false;
-  state.makingOffer = true;
   try {
-    await pc.setLocalDescription(await pc.createOffer());
-    state.offerPending = true;
-    send({ type: 'offer', sdp: pc.localDescription.sdp });
-  } finally {
-    state.makingOffer = false;
+    await rc.join();
+  } catch (e) {
+    // Refused (unauthorized, room full, ...) or never reached: back to the pre-join screen, no reload needed.
+    if (state.rc === rc) backToPrejoin(describe(e.code, e.message));
   }
 }
 
-async function onServerOffer(sdp) {
-  const pc = state.pc;
-  if (pc.signalingState === 'have-local-offer') {
-    // Glare: the server is impolite and ignores our offer; roll back and offer again later.
-    log('glare', 'rolling back our offer');
-    await pc.setLocalDescription({ type: 'rollback' });
-    state.offerPending = false;
-    state.reofferNeeded = true;
+function wire(rc) {
+  rc.on('state', ({ state: s, reason }) => {
+    if (state.rc !== rc) return;
+    setText('signaling-state', s === 'joined' ? 'open' : s);
+    if (s === 'reconnecting') banner(`Connection lost (${reason}). Reconnecting…`);
+    if (s === 'closed') setText('media-state', 'closed');
+  });
+  rc.on('joined', ({ peerId, roomId, nodeId, reconnected }) => {
+    state.peerId = peerId; state.roomId = roomId; state.nodeId = nodeId;
+    setText('room-state', `${roomId} as ${peerId} on ${nodeId}`);
+    $('prejoin').hidden = true;
+    $('call').hidden = false;
+    $('join').disabled = false;
+    banner(reconnected ? `Reconnected (node ${nodeId}).` : '', reconnected ? 4000 : 0);
+    updateControls();
+    if (!statsTimer) statsTimer = setInterval(refreshBadges, 1000);
+  });
+  rc.on('media', ({ state: s }) => setText('media-state', s));
+  rc.on('peerJoined', (p) => addTile(p.peerId, p.name));
+  rc.on('peerLeft', (p) => removeTile(p.peerId));
+  rc.on('track', (t) => onTrack(t));
+  rc.on('trackEnded', (t) => onTrackEnded(t));
+  rc.on('trackMuted', ({ peerId, kind, muted, trackId }) => {
+    const tile = tiles.get(peerId);
+    if (!tile) return;
+    if (kind === 'audio') tile.fig.querySelector('.name').dataset.muted = muted ? '(muted)' : '';
+    if (kind === 'video' && trackId === tile.cameraTrackId) tile.fig.classList.toggle('novideo', muted);
+  });
+  rc.on('speaker', ({ peerId }) => { state.serverSpeaker = true; highlight(peerId); });
+  rc.on('local', () => updateControls());
+  rc.on('error', ({ code, message, fatal }) => {
+    if (state.rc !== rc) return;
+    if (fatal) backToPrejoin(describe(code, message));
+    else if (code === 'overloaded') banner('This node is draining or full: moving to another node…');
+    else showError(describe(code, message));
+  });
+}
+
+function describe(code, message) {
+  switch (code) {
+    case 'room_full': return `This room is full: ${message}. Try again later or pick another room.`;
+    case 'unauthorized': return `Not allowed to join: ${message}. Check the invite link or token.`;
+    case 'forbidden': return `Your token does not allow this: ${message}.`;
+    default: return code ? `${code}: ${message}` : `Could not join: ${message}`;
   }
-  await pc.setRemoteDescription({ type: 'offer', sdp });
-  await pc.setLocalDescription(await pc.createAnswer());
-  send({ type: 'answer', sdp: pc.localDescription.sdp });
-  if (state.reofferNeeded) await offer();
-}
-
-function addPeer(p) {
-  if (state.peers.has(p.peerId)) return state.peers.get(p.peerId);
-  const fig = document.createElement('figure');
-  fig.className = 'tile';
-  fig.id = 'tile-' + p.peerId;
-  fig.dataset.peerId = p.peerId;
-  const video = document.createElement('video');
-  video.autoplay = true; video.playsInline = true;
-  const cap = document.createElement('figcaption');
-  cap.textContent = p.name || p.peerId;
-  fig.append(video, cap);
-  $('tiles').append(fig);
-  const peer = { name: p.name, tile: fig, video, stream: new MediaStream() };
-  state.peers.set(p.peerId, peer);
-  return peer;
-}
-
-function removePeer(peerId) {
-  const peer = state.peers.get(peerId);
-  if (!peer) return;
-  peer.tile.remove();
-  state.peers.delete(peerId);
 }
 
 function leave() {
-  send({ type: 'leave' });
-  $('leave').disabled = true;
+  if (state.rc) state.rc.leave();
+  backToPrejoin('');
 }
 
-function teardown() {
-  if (state.pc) state.pc.close();
-  state.pc = null;
-  for (const id of [...state.peers.keys()]) removePeer(id);
-  if (state.local) state.local.getTracks().forEach((t) => t.stop());
-  state.local = null;
-  $('tile-local').hidden = true;
+function backToPrejoin(error) {
+  const rc = state.rc;
+  state.rc = null;
+  if (rc && rc.state !== 'closed') rc.leave();
+  clearInterval(statsTimer);
+  statsTimer = null;
+  for (const id of [...tiles.keys()]) removeTile(id);
+  state.peerId = null;
+  state.speaker = null;
+  $('call').hidden = true;
+  $('prejoin').hidden = false;
   $('join').disabled = false;
-  $('leave').disabled = true;
-  setText('media-state', 'closed');
+  $('local-video').srcObject = null;
   setText('room-state', '-');
-  state.peerId = null; state.roomId = null;
-  state.makingOffer = false; state.offerPending = false; state.reofferNeeded = false;
+  setText('signaling-state', 'closed');
+  setText('media-state', 'closed');
+  banner('');
+  showError(error);
+  startPreview();
 }
 
-// Per remote peer: video frames decoded and audio bytes received (used by the e2e tests).
-async function remoteStats() {
-  const out = {};
-  if (!state.pc) return out;
-  const report = await state.pc.getStats();
-  const trackToPeer = new Map();
-  for (const tr of state.pc.getTransceivers()) {
-    const track = tr.receiver.track;
-    for (const [peerId, peer] of state.peers) {
-      if (peer.stream.getTracks().includes(track)) trackToPeer.set(tr.mid, peerId);
+// ------------------------------------------------------------------ controls
+
+function toggle(source, button, on, off) {
+  const rc = state.rc;
+  if (!rc || !rc.local.has(source)) return;
+  rc.setMuted(source, !rc.isMuted(source));
+  updateControls();
+}
+
+async function toggleShare() {
+  const rc = state.rc;
+  if (!rc) return;
+  if (rc.local.has('screen')) {
+    rc.unpublish('screen');
+    return;
+  }
+  try {
+    await rc.publishScreen();
+  } catch (e) {
+    showError('Screen sharing is not available: ' + e.message);
+  }
+}
+
+function updateControls() {
+  const rc = state.rc;
+  if (!rc) return;
+  const set = (button, source, pressedText, text) => {
+    const has = rc.local.has(source);
+    const pressed = has && rc.isMuted(source);
+    button.disabled = !has;
+    button.setAttribute('aria-pressed', String(pressed));
+    button.textContent = pressed ? pressedText : text;
+  };
+  set($('mute'), 'microphone', 'Unmute', 'Mute');
+  set($('camera'), 'camera', 'Camera on', 'Camera off');
+  const sharing = rc.local.has('screen');
+  $('share').setAttribute('aria-pressed', String(sharing));
+  $('share').textContent = sharing ? 'Stop sharing' : 'Share screen';
+  const cam = rc.local.get('camera');
+  $('tile-local').classList.toggle('novideo', !cam || cam.muted);
+  $('tile-local').querySelector('.name').dataset.muted = rc.isMuted('microphone') ? '(muted)' : '';
+  const screen = rc.local.get('screen');
+  let fig = $('tile-local-screen');
+  if (screen && !fig) {
+    fig = makeTile('tile-local-screen', 'Your screen');
+    fig.classList.add('screen', 'local');
+    fig.querySelector('video').muted = true;
+    $('tiles').append(fig);
+  }
+  if (fig && !screen) fig.remove();
+  if (fig && screen) fig.querySelector('video').srcObject = new MediaStream([screen.track]);
+  layout();
+}
+
+async function copyInvite() {
+  const url = new URL(location.pathname, location.origin);
+  url.searchParams.set('room', state.roomId || $('room').value);
+  try {
+    await navigator.clipboard.writeText(url.href);
+    banner('Invite link copied: ' + url.href, 4000);
+  } catch (e) {
+    banner('Invite link: ' + url.href, 10000);
+  }
+}
+
+// ------------------------------------------------------------------ tiles
+
+function makeTile(id, name) {
+  const fig = document.createElement('figure');
+  fig.className = 'tile';
+  fig.id = id;
+  const video = document.createElement('video');
+  video.autoplay = true; video.playsInline = true;
+  const avatar = document.createElement('div');
+  avatar.className = 'avatar';
+  avatar.textContent = (name || '?').trim().charAt(0).toUpperCase() || '?';
+  const cap = document.createElement('figcaption');
+  const label = document.createElement('span');
+  label.className = 'name';
+  label.textContent = name;
+  const badge = document.createElement('span');
+  badge.className = 'badge';
+  cap.append(label, badge);
+  fig.append(video, avatar, cap);
+  return fig;
+}
+
+function addTile(peerId, name) {
+  if (tiles.has(peerId)) return tiles.get(peerId);
+  const fig = makeTile('tile-' + peerId, name || peerId);
+  fig.dataset.peerId = peerId;
+  fig.classList.add('novideo');
+  $('tiles').append(fig);
+  const tile = { fig, video: fig.querySelector('video'), stream: new MediaStream(), name, cameraTrackId: null, screens: new Map() };
+  tile.video.srcObject = tile.stream;
+  tiles.set(peerId, tile);
+  layout();
+  return tile;
+}
+
+function removeTile(peerId) {
+  const tile = tiles.get(peerId);
+  if (!tile) return;
+  tile.fig.remove();
+  for (const fig of tile.screens.values()) fig.remove();
+  tiles.delete(peerId);
+  if (state.speaker === peerId) state.speaker = null;
+  layout();
+}
+
+function onTrack({ peerId, trackId, kind, track }) {
+  const tile = tiles.get(peerId) || addTile(peerId, peerId);
+  if (kind === 'audio') {
+    for (const t of tile.stream.getAudioTracks()) tile.stream.removeTrack(t);
+    tile.stream.addTrack(track);
+    tile.fig.querySelector('.name').dataset.muted = '';
+  } else if (!tile.cameraTrackId || tile.cameraTrackId === trackId) {
+    // The first video track of a member is its camera; any other is a screen share.
+    tile.cameraTrackId = trackId;
+    for (const t of tile.stream.getVideoTracks()) tile.stream.removeTrack(t);
+    tile.stream.addTrack(track);
+    tile.fig.classList.toggle('novideo', track.muted);
+    tile.fig.dataset.cameraTrack = trackId;
+  } else {
+    const fig = makeTile(`screen-${peerId}-${trackId}`, `${tile.name || peerId} (screen)`);
+    fig.classList.add('screen');
+    fig.dataset.peerId = peerId;
+    fig.dataset.trackId = trackId;
+    fig.querySelector('video').srcObject = new MediaStream([track]);
+    fig.querySelector('video').muted = true;
+    tile.screens.set(trackId, fig);
+    tile.fig.after(fig);
+  }
+  // A fresh srcObject assignment restarts playback after tracks change.
+  tile.video.srcObject = tile.stream;
+  layout();
+}
+
+function onTrackEnded({ peerId, trackId, kind }) {
+  const tile = tiles.get(peerId);
+  if (!tile) return;
+  if (tile.screens.has(trackId)) {
+    tile.screens.get(trackId).remove();
+    tile.screens.delete(trackId);
+  } else {
+    for (const t of tile.stream.getTracks()) if (t.kind === kind) tile.stream.removeTrack(t);
+    if (kind === 'audio') tile.fig.querySelector('.name').dataset.muted = '(muted)';
+    if (kind === 'video' && tile.cameraTrackId === trackId) {
+      tile.cameraTrackId = null;
+      tile.fig.classList.add('novideo');
     }
   }
-  report.forEach((s) => {
-    if (s.type !== 'inbound-rtp') return;
-    const peerId = trackToPeer.get(s.mid);
-    if (!peerId) return;
-    const o = out[peerId] || (out[peerId] = { framesDecoded: 0, audioBytes: 0, videoBytes: 0 });
-    if (s.kind === 'video') { o.framesDecoded += s.framesDecoded || 0; o.videoBytes += s.bytesReceived || 0; }
-    if (s.kind === 'audio') o.audioBytes += s.bytesReceived || 0;
-  });
+  layout();
+}
+
+function layout() {
+  const n = $('tiles').children.length;
+  const cols = Math.ceil(Math.sqrt(n));
+  $('tiles').style.setProperty('--cols', String(cols));
+  $('tiles').style.setProperty('--rows', String(Math.max(1, Math.ceil(n / cols))));
+  $('tiles').dataset.count = String(n);
+}
+
+function highlight(peerId) {
+  state.speaker = peerId;
+  for (const [id, tile] of tiles) tile.fig.classList.toggle('speaking', id === peerId);
+}
+
+// ------------------------------------------------------------------ quality badges
+
+async function refreshBadges() {
+  const rc = state.rc;
+  if (!rc || !rc.pc) return;
+  let s;
+  try { s = await rc.stats(); } catch (e) { return; }
+  for (const [peerId, tile] of tiles) {
+    const rows = s.remote.filter((r) => r.peerId === peerId);
+    const video = rows.find((r) => r.trackId === tile.cameraTrackId);
+    const audio = rows.find((r) => r.kind === 'audio');
+    tile.fig.querySelector('.badge').textContent = badgeText(video || audio, s.rttMs);
+    tile.fig.querySelector('.badge').classList.toggle('bad', !!(video || audio) && ((video || audio).lossPercent > 5 || (s.rttMs || 0) > 300));
+    for (const [trackId, fig] of tile.screens) {
+      fig.querySelector('.badge').textContent = badgeText(rows.find((r) => r.trackId === trackId), s.rttMs);
+    }
+  }
+  const cam = s.local.find((l) => l.source === 'camera');
+  $('local-badge').textContent = cam && cam.kbps !== null ? `${cam.width || '?'}x${cam.height || '?'} · ${cam.kbps} kbps up` : '';
+  if (!state.serverSpeaker) estimateSpeaker(s.remote);
+}
+
+function badgeText(r, rttMs) {
+  if (!r) return '';
+  const size = r.kind === 'video' && r.width ? `${r.width}x${r.height}` : r.kind;
+  const kbps = r.kbps === null ? '…' : `${r.kbps} kbps`;
+  const loss = `${r.lossPercent.toFixed(1)}% loss`;
+  const rtt = rttMs === null ? '' : ` · ${rttMs} ms`;
+  return `${size} · ${kbps} · ${loss}${rtt}`;
+}
+
+/**
+ * Until the node sends dominantSpeaker (PROTOCOL.md), the loudest member by received audio level
+ * is highlighted, after it stayed the loudest for two seconds (no flicker on every syllable).
+ */
+function estimateSpeaker(remote) {
+  let best = null;
+  for (const r of remote) {
+    if (r.kind === 'audio' && r.audioLevel !== null && r.audioLevel > 0.01 && (!best || r.audioLevel > best.audioLevel)) best = r;
+  }
+  const id = best ? best.peerId : null;
+  for (const key of [...quietTicks.keys()]) if (key !== id) quietTicks.delete(key);
+  quietTicks.set(id, (quietTicks.get(id) || 0) + 1);
+  if (quietTicks.get(id) >= 2 && state.speaker !== id) highlight(id);
+}
+
+// ------------------------------------------------------------------ helpers
+
+function setText(id, text) { $(id).textContent = text; }
+
+function showError(text) {
+  const e = $('error');
+  e.textContent = text || '';
+  e.hidden = !text;
+}
+
+let bannerTimer = null;
+function banner(text, hideAfterMs = 0) {
+  const b = $('banner');
+  b.textContent = text || '';
+  b.hidden = !text;
+  clearTimeout(bannerTimer);
+  if (text && hideAfterMs) bannerTimer = setTimeout(() => { b.hidden = true; }, hideAfterMs);
+}
+
+function note(kind, detail) {
+  events.push({ t: Date.now(), kind, detail });
+}
+
+/** Per remote peer: video frames decoded and audio/video bytes received (used by the e2e tests). */
+async function remoteStats() {
+  const out = {};
+  if (!state.rc) return out;
+  const s = await state.rc.stats();
+  for (const r of s.remote) {
+    const o = out[r.peerId] || (out[r.peerId] = { framesDecoded: 0, audioBytes: 0, videoBytes: 0, videoTracks: 0 });
+    if (r.kind === 'video') { o.framesDecoded += r.framesDecoded; o.videoBytes += r.bytesReceived; o.videoTracks++; }
+    if (r.kind === 'audio') o.audioBytes += r.bytesReceived;
+  }
   return out;
 }

@@ -85,8 +85,19 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     private int nextMid;
     private long lastReportNanos;
     private boolean closed;
+    /**
+     * For a WHEP viewer, the member whose tracks it plays; null for a room member. A viewer's
+     * m-lines are its own receive-only ones, filled in the answer, and it is never sent an offer:
+     * WHEP has no server-initiated renegotiation.
+     */
+    private final String watched;
 
     PeerSession(Peer peer, Room room, MediaWorker worker) {
+        this(peer, room, worker, null);
+    }
+
+    PeerSession(Peer peer, Room room, MediaWorker worker, String watched) {
+        this.watched = watched;
         this.peer = peer;
         this.room = room;
         this.worker = worker;
@@ -99,6 +110,11 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
 
     Peer peer() {
         return peer;
+    }
+
+    /** The member a WHEP viewer plays, or null for a room member. */
+    String watched() {
+        return watched;
     }
 
     /** The tracks this peer publishes right now. */
@@ -140,6 +156,9 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         }
         allowMixed = offer.extmapAllowMixed();
         reconcile(offer, nowNanos);
+        if (watched != null && !answered) {
+            assignWatchedTracks();
+        }
         peer.channel().send(new ServerMessage.Answer(writer.answer(mlines, transport, allowMixed).write()));
         if (!answered) {
             answered = true;
@@ -195,6 +214,9 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         if (!peer.canSubscribe() || track.publisherPeerId().equals(peer.peerId())) {
             return;
         }
+        if (watched != null && !track.publisherPeerId().equals(watched)) {
+            return;
+        }
         if (wanted.add(track)) {
             renegotiate(nowNanos);
         }
@@ -210,6 +232,15 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     /** Sends a node offer when the wanted tracks differ from the negotiated ones and none is outstanding. */
     private void renegotiate(long nowNanos) {
         if (!answered || closed) {
+            return;
+        }
+        if (watched != null) {
+            // WHEP: the answer fixed what this viewer gets; a track that goes just stops.
+            for (MLine m : mlines) {
+                if (m.downTrack != null && !wanted.contains(m.downTrack.source())) {
+                    dropDownTrack(m);
+                }
+            }
             return;
         }
         if (serverOfferOutstanding) {
@@ -265,11 +296,51 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
             mlines.add(m);
             byMid.put(m.mid, m);
         }
-        Codec send = MediaPolicy.keepFeedback(codec.get(), Set.of("nack", "ccm", "goog-remb"));
-        Codec rtx = caps.rtxFor(kind, send.payloadType()).map(Codec::withoutFeedback).orElse(null);
+        attach(m, t, codec.get());
+        m.awaitingAnswer = true;
+        return true;
+    }
+
+    /**
+     * WHEP: the watched member's current tracks go into the answer, each on one of the viewer's
+     * own receive-only m-lines of its kind whose codecs include the track's (RFC 3264 §6: an
+     * answer uses only what that m-line offered). The answer itself is the acceptance.
+     */
+    private void assignWatchedTracks() {
+        for (UpTrack t : room.tracksOf(watched)) {
+            wanted.add(t);
+            MediaKind kind = t.isVideo() ? MediaKind.VIDEO : MediaKind.AUDIO;
+            for (MLine m : mlines) {
+                if (!m.isFree() || m.kind != kind || m.clientMedia == null) {
+                    continue;
+                }
+                Optional<Codec> codec = MediaPolicy.matchingCodec(t.codec().sdp(),
+                        m.clientMedia.codecs().stream().filter(c -> !c.isRtx()).toList());
+                if (codec.isPresent()) {
+                    attach(m, t, codec.get());
+                    downBySsrc.put(m.downTrack.ssrc(), m.downTrack);
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Makes {@code m} carry {@code t} to this client with {@code codec} (the client's payload type). */
+    private void attach(MLine m, UpTrack t, Codec codec) {
+        MediaKind kind = m.kind;
+        Codec send = MediaPolicy.keepFeedback(codec, Set.of("nack", "ccm", "goog-remb"));
+        Optional<Codec> offeredRtx = m.clientMedia != null ? m.clientMedia.rtxFor(send.payloadType())
+                : caps.rtxFor(kind, send.payloadType());
+        Codec rtx = offeredRtx.map(Codec::withoutFeedback).orElse(null);
         m.sendCodec = send;
         m.sendRtxCodec = rtx;
         m.sendExtmaps = subscriberExtmaps(t);
+        if (m.clientMedia != null) {
+            // An answer only echoes extensions this m-line offered.
+            Set<String> offered = new java.util.HashSet<>();
+            m.clientMedia.extmaps().forEach(e -> offered.add(e.uri()));
+            m.sendExtmaps = m.sendExtmaps.stream().filter(e -> offered.contains(e.uri())).toList();
+        }
         RtpExtensionIdMap map = new RtpExtensionIdMap();
         for (int id = 1; id <= 255; id++) {
             String uri = t.extensionUri(id);
@@ -285,8 +356,6 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         m.downTrack = new DownTrack(t, this, worker, random.nextInt(), rtx != null ? random.nextInt() : 0,
                 send.payloadType(), rtx != null ? rtx.payloadType() : -1, map, random.nextInt(), random.nextInt(),
                 t.publisherPeerId());
-        m.awaitingAnswer = true;
-        return true;
     }
 
     private List<Extmap> subscriberExtmaps(UpTrack t) {
@@ -349,9 +418,20 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
                     throw new SignalException(ErrorCode.BAD_REQUEST, "duplicate mid " + mid);
                 }
                 boolean rtp = m.isRtp() && (m.kind() == MediaKind.AUDIO || m.kind() == MediaKind.VIDEO);
-                line = new MLine(mid, m.kind(), rtp ? MLine.Role.PUBLISH : MLine.Role.REJECTED);
+                MLine.Role role = rtp ? MLine.Role.PUBLISH : MLine.Role.REJECTED;
+                Optional<Codec> firstCodec = m.codecs().stream().filter(c -> !c.isRtx()).findFirst();
+                if (watched != null) {
+                    // A WHEP viewer's m-lines receive: each may carry one of the watched member's tracks.
+                    boolean receives = offer.directionOf(m).receives() && (!m.isRejected() || m.isBundleOnly());
+                    role = rtp && receives && firstCodec.isPresent() ? MLine.Role.SUBSCRIBE : MLine.Role.REJECTED;
+                }
+                line = new MLine(mid, m.kind(), role);
                 line.rejectedFormats = m.formats();
                 line.clientMedia = m;
+                if (role == MLine.Role.SUBSCRIBE) {
+                    // Written inactive with the viewer's first codec until a track is attached.
+                    line.sendCodec = firstCodec.get().withoutFeedback();
+                }
                 mlines.add(line);
                 byMid.put(mid, line);
                 bumpMidCounter(mid);

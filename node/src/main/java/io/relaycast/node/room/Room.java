@@ -54,6 +54,8 @@ public final class Room implements RoomLink.Listener {
     private final Map<String, UpTrack> remoteTracks = new HashMap<>();
     private final RoomLink link;
     private final List<Peer> pendingJoins = new ArrayList<>();
+    /** WHEP viewers that arrived before the membership snapshot. */
+    private final List<Runnable> pendingWatches = new ArrayList<>();
     private boolean open;
     private volatile List<PeerInfo> memberView = List.of();
     private volatile boolean closed;
@@ -91,6 +93,8 @@ public final class Room implements RoomLink.Listener {
                 join(p);
             }
             pendingJoins.clear();
+            pendingWatches.forEach(Runnable::run);
+            pendingWatches.clear();
         });
     }
 
@@ -159,6 +163,66 @@ public final class Room implements RoomLink.Listener {
                 + " on media worker " + worker.index() + "; " + sessions.size() + " peer(s)");
     }
 
+    /**
+     * A WHEP viewer of one member (OPERATIONS.md "WHIP and WHEP"): a session on this room's thread
+     * that receives that member's tracks but is no member itself, so nobody gets {@code peerJoined}
+     * or {@code peerLeft} for it. It gets a {@code welcome} (with no peers) as the go-ahead for its
+     * offer, or {@code error{not_joined}} and {@link PeerChannel#joinRefused} when the member is not
+     * in the room.
+     */
+    public void watch(Peer viewer, String publisherId) {
+        if (closed) {
+            Room successor = manager.roomFor(roomId);
+            successor.execute(() -> successor.watch(viewer, publisherId));
+            return;
+        }
+        if (!open) {
+            pendingWatches.add(() -> watch(viewer, publisherId));
+            return;
+        }
+        if (!members.containsKey(publisherId)) {
+            error(viewer, ErrorCode.NOT_JOINED, "no member " + publisherId + " in room " + roomId);
+            viewer.channel().joinRefused();
+            if (sessions.isEmpty()) {
+                close();
+            }
+            return;
+        }
+        sessions.put(viewer.peerId(), new PeerSession(viewer, this, worker, publisherId));
+        if (timerId < 0) {
+            timerId = worker.every(TICK_MILLIS, this::tick);
+        }
+        worker.peerAdded();
+        metrics.peers().incrementAndGet();
+        viewer.channel().send(new ServerMessage.Welcome(viewer.peerId(), roomId, List.of(), settings.nodeId()));
+        LOG.info(() -> "WHEP viewer " + viewer.peerId() + " watches " + publisherId + " in room " + roomId);
+    }
+
+    /** The tracks a member publishes right now, on this node or (as relayed tracks) another. */
+    List<UpTrack> tracksOf(String peerId) {
+        List<UpTrack> out = new ArrayList<>();
+        PeerSession local = sessions.get(peerId);
+        if (local != null) {
+            out.addAll(local.publishedTracks());
+        }
+        for (UpTrack t : remoteTracks.values()) {
+            if (t.publisherPeerId().equals(peerId)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** A member left: the WHEP viewers of it end too, since WHEP cannot bring them anything new. */
+    private void endViewersOf(String publisherId) {
+        for (PeerSession s : new ArrayList<>(sessions.values())) {
+            if (publisherId.equals(s.watched())) {
+                leave(s.peer());
+                s.peer().channel().close(1000, "the member left");
+            }
+        }
+    }
+
     /** Handles a joined peer's message. */
     public void handle(Peer peer, ClientMessage message) {
         if (closed && !sessions.containsKey(peer.peerId())) {
@@ -225,10 +289,12 @@ public final class Room implements RoomLink.Listener {
         metrics.peers().decrementAndGet();
         MemberRecord record = members.remove(peer.peerId());
         if (record != null) {
+            // A WHEP viewer has no record: nobody was told it came, so nobody is told it goes.
             link.announceLeave(record);
+            publishMembers();
+            broadcast(new ServerMessage.PeerLeft(peer.peerId()), null);
+            endViewersOf(peer.peerId());
         }
-        publishMembers();
-        broadcast(new ServerMessage.PeerLeft(peer.peerId()), null);
         LOG.info(() -> "peer " + peer.peerId() + " left room " + roomId + "; " + sessions.size() + " local peer(s)");
         if (sessions.isEmpty()) {
             close();
@@ -237,6 +303,9 @@ public final class Room implements RoomLink.Listener {
 
     /** The last local peer left: this node stops taking part in the room. */
     private void close() {
+        if (closed) {
+            return; // a viewer's leave inside a member's leave may have closed it already
+        }
         closed = true;
         worker.cancel(timerId);
         for (UpTrack t : remoteTracks.values()) {
@@ -335,6 +404,7 @@ public final class Room implements RoomLink.Listener {
         removeRemoteTracks(r, Set.of());
         publishMembers();
         broadcast(new ServerMessage.PeerLeft(peerId), null);
+        endViewersOf(peerId);
     }
 
     @Override

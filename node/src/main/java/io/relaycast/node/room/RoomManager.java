@@ -64,6 +64,11 @@ public final class RoomManager {
         });
     }
 
+    /** The members of one room on any node (for a WHEP 404 that creates no room state). Any thread. */
+    public Future<List<MemberRecord>> clusterMembers(String roomId) {
+        return cluster.store().room(roomId);
+    }
+
     /** A node died: every local room drops its peers. Any thread. */
     public void nodeLeft(String busNodeId) {
         for (Room r : rooms.values()) {

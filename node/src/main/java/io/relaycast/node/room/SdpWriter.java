@@ -115,7 +115,11 @@ final class SdpWriter {
         if (msid != null) {
             b.addMsid(msid);
         }
-        b.rtcpMux().rtcpRsize();
+        b.rtcpMux();
+        if (m.clientMedia == null || m.clientMedia.rtcpRsize()) {
+            // Node offers always propose it; an answer to a WHEP viewer only echoes it (RFC 5506).
+            b.rtcpRsize();
+        }
         b.addCodec(m.sendCodec);
         if (m.sendRtxCodec != null) {
             b.addCodec(m.sendRtxCodec);

@@ -5,6 +5,7 @@ import io.relaycast.node.auth.TokenVerifier;
 import io.relaycast.node.observe.NodeMetrics;
 import io.relaycast.node.observe.Readiness;
 import io.relaycast.node.room.RoomManager;
+import io.relaycast.node.whip.WhipEndpoints;
 import io.relaycast.node.cluster.MemberRecord;
 import io.relaycast.signal.SignalCodec;
 import com.sun.management.UnixOperatingSystemMXBean;
@@ -32,8 +33,8 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * HTTP and WebSocket front of the node (OPERATIONS.md "Endpoints"): the demo page, {@code /ws}
- * signaling, health, readiness, Prometheus metrics and the room listing.
+ * HTTP and WebSocket front of the node (OPERATIONS.md "Endpoints"): the demo page and the client
+ * library, {@code /ws} signaling, WHIP and WHEP, health, readiness, Prometheus metrics and the room listing.
  */
 public final class SignalingVerticle extends AbstractVerticle {
     private static final Logger LOG = Logger.getLogger(SignalingVerticle.class.getName());
@@ -72,6 +73,7 @@ public final class SignalingVerticle extends AbstractVerticle {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/api/rooms").handler(this::listRooms);
+        new WhipEndpoints(vertx, rooms, readiness, metrics, tokens, settings).mount(router);
         router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
         table = new ConnectionTable(context, metrics, unjoinedCap(settings, maxFileDescriptors()),
