@@ -36,8 +36,17 @@ fi
 
 step() { printf '%(%H:%M:%S)T build-images: %s\n' -1 "$*" >&2; }
 have() { ! $rebuild_bases && podman image exists "$1"; }
+LOG=$(mktemp /tmp/relaycast-build-images.XXXXXX.log)
+# Runs a command with its output in $LOG; on failure shows the end of it.
+logged() {
+    if ! "$@" >"$LOG" 2>&1; then
+        tail -40 "$LOG" >&2
+        echo "build-images: failed: $* (whole output in $LOG)" >&2
+        exit 1
+    fi
+}
 # --format docker keeps HEALTHCHECK (the OCI format has no field for it, podman drops it).
-build() { podman build --quiet --format docker "$@" >/dev/null; }
+build() { logged podman build --format docker "$@"; }
 
 if have "$BASE"; then
     step "$BASE present"
@@ -52,16 +61,18 @@ else
     for attempt in 1 2; do
         # minbase has bash, passwd (useradd) and apt; documentation and locales are left out
         # as in Docker's debian:*-slim.
-        if TMPDIR="$tmp" mmdebstrap --quiet --variant=minbase --mode=root --format=tar \
+        if TMPDIR="$tmp" mmdebstrap --variant=minbase --mode=root --format=tar \
             --hook-dir=/usr/share/mmdebstrap/hooks/eatmydata \
             --aptopt='Apt::Install-Recommends "false"' \
             --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
             --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
             --dpkgopt='path-exclude=/usr/share/info/*' \
             "$SUITE" "$tar" \
-            "deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main" "deb $SECURITY_MIRROR $SUITE-security main"; then
+            "deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main" "deb $SECURITY_MIRROR $SUITE-security main" \
+            >"$LOG" 2>&1; then
             break
         fi
+        tail -20 "$LOG" >&2
         # Seen once on a loaded machine: "umount .../proc: target is busy" at mmdebstrap's
         # own clean-up, after a complete install. Undo its mounts and try once more.
         [ $attempt = 1 ] || exit 1
@@ -89,6 +100,14 @@ fi
 
 step "$NODE: deploy/Dockerfile (Maven build in $MAVEN, runtime on $BASE)"
 # The context is the repository root; podman reads deploy/Dockerfile.dockerignore like BuildKit.
-build --build-arg "MAVEN_IMAGE=$MAVEN" --build-arg "RUNTIME_IMAGE=$BASE" \
+# Maven in the build stage trusts what this host's Java trusts: where HTTPS goes through a
+# TLS-inspecting proxy (as on the CI machines), its CA is only in the host's store. Mounted
+# for the RUN steps only (podman build --volume), so it is not in the image.
+trust=()
+if [ -f /etc/ssl/certs/java/cacerts ]; then
+    trust=(--volume /etc/ssl/certs/java/cacerts:/etc/ssl/certs/java/cacerts:ro)
+fi
+build "${trust[@]}" --build-arg "MAVEN_IMAGE=$MAVEN" --build-arg "RUNTIME_IMAGE=$BASE" \
     --ignorefile deploy/Dockerfile.dockerignore -f deploy/Dockerfile -t "$NODE" .
+rm -f "$LOG"
 step "done: $(podman image inspect --format '{{.Size}}' "$NODE" | awk '{printf "%d MB", $1/1e6}') $NODE"
