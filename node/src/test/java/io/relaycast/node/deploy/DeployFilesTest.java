@@ -101,6 +101,8 @@ class DeployFilesTest {
             Map.entry("system_cpu_usage", "gauge"));
 
     private static final Pattern METRIC_NAME = Pattern.compile("\\b(?:relaycast|jvm|process|system)_\\w+");
+    /** A compose short-syntax port after interpolation: {@code IP:HOST[-HOST]:CONTAINER[-CONTAINER]/proto}. */
+    private static final Pattern PUBLISHED = Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+):(\\d+)(?:-(\\d+))?:(\\d+)(?:-(\\d+))?/(tcp|udp)");
     private static final Pattern INTERPOLATION = Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
     // ------------------------------------------------------------------ files parse
@@ -274,19 +276,19 @@ class DeployFilesTest {
             Settings s = Settings.from(env::get);
             Set<String> published = new TreeSet<>();
             for (JsonNode p : e.getValue().path("ports")) {
-                Matcher m = Pattern.compile("(\\d+)(?:-(\\d+))?:(\\d+)(?:-(\\d+))?/(tcp|udp)").matcher(p.asText());
-                assertTrue(m.matches(), e.getKey() + ": port '" + p.asText() + "' is not HOST:CONTAINER/proto");
-                int hostFirst = Integer.parseInt(m.group(1));
-                int hostLast = m.group(2) == null ? hostFirst : Integer.parseInt(m.group(2));
-                int first = Integer.parseInt(m.group(3));
-                int last = m.group(4) == null ? first : Integer.parseInt(m.group(4));
+                Matcher m = PUBLISHED.matcher(interpolate(p.asText()));
+                assertTrue(m.matches(), e.getKey() + ": port '" + p.asText() + "' is not IP:HOST:CONTAINER/proto");
+                int hostFirst = Integer.parseInt(m.group(2));
+                int hostLast = m.group(3) == null ? hostFirst : Integer.parseInt(m.group(3));
+                int first = Integer.parseInt(m.group(4));
+                int last = m.group(5) == null ? first : Integer.parseInt(m.group(5));
                 assertEquals(last - first, hostLast - hostFirst, p.asText());
-                if (m.group(5).equals("udp")) {
+                if (m.group(6).equals("udp")) {
                     // ICE candidates carry the container's own port: the host must use the same one.
                     assertEquals(first, hostFirst, e.getKey() + ": UDP media must be published on the same host port");
                 }
                 for (int i = 0; i <= last - first; i++) {
-                    published.add((first + i) + "/" + m.group(5));
+                    published.add((first + i) + "/" + m.group(6));
                     assertTrue(hostPorts.add(hostFirst + i), "host port " + (hostFirst + i) + " published twice");
                 }
             }
@@ -311,6 +313,92 @@ class DeployFilesTest {
         assertEquals(expectedTargets, targets, "Prometheus scrapes every node's HTTP port");
         JsonNode promService = services().get("prometheus");
         assertTrue(mounts(promService).containsKey("./prometheus/prometheus.yml"), "compose mounts the scrape config");
+    }
+
+    @Test
+    void everyServicePublishesOnLoopbackUnlessTheHostSaysOtherwise() throws Exception {
+        int ports = 0;
+        for (Map.Entry<String, JsonNode> e : services().entrySet()) {
+            for (JsonNode p : e.getValue().path("ports")) {
+                assertTrue(p.asText().startsWith("${HOST_PUBLISH_IP:-127.0.0.1}:"),
+                        e.getKey() + ": '" + p.asText() + "' must publish on ${HOST_PUBLISH_IP:-127.0.0.1}");
+                Matcher m = PUBLISHED.matcher(interpolate(p.asText()));
+                assertTrue(m.matches(), p.asText());
+                assertEquals("127.0.0.1", m.group(1));
+                ports++;
+            }
+        }
+        assertEquals(8, ports, "HTTP and media of three nodes, Prometheus, Grafana");
+    }
+
+    // ------------------------------------------------------------------ images without a registry
+
+    @Test
+    void everyImageIsNamedFullyQualifiedAndTheBuildScriptMakesTheOnesComposeRunsByDefault() throws Exception {
+        // podman refuses short names (no unqualified-search registries): every FROM default,
+        // build argument and compose image names its registry ("localhost" for local builds).
+        Map<String, String> images = new TreeMap<>();
+        Pattern arg = Pattern.compile("(?m)^ARG (\\w+_IMAGE)=(\\S+)$");
+        for (Path f : List.of(DEPLOY.resolve("Dockerfile"), DEPLOY.resolve("images/maven.Containerfile"),
+                DEPLOY.resolve("images/prometheus.Containerfile"))) {
+            String text = Files.readString(f);
+            Matcher m = arg.matcher(text);
+            while (m.find()) {
+                images.put(ROOT.relativize(f) + " " + m.group(1), m.group(2));
+            }
+            Matcher from = Pattern.compile("(?m)^FROM (\\S+)").matcher(text);
+            while (from.find()) {
+                assertTrue(from.group(1).matches("\\$\\{\\w+_IMAGE}"), f + ": FROM " + from.group(1) + " is not an ARG");
+            }
+        }
+        for (Map.Entry<String, JsonNode> e : services().entrySet()) {
+            images.put("compose " + e.getKey(), interpolate(e.getValue().path("image").asText()));
+        }
+        assertEquals(9, images.size(), images.toString());
+        for (Map.Entry<String, String> e : images.entrySet()) {
+            String first = e.getValue().substring(0, Math.max(0, e.getValue().indexOf('/')));
+            assertTrue(first.equals("localhost") || first.contains("."), e.getKey() + ": '" + e.getValue() + "' is a short name");
+        }
+
+        // deploy/build-images.sh passes the Dockerfile's and the Containerfiles' own ARGs, and
+        // tags the node image compose runs by default; check.sh runs what the script built.
+        String script = Files.readString(DEPLOY.resolve("build-images.sh"));
+        for (String a : List.of("MAVEN_IMAGE", "RUNTIME_IMAGE", "BASE_IMAGE")) {
+            assertTrue(script.contains("--build-arg \"" + a + "="), "build-images.sh sets " + a);
+            assertTrue(images.keySet().stream().anyMatch(k -> k.endsWith(" " + a)), a + " is an ARG of a Dockerfile");
+        }
+        assertEquals(images.get("compose relaycast-1"), match("NODE=\\$\\{NODE_IMAGE:-([^}]+)}", script));
+        for (String f : List.of("deploy/Dockerfile", "deploy/images/maven.Containerfile", "deploy/images/prometheus.Containerfile",
+                "deploy/Dockerfile.dockerignore")) {
+            assertTrue(script.contains(f.substring("deploy/".length())) || script.contains(f), "build-images.sh uses " + f);
+        }
+        String check = Files.readString(DEPLOY.resolve("check.sh"));
+        assertTrue(check.contains("export NODE_IMAGE=" + images.get("compose relaycast-1")), "check.sh runs the image built");
+        assertEquals(match("PROMETHEUS=(localhost/relaycast/prometheus:)\\$SUITE", script),
+                match("PROMETHEUS_IMAGE=(localhost/relaycast/prometheus:)\\$\\{", check));
+        // HEALTHCHECK survives only in the docker image format.
+        assertTrue(script.contains("podman build --format docker"), "build-images.sh builds docker-format images");
+    }
+
+    @Test
+    void checkShProbesExactlyTheNodesComposeRunsOnTheirPublishedHttpPorts() throws Exception {
+        String check = Files.readString(DEPLOY.resolve("check.sh"));
+        List<String> nodes = List.of(match("(?m)^NODES=\\(([^)]*)\\)", check).split(" "));
+        List<String> http = List.of(match("(?m)^HTTP=\\(([^)]*)\\)", check).split(" "));
+        assertEquals(new ArrayList<>(relaycastServices().keySet()), nodes);
+        for (int i = 0; i < nodes.size(); i++) {
+            JsonNode service = relaycastServices().get(nodes.get(i));
+            int container = Settings.from(effectiveEnvironment(service)::get).httpPort();
+            boolean found = false;
+            for (JsonNode p : service.path("ports")) {
+                Matcher m = PUBLISHED.matcher(interpolate(p.asText()));
+                if (m.matches() && m.group(6).equals("tcp") && Integer.parseInt(m.group(4)) == container) {
+                    assertEquals(http.get(i), m.group(2), nodes.get(i) + "'s published HTTP port");
+                    found = true;
+                }
+            }
+            assertTrue(found, nodes.get(i) + " publishes its HTTP port");
+        }
     }
 
     @Test
@@ -547,6 +635,15 @@ class DeployFilesTest {
                 assertEquals(Map.of(wa.peerId(), envs.get(ids.get(0)).get("RELAYCAST_NODE_ID"),
                         wb.peerId(), envs.get(ids.get(1)).get("RELAYCAST_NODE_ID")), peerNodes, "/api/rooms on the third node");
             }
+            // deploy/check.sh's probe of the containers passes on this cluster, and fails when
+            // its first two URLs are one node (it would otherwise pass on a single node).
+            List<String> urls = nodes.stream().map(n -> "http://127.0.0.1:" + n.httpPort()).collect(Collectors.toList());
+            ProbeRun ok = runClusterProbe(urls);
+            assertEquals(0, ok.exit(), ok.output());
+            assertTrue(ok.output().contains("lists both peers"), ok.output());
+            ProbeRun same = runClusterProbe(List.of(urls.get(0), urls.get(0)));
+            assertEquals(1, same.exit(), same.output());
+            assertTrue(same.output().contains("same node"), same.output());
         } finally {
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 stop(nodes.get(i));
@@ -1001,6 +1098,20 @@ class DeployFilesTest {
             }
         }
         return out;
+    }
+
+    private record ProbeRun(int exit, String output) {
+    }
+
+    /** Runs deploy/check/ClusterProbe.java as check.sh does: the JDK's source launcher, no classpath. */
+    private static ProbeRun runClusterProbe(List<String> urls) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                DEPLOY.resolve("check/ClusterProbe.java").toString()));
+        cmd.addAll(urls);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ClusterProbe did not finish within 60 s: " + out);
+        return new ProbeRun(p.exitValue(), out);
     }
 
     private static boolean sleep(long millis) throws InterruptedException {
