@@ -17,6 +17,7 @@ import io.relaycast.node.relay.RelayEndpoint;
 import io.relaycast.node.relay.RelayFrame;
 import io.relaycast.node.relay.RelayFrameCodec;
 import io.relaycast.node.relay.RelayMetrics;
+import io.relaycast.node.room.Reconciler;
 import io.relaycast.node.room.RoomManager;
 import io.relaycast.node.signaling.SignalingVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -52,6 +53,7 @@ public final class RelaycastNode {
     private final TokenVerifier tokens;
     private final ClusterContext cluster;
     private SignalingVerticle signaling;
+    private Reconciler reconciler;
 
     private RelaycastNode(Settings settings, Vertx vertx, NodeMetrics metrics, HazelcastInstance hazelcast,
                           JwtKeys keys) {
@@ -80,7 +82,8 @@ public final class RelaycastNode {
         vertx.eventBus().registerDefaultCodec(RelayFrame.class, new RelayFrameCodec());
         this.rooms = new RoomManager(workers, settings, metrics, cluster);
         if (hazelcast != null) {
-            new NodeWatcher(vertx, store, this::nodeLeft).attach(hazelcast);
+            reconciler = new Reconciler(vertx, rooms, store);
+            new NodeWatcher(vertx, store, this::nodeLeft, reconciler::viewChanged).attach(hazelcast);
         }
     }
 
@@ -222,6 +225,21 @@ public final class RelaycastNode {
     public Future<Void> crash() {
         hazelcast.getLifecycleService().terminate();
         return vertx.close().recover(e -> Future.succeededFuture()).onComplete(ar -> transports.close());
+    }
+
+    /** The reconciler of rooms with the cluster's membership; null in dev mode (tests). */
+    public Reconciler reconciler() {
+        return reconciler;
+    }
+
+    /** The shared membership store (tests). */
+    public MembershipStore membershipStore() {
+        return cluster.store();
+    }
+
+    /** This node's id on the cluster manager and event bus (tests). */
+    public String busNodeId() {
+        return cluster.busNodeId();
     }
 
     public Settings settings() {

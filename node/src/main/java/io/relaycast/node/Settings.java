@@ -51,7 +51,9 @@ public record Settings(
         int maxTracksPerPeer,
         int maxPeerPacketsPerSecond,
         boolean jsonLogs,
-        int relayLinkBudgetBytes) {
+        int relayLinkBudgetBytes,
+        int clusterMergeFirstDelaySeconds,
+        int clusterMergeNextDelaySeconds) {
 
     /** Where each setting's value is looked up. */
     @FunctionalInterface
@@ -180,7 +182,9 @@ public record Settings(
                 r.integer("RELAYCAST_MAX_PEER_PACKET_RATE", 3000, 10, 1_000_000),
                 r.string("RELAYCAST_LOG_FORMAT", "text").equalsIgnoreCase("json") ? true
                         : checkedText(r.string("RELAYCAST_LOG_FORMAT", "text")),
-                r.integer("RELAYCAST_RELAY_LINK_BUDGET_BYTES", 1 << 20, 64 * 1024, 1 << 30));
+                r.integer("RELAYCAST_RELAY_LINK_BUDGET_BYTES", 1 << 20, 64 * 1024, 1 << 30),
+                r.integer("RELAYCAST_CLUSTER_MERGE_FIRST_DELAY_SECONDS", 5, 1, 3600),
+                r.integer("RELAYCAST_CLUSTER_MERGE_NEXT_DELAY_SECONDS", 5, 1, 3600));
     }
 
     private static boolean checkedText(String format) throws SettingsException {

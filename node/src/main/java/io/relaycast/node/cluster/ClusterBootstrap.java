@@ -34,6 +34,11 @@ public final class ClusterBootstrap {
         // second and a member declared dead after 5 s without one leave room for the rest.
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+        // After a partition heals, the two sides become one cluster again only when the split-brain
+        // check runs (Hazelcast's defaults: 300 s after start, then every 120 s); until then each
+        // side's members stay invisible to the other's. A few seconds bounds the time to heal.
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(settings.clusterMergeFirstDelaySeconds()));
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(settings.clusterMergeNextDelaySeconds()));
         config.setProperty("hazelcast.logging.type", "jdk");
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.clusterPort()).setPortAutoIncrement(false);
