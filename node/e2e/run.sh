@@ -45,5 +45,5 @@ if [ "${1:-}" = "--script" ]; then
   shift
   ip netns exec "$ns" env RELAYCAST_E2E_NETNS="$ns" node "$@"
 else
-  ip netns exec "$ns" env RELAYCAST_E2E_NETNS="$ns" node --test --test-concurrency=1 "${@:-.}"
+  ip netns exec "$ns" env RELAYCAST_E2E_NETNS="$ns" node --experimental-websocket --test --test-concurrency=1 "${@:-.}"
 fi

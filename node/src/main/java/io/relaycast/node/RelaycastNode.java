@@ -8,6 +8,7 @@ import io.relaycast.node.cluster.ClusterContext;
 import io.relaycast.node.cluster.HazelcastMembershipStore;
 import io.relaycast.node.cluster.LocalMembershipStore;
 import io.relaycast.node.cluster.MembershipStore;
+import io.relaycast.node.cluster.BusReachability;
 import io.relaycast.node.cluster.NodeWatcher;
 import io.relaycast.node.media.MediaWorker;
 import io.relaycast.node.media.TransportContext;
@@ -17,6 +18,7 @@ import io.relaycast.node.relay.RelayEndpoint;
 import io.relaycast.node.relay.RelayFrame;
 import io.relaycast.node.relay.RelayFrameCodec;
 import io.relaycast.node.relay.RelayMetrics;
+import io.relaycast.node.room.Reconciler;
 import io.relaycast.node.room.RoomManager;
 import io.relaycast.node.signaling.SignalingVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -52,6 +54,8 @@ public final class RelaycastNode {
     private final TokenVerifier tokens;
     private final ClusterContext cluster;
     private SignalingVerticle signaling;
+    private Reconciler reconciler;
+    private BusReachability reachability;
 
     private RelaycastNode(Settings settings, Vertx vertx, NodeMetrics metrics, HazelcastInstance hazelcast,
                           JwtKeys keys) {
@@ -80,7 +84,9 @@ public final class RelaycastNode {
         vertx.eventBus().registerDefaultCodec(RelayFrame.class, new RelayFrameCodec());
         this.rooms = new RoomManager(workers, settings, metrics, cluster);
         if (hazelcast != null) {
-            new NodeWatcher(vertx, store, this::nodeLeft).attach(hazelcast);
+            reachability = new BusReachability(vertx, busNodeId);
+            reconciler = new Reconciler(vertx, rooms, store, reachability);
+            new NodeWatcher(vertx, store, this::nodeLeft, reconciler::viewChanged).attach(hazelcast);
         }
     }
 
@@ -90,6 +96,9 @@ public final class RelaycastNode {
             workers.get(e.workerIndex()).execute(() -> e.nodeLeft(busNodeId));
         }
         rooms.nodeLeft(busNodeId);
+        if (reachability != null) {
+            reachability.forget(busNodeId);
+        }
     }
 
     /**
@@ -157,6 +166,7 @@ public final class RelaycastNode {
                         + settings.mediaHost() + ":" + settings.mediaPort() + "-" + (settings.mediaPort() + workers.size() - 1)
                         + ": RELAYCAST_MEDIA_PORT and one more per media worker, RELAYCAST_MEDIA_WORKERS=" + workers.size() + ")"))
                 .compose(v -> openRelays())
+                .compose(v -> reachability == null ? Future.succeededFuture() : reachability.start())
                 .compose(v -> {
                     signaling = new SignalingVerticle(settings, rooms, readiness, metrics, tokens);
                     return vertx.deployVerticle(signaling);
@@ -252,6 +262,21 @@ public final class RelaycastNode {
     public Future<Void> crash() {
         hazelcast.getLifecycleService().terminate();
         return vertx.close().recover(e -> Future.succeededFuture()).onComplete(ar -> transports.close());
+    }
+
+    /** The reconciler of rooms with the cluster's membership; null in dev mode (tests). */
+    public Reconciler reconciler() {
+        return reconciler;
+    }
+
+    /** The shared membership store (tests). */
+    public MembershipStore membershipStore() {
+        return cluster.store();
+    }
+
+    /** This node's id on the cluster manager and event bus (tests). */
+    public String busNodeId() {
+        return cluster.busNodeId();
     }
 
     public Settings settings() {

@@ -31,9 +31,17 @@ public final class ClusterBootstrap {
         config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         // OPERATIONS.md: a killed node's peers are reported gone within 15 s. Heartbeats every
-        // second and a member declared dead after 5 s without one leave room for the rest.
+        // second and a member declared dead after 8 s without one leave room for the rest. Not
+        // less: heartbeats ride TCP, and a segment lost in a 3 s network blip is resent on TCP's
+        // doubling timer (about 0.2, 0.6, 1.4, 3, 6.2 s after the loss), so the heartbeats queued
+        // behind it can arrive 6 s late; a 5 s timeout turned such blips into partitions.
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-        config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+        // After a partition heals, the two sides become one cluster again only when the split-brain
+        // check runs (Hazelcast's defaults: 300 s after start, then every 120 s); until then each
+        // side's members stay invisible to the other's. A few seconds bounds the time to heal.
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(settings.clusterMergeFirstDelaySeconds()));
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(settings.clusterMergeNextDelaySeconds()));
         config.setProperty("hazelcast.logging.type", "jdk");
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.clusterPort()).setPortAutoIncrement(false);

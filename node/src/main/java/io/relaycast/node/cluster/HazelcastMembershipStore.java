@@ -65,6 +65,23 @@ public final class HazelcastMembershipStore implements MembershipStore {
     }
 
     @Override
+    public Future<List<MemberRecord>> live() {
+        return vertx.executeBlocking(() -> {
+            List<MemberRecord> records = new ArrayList<>();
+            for (String json : map.values()) {
+                records.add(MemberRecord.fromJson(new JsonObject(json)));
+            }
+            // The member list is read after the scan, so a node that died meanwhile is left out.
+            java.util.Set<String> alive = new java.util.HashSet<>();
+            for (com.hazelcast.cluster.Member m : hazelcast.getCluster().getMembers()) {
+                alive.add(ClusterBootstrap.busNodeId(m));
+            }
+            records.removeIf(r -> !alive.contains(r.busNodeId()));
+            return records;
+        }, false);
+    }
+
+    @Override
     public Future<List<MemberRecord>> removeNode(String busNodeId) {
         return vertx.executeBlocking(() -> {
             // Right after a member dies, the entries it owned are being restored from backups; a

@@ -34,6 +34,11 @@ public final class LocalMembershipStore implements MembershipStore {
     }
 
     @Override
+    public Future<List<MemberRecord>> live() {
+        return all();
+    }
+
+    @Override
     public Future<List<MemberRecord>> removeNode(String busNodeId) {
         List<MemberRecord> removed = new ArrayList<>();
         records.values().removeIf(r -> {

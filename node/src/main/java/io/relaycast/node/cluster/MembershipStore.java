@@ -21,6 +21,13 @@ public interface MembershipStore {
     /** Every member of every room. */
     Future<List<MemberRecord>> all();
 
+    /**
+     * Every record whose node is a member of the cluster as this node sees it now: what a
+     * reconciliation compares rooms against (a dead node's records may linger until its
+     * clean-up has run; they must not bring its peers back).
+     */
+    Future<List<MemberRecord>> live();
+
     /** Removes the records of a dead node's peers and returns them. */
     Future<List<MemberRecord>> removeNode(String busNodeId);
 }

@@ -3,6 +3,7 @@ package io.relaycast.node.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import io.vertx.core.Vertx;
 
 import java.util.function.Consumer;
@@ -15,6 +16,12 @@ import java.util.logging.Logger;
  * records from the shared map (idempotent, so every survivor may do it). Nothing here touches
  * the records of a node that is alive.
  *
+ * <p>Every change of the cluster's member list, and the end of a split-brain merge on the side
+ * that merged (Hazelcast's {@code MERGED}, which this node's members never see as memberAdded
+ * events of their own), also calls {@code onViewChanged}: the rooms then reconcile with the
+ * shared membership (see {@code io.relaycast.node.room.Reconciler}), which is what brings the
+ * other side's live peers back after a partition heals.
+ *
  * <p>Hazelcast's listener is used rather than the Vert.x cluster manager's node listener, which
  * Vert.x itself owns.
  */
@@ -23,20 +30,34 @@ public final class NodeWatcher implements MembershipListener {
     private final Vertx vertx;
     private final MembershipStore store;
     private final Consumer<String> onNodeLeft;
+    private final Runnable onViewChanged;
 
-    public NodeWatcher(Vertx vertx, MembershipStore store, Consumer<String> onNodeLeft) {
+    public NodeWatcher(Vertx vertx, MembershipStore store, Consumer<String> onNodeLeft, Runnable onViewChanged) {
         this.vertx = vertx;
         this.store = store;
         this.onNodeLeft = onNodeLeft;
+        this.onViewChanged = onViewChanged;
     }
 
     public void attach(HazelcastInstance hazelcast) {
         hazelcast.getCluster().addMembershipListener(this);
+        hazelcast.getLifecycleService().addLifecycleListener(this::lifecycle);
+    }
+
+    private void lifecycle(LifecycleEvent event) {
+        if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+            LOG.warning("cluster partition healed: this side merged into the other; reconciling rooms");
+            onViewChanged.run();
+        } else if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
+            LOG.warning("cluster partition healing: this side is merging into the other");
+        }
     }
 
     @Override
     public void memberAdded(MembershipEvent event) {
-        LOG.info(() -> "cluster member joined: " + event.getMember().getUuid() + " " + event.getMember().getAddress());
+        LOG.info(() -> "cluster member joined: " + ClusterBootstrap.busNodeId(event.getMember()) + " "
+                + event.getMember().getAddress() + "; reconciling rooms");
+        onViewChanged.run();
     }
 
     @Override
@@ -53,6 +74,7 @@ public final class NodeWatcher implements MembershipListener {
                     LOG.warning("could not remove records of dead node " + busNodeId + ": " + ar.cause());
                 }
             });
+            onViewChanged.run();
         });
     }
 }

@@ -91,6 +91,11 @@ public final class RoomLink implements RelayEndpoint.LocalRoom {
         publish("left", r);
     }
 
+    /** Writes a local peer's record again (reconciliation after a merge); nothing is published. */
+    public Future<Void> reassert(MemberRecord r) {
+        return cluster.store().put(r).onFailure(e -> LOG.warning("membership rewrite failed for " + r.peerId() + ": " + e));
+    }
+
     public void announceTracks(MemberRecord r) {
         cluster.store().put(r).onFailure(e -> LOG.warning("membership write failed for " + r.peerId() + ": " + e));
         publish("tracks", r);

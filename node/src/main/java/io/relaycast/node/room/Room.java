@@ -15,6 +15,7 @@ import io.relaycast.signal.ErrorCode;
 import io.relaycast.signal.PeerInfo;
 import io.relaycast.signal.ServerMessage;
 import io.relaycast.signal.SignalException;
+import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,13 @@ public final class Room implements RoomLink.Listener {
     private static final Logger LOG = Logger.getLogger(Room.class.getName());
     /** transport-cc feedback every 100 ms keeps the publisher's estimator fed (libwebrtc sends about as often). */
     private static final long TICK_MILLIS = 100;
+    /**
+     * How much older than a reconciliation's snapshot a peer's last event must be before the
+     * snapshot may overrule it. An event and the store write behind it travel separately (the
+     * event bus, the Hazelcast map), so a snapshot read just after an event may not show it yet.
+     */
+    static final long SETTLE_NANOS = 2_000_000_000L;
+    private static final long CHANGE_MEMORY_NANOS = 60_000_000_000L;
 
     private final String roomId;
     private final MediaWorker worker;
@@ -50,6 +58,12 @@ public final class Room implements RoomLink.Listener {
     private final Map<String, MemberRecord> members = new LinkedHashMap<>();
     /** Peers seen leaving before the membership snapshot arrived; the snapshot must not revive them. */
     private final Set<String> departedDuringOpen = new HashSet<>();
+    /**
+     * When (worker clock) each remote peer's last join, leave or track event reached this room; a
+     * reconciliation leaves alone any peer whose news is fresher than its snapshot can be
+     * (see {@link #reconcile}). Entries older than {@link #CHANGE_MEMORY_NANOS} are pruned.
+     */
+    private final Map<String, Long> lastChange = new HashMap<>();
     /** Tracks published on other nodes, by key. */
     private final Map<String, UpTrack> remoteTracks = new HashMap<>();
     private final RoomLink link;
@@ -381,6 +395,7 @@ public final class Room implements RoomLink.Listener {
 
     @Override
     public void remoteJoined(MemberRecord r) {
+        lastChange.put(r.peerId(), worker.nowNanos());
         if (members.containsKey(r.peerId())) {
             remoteTracksChanged(r);
             return;
@@ -396,6 +411,8 @@ public final class Room implements RoomLink.Listener {
         if (!open) {
             departedDuringOpen.add(peerId);
         }
+        // Also for a peer this room never knew: a snapshot that still lists it must not revive it.
+        lastChange.put(peerId, worker.nowNanos());
         MemberRecord r = members.get(peerId);
         if (r == null || sessions.containsKey(peerId)) {
             return;
@@ -412,6 +429,7 @@ public final class Room implements RoomLink.Listener {
         if (sessions.containsKey(r.peerId()) || !members.containsKey(r.peerId())) {
             return;
         }
+        lastChange.put(r.peerId(), worker.nowNanos());
         MemberRecord previous = members.put(r.peerId(), r);
         Set<String> keep = new HashSet<>();
         long now = worker.nowNanos();
@@ -465,6 +483,88 @@ public final class Room implements RoomLink.Listener {
                 remoteLeft(r.peerId());
             }
         }
+    }
+
+    // ---- reconciliation after a change of the cluster's member list (Reconciler) ----
+
+    /**
+     * Writes this node's peers' records to the membership store again and completes once they are
+     * written: after a split-brain merge the store holds whatever each side kept, and a record
+     * the merge lost would make every other node drop a live peer. Returns the worker-clock time
+     * before the writes, the mark the following {@link #reconcile} measures freshness against.
+     */
+    Future<Long> reassertLocal() {
+        long mark = worker.nowNanos();
+        if (closed || !open) {
+            return Future.succeededFuture(mark);
+        }
+        List<Future<Void>> writes = new ArrayList<>();
+        for (String peerId : sessions.keySet()) {
+            MemberRecord r = members.get(peerId);
+            if (r != null) {
+                writes.add(link.reassert(r));
+            }
+        }
+        return Future.join(writes).transform(ar -> Future.succeededFuture(mark));
+    }
+
+    /**
+     * Compares what this room's members were told with the cluster's live records (read after
+     * {@code markNanos}) and tells them the difference: {@code peerJoined} (with the peer's
+     * tracks subscribed here, so the relay subscribes at its publisher's worker and the local
+     * sessions renegotiate) for each live peer of another node they do not know, and
+     * {@code peerLeft} for each remote member without a live record. Only peers of nodes in
+     * {@code reachableNodes} are announced as joined (a record is no proof of a node we trust;
+     * an answer over the TLS event bus is); any live record keeps its peer from being dropped. Both go through
+     * {@link #remoteJoined}/{@link #remoteLeft}, which change {@link #members} first, so a peer
+     * is announced once however many passes and events agree. A peer whose last event came
+     * within {@link #SETTLE_NANOS} of the mark, or after it, is left to its events: the snapshot
+     * may predate them.
+     *
+     * @return the number of peers announced as joined and as left, for the log
+     */
+    int[] reconcile(long markNanos, List<MemberRecord> liveRecords, Set<String> reachableNodes) {
+        int[] changes = new int[2];
+        if (closed || !open) {
+            return changes; // a room still opening merges its own fresh snapshot
+        }
+        long settled = markNanos - SETTLE_NANOS;
+        Map<String, MemberRecord> live = new LinkedHashMap<>();
+        for (MemberRecord r : liveRecords) {
+            if (r.roomId().equals(roomId) && !r.busNodeId().equals(link.busNodeId())) {
+                live.put(r.peerId(), r);
+            }
+        }
+        for (MemberRecord r : live.values()) {
+            if (sessions.containsKey(r.peerId()) || changedSince(r.peerId(), settled)) {
+                continue;
+            }
+            MemberRecord known = members.get(r.peerId());
+            if (known == null && !reachableNodes.contains(r.busNodeId())) {
+                continue;
+            }
+            if (known == null) {
+                remoteJoined(r);
+                changes[0]++;
+            } else if (!known.tracks().equals(r.tracks())) {
+                remoteTracksChanged(r);
+            }
+        }
+        for (MemberRecord m : new ArrayList<>(members.values())) {
+            if (sessions.containsKey(m.peerId()) || live.containsKey(m.peerId()) || changedSince(m.peerId(), settled)) {
+                continue;
+            }
+            remoteLeft(m.peerId());
+            changes[1]++;
+        }
+        long forget = worker.nowNanos() - CHANGE_MEMORY_NANOS;
+        lastChange.values().removeIf(t -> t < forget);
+        return changes;
+    }
+
+    private boolean changedSince(String peerId, long nanos) {
+        Long t = lastChange.get(peerId);
+        return t != null && t >= nanos;
     }
 
     /** ICE consent expired or DTLS failed: the peer is gone as far as media goes, so it leaves. */

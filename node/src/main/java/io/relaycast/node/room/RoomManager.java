@@ -69,6 +69,17 @@ public final class RoomManager {
         return cluster.store().room(roomId);
     }
 
+    /** The rooms live on this node now. Any thread. */
+    List<Room> openRooms() {
+        List<Room> out = new ArrayList<>();
+        for (Room r : rooms.values()) {
+            if (!r.isClosed()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
     /** A node died: every local room drops its peers. Any thread. */
     public void nodeLeft(String busNodeId) {
         for (Room r : rooms.values()) {

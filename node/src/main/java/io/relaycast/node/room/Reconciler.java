@@ -1,0 +1,167 @@
+package io.relaycast.node.room;
+
+import io.relaycast.node.cluster.BusReachability;
+import io.relaycast.node.cluster.MemberRecord;
+import io.relaycast.node.cluster.MembershipStore;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Brings every local room back in line with the cluster's membership after the cluster's member
+ * list changed: a node joined or left, or a partition healed and this side merged (docs/architecture.md,
+ * "Partitions"). One pass: every room rewrites its own peers' records (a split-brain merge keeps
+ * only what each side held, and may lose some), then the live records are read once and every
+ * room tells its members the difference ({@link Room#reconcile}).
+ *
+ * <p>One pass right after the change is not enough: the other side's records and event-bus
+ * registrations reach this node's view of the cluster only as the merge completes on every
+ * member, a few seconds apart. So each change starts a short series of passes, at
+ * {@link #PASS_DELAYS_MILLIS} after it; a further change restarts the series. Passes never
+ * overlap. Passes are idempotent: a peer is announced only when the room's member list changes.
+ */
+public final class Reconciler {
+    private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+    /** Offsets from the latest change: the first at once, the last ~10 s on, when any merge has long settled. */
+    static final long[] PASS_DELAYS_MILLIS = {0, 1000, 3000, 6000, 10_000};
+
+    private final Vertx vertx;
+    private final RoomManager rooms;
+    private final MembershipStore store;
+    private final BusReachability reachability;
+    private final List<Long> timers = new ArrayList<>();
+    private boolean running;
+    private boolean again;
+    private long passes;
+
+    public Reconciler(Vertx vertx, RoomManager rooms, MembershipStore store, BusReachability reachability) {
+        this.vertx = vertx;
+        this.rooms = rooms;
+        this.store = store;
+        this.reachability = reachability;
+    }
+
+    /**
+     * The cluster's member list changed (any thread): (re)starts the series of passes. The state
+     * below is guarded by this object's monitor: Hazelcast calls in on its own threads and
+     * Vert.x timers fire on whichever event loop they were set from.
+     */
+    public synchronized void viewChanged() {
+        for (long id : timers) {
+            vertx.cancelTimer(id);
+        }
+        timers.clear();
+        for (long delay : PASS_DELAYS_MILLIS) {
+            if (delay == 0) {
+                requestPass();
+            } else {
+                long[] self = new long[1];
+                self[0] = vertx.setTimer(delay, id -> {
+                    synchronized (this) {
+                        timers.remove(id);
+                        requestPass();
+                    }
+                });
+                timers.add(self[0]);
+            }
+        }
+    }
+
+    /** Passes completed since start (tests). */
+    public synchronized long passes() {
+        return passes;
+    }
+
+    private synchronized void requestPass() {
+        if (running) {
+            again = true; // one more once the current pass is done
+            return;
+        }
+        running = true;
+        Future<Void> pass;
+        try {
+            pass = pass();
+        } catch (RuntimeException e) {
+            pass = Future.failedFuture(e);
+        }
+        pass.onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warning("room reconciliation failed: " + ar.cause());
+            }
+            synchronized (this) {
+                running = false;
+                passes++;
+                if (again) {
+                    again = false;
+                    requestPass();
+                }
+            }
+        });
+    }
+
+    /** One pass over every room, now (tests; passes may overlap a running series harmlessly). */
+    public Future<Void> pass() {
+        List<Room> snapshot = rooms.openRooms();
+        List<Future<Long>> marks = new ArrayList<>(snapshot.size());
+        for (Room r : snapshot) {
+            Promise<Long> mark = Promise.promise();
+            r.execute(() -> r.reassertLocal().onComplete(mark));
+            marks.add(mark.future());
+        }
+        // Joins are announced only for peers of nodes whose event bus answers (BusReachability):
+        // a stranger that joined Hazelcast without our event-bus certificate stays unannounced.
+        return Future.join(marks).compose(v -> store.live()).compose(records -> {
+            Set<String> nodes = new HashSet<>();
+            for (MemberRecord r : records) {
+                nodes.add(r.busNodeId());
+            }
+            return reachability.reachable(nodes).map(reachable -> new Snapshot(records, reachable));
+        }).compose(live -> {
+            List<MemberRecord> records = live.records();
+            List<Future<int[]>> done = new ArrayList<>(snapshot.size());
+            for (int i = 0; i < snapshot.size(); i++) {
+                Room r = snapshot.get(i);
+                Future<Long> mark = marks.get(i);
+                if (mark.failed()) {
+                    continue;
+                }
+                Promise<int[]> changes = Promise.promise();
+                r.execute(() -> {
+                    try {
+                        changes.complete(r.reconcile(mark.result(), records, live.reachable()));
+                    } catch (RuntimeException e) {
+                        changes.fail(e);
+                    }
+                });
+                done.add(changes.future());
+            }
+            return Future.join(done).map(all -> {
+                int joined = 0;
+                int left = 0;
+                for (Future<int[]> f : done) {
+                    if (f.succeeded()) {
+                        joined += f.result()[0];
+                        left += f.result()[1];
+                    }
+                }
+                if (joined + left > 0) {
+                    int j = joined;
+                    int l = left;
+                    LOG.warning(() -> "reconciled " + snapshot.size() + " room(s) with the cluster: " + j
+                            + " peer(s) announced joined, " + l + " left");
+                }
+                return (Void) null;
+            });
+        });
+    }
+
+    /** The live records of one pass and the nodes among them this node's event bus reaches. */
+    private record Snapshot(List<MemberRecord> records, Set<String> reachable) {
+    }
+}
