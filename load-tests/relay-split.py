@@ -24,7 +24,7 @@ def node_of(name):
 
 groups = {"relayed": [], "same node": []}
 for s in d["streams"]:
-    a, b = node_of(s["receiver"]), node_of(s["publisher"])
+    a, b = node_of(s["receiver"]), node_of(s.get("publisherName") or s["publisher"])
     if a is None or b is None:
         continue
     groups["relayed" if a != b else "same node"].append(s)

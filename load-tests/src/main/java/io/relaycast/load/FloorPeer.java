@@ -140,4 +140,9 @@ final class FloorPeer implements LoadPeer, MediaLoop.Timed, MediaLoop.Receiving 
             // end of run
         }
     }
+
+    @Override
+    public String name() {
+        return name;
+    }
 }

@@ -349,4 +349,9 @@ final class JanusPeer implements LoadPeer {
     public CompletableFuture<?> closed() {
         return goodbye;
     }
+
+    @Override
+    public String name() {
+        return name;
+    }
 }

@@ -19,6 +19,14 @@ interface LoadPeer {
 
     long sendDrops();
 
+    /** The harness's name for this client ("r<room>p<peer>"). */
+    String name();
+
+    /** The id the server gave this client, once joined (a stream's publisher in the results); null if none. */
+    default String serverPeerId() {
+        return null;
+    }
+
     /** Stops sending new media (retransmissions are still answered); the connection stays up. */
     default void stopMedia() {
     }

@@ -27,7 +27,7 @@ final class RelaycastPeer implements LoadPeer {
     private WebSocket ws;
     private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
     private WebRtcSession session;
-    private String peerId;
+    private volatile String peerId;
     private long joinNanos;
     private boolean closed;
 
@@ -187,5 +187,15 @@ final class RelaycastPeer implements LoadPeer {
         synchronized (this) {
             return sendChain;
         }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String serverPeerId() {
+        return peerId;
     }
 }

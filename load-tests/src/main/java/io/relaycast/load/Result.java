@@ -123,6 +123,14 @@ final class Result {
         double jitterMax = 0;
         double jitterSum = 0;
         List<Map<String, Object>> streams = new ArrayList<>();
+        // Publishers are known by the server's peer id; their harness names tell which node each
+        // sits on (relay-split.py).
+        Map<String, String> names = new java.util.HashMap<>();
+        for (LoadPeer p : peers) {
+            if (p.serverPeerId() != null) {
+                names.put(p.serverPeerId(), p.name());
+            }
+        }
         for (StreamStats s : st.streams) {
             long e = s.reception.expected();
             expected += e;
@@ -136,6 +144,7 @@ final class Result {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("receiver", s.receiverId);
             m.put("publisher", s.publisherId);
+            m.put("publisherName", names.get(s.publisherId));
             m.put("kind", s.kind);
             m.put("packets", s.packets);
             m.put("expected", e);

@@ -81,9 +81,22 @@ public final class RoomLink implements RelayEndpoint.LocalRoom {
 
     // ------------------------------------------------------------ membership out
 
-    public void announceJoin(MemberRecord r) {
-        cluster.store().put(r).onFailure(e -> LOG.warning("membership write failed for " + r.peerId() + ": " + e));
+    /** Writes a joining peer's record; completes (never fails: a failure is logged) once written. */
+    public Future<Void> writeRecord(MemberRecord r) {
+        return cluster.store().put(r).recover(e -> {
+            LOG.warning("membership write failed for " + r.peerId() + ": " + e);
+            return Future.succeededFuture();
+        });
+    }
+
+    /** Tells the room's other nodes that a peer joined here (its record is written first). */
+    public void publishJoined(MemberRecord r) {
         publish("joined", r);
+    }
+
+    /** Removes the record of a peer that left before it was admitted; nobody was told it came. */
+    public void eraseRecord(MemberRecord r) {
+        cluster.store().remove(r.peerId()).onFailure(e -> LOG.warning("membership delete failed for " + r.peerId() + ": " + e));
     }
 
     public void announceLeave(MemberRecord r) {

@@ -68,6 +68,12 @@ public final class Room implements RoomLink.Listener {
     private final Map<String, UpTrack> remoteTracks = new HashMap<>();
     private final RoomLink link;
     private final List<Peer> pendingJoins = new ArrayList<>();
+    /** Joins whose membership record is being written; see {@link #join}. */
+    private final Map<String, Peer> admitting = new HashMap<>();
+    /** What admitting peers sent behind their join (an eager client's offer), replayed after the welcome. */
+    private final Map<String, List<ClientMessage>> heldWhileAdmitting = new HashMap<>();
+    /** More than this many messages before the welcome is no client's normal behaviour. */
+    private static final int MAX_HELD_MESSAGES = 32;
     /** WHEP viewers that arrived before the membership snapshot. */
     private final List<Runnable> pendingWatches = new ArrayList<>();
     private boolean open;
@@ -150,10 +156,31 @@ public final class Room implements RoomLink.Listener {
             pendingJoins.add(peer);
             return;
         }
-        if (members.size() >= settings.maxPeersPerRoom()) {
+        if (members.size() + admitting.size() >= settings.maxPeersPerRoom()) {
             metrics.limitRejected("room_full");
             error(peer, ErrorCode.ROOM_FULL, "room " + roomId + " is full (" + settings.maxPeersPerRoom() + " peers)");
             peer.channel().joinRefused();
+            return;
+        }
+        MemberRecord record = new MemberRecord(peer.peerId(), peer.name(), roomId, link.nodeId(), link.busNodeId(),
+                link.worker(), List.of());
+        // The record is in the shared membership before the welcome goes out: a peer that joins
+        // on another node after this welcome reads the room's membership and must find this
+        // peer there. (The room event alone can miss it: the other node's new room consumer may
+        // not be known here yet when the event is published.) Until then the peer is admitting:
+        // counted against the room's size, sent nothing.
+        admitting.put(peer.peerId(), peer);
+        link.writeRecord(record).onComplete(ar -> worker.execute(() -> admit(peer, record)));
+    }
+
+    /** The joining peer's record is written (or the write failed, which was logged): it is in. */
+    private void admit(Peer peer, MemberRecord record) {
+        if (admitting.remove(peer.peerId()) == null) {
+            // It left (closed socket) while its record was written.
+            link.eraseRecord(record);
+            if (sessions.isEmpty() && admitting.isEmpty()) {
+                close();
+            }
             return;
         }
         List<PeerInfo> others = new ArrayList<>(members.size());
@@ -161,10 +188,8 @@ public final class Room implements RoomLink.Listener {
             others.add(new PeerInfo(r.peerId(), r.name()));
         }
         sessions.put(peer.peerId(), new PeerSession(peer, this, worker));
-        MemberRecord record = new MemberRecord(peer.peerId(), peer.name(), roomId, link.nodeId(), link.busNodeId(),
-                link.worker(), List.of());
         members.put(peer.peerId(), record);
-        link.announceJoin(record);
+        link.publishJoined(record);
         if (timerId < 0) {
             timerId = worker.every(TICK_MILLIS, this::tick);
         }
@@ -175,6 +200,12 @@ public final class Room implements RoomLink.Listener {
         broadcast(new ServerMessage.PeerJoined(peer.info()), peer);
         LOG.info(() -> "peer " + peer.peerId() + " (" + peer.name() + ") joined room " + roomId
                 + " on media worker " + worker.index() + "; " + sessions.size() + " peer(s)");
+        List<ClientMessage> held = heldWhileAdmitting.remove(peer.peerId());
+        if (held != null) {
+            for (ClientMessage m : held) {
+                handle(peer, m);
+            }
+        }
     }
 
     /**
@@ -245,6 +276,15 @@ public final class Room implements RoomLink.Listener {
             successor.execute(() -> successor.handle(peer, message));
             return;
         }
+        if (admitting.containsKey(peer.peerId())) {
+            List<ClientMessage> held = heldWhileAdmitting.computeIfAbsent(peer.peerId(), k -> new ArrayList<>());
+            if (held.size() >= MAX_HELD_MESSAGES) {
+                error(peer, ErrorCode.BAD_REQUEST, "more than " + MAX_HELD_MESSAGES + " messages before welcome");
+            } else {
+                held.add(message);
+            }
+            return;
+        }
         PeerSession session = sessions.get(peer.peerId());
         if (session == null) {
             // The join was refused (or the peer already left) while this message was in flight.
@@ -294,6 +334,10 @@ public final class Room implements RoomLink.Listener {
 
     /** Removes a peer (leave, closed socket, ICE timeout); the others get {@code peerLeft}. */
     public void leave(Peer peer) {
+        if (admitting.remove(peer.peerId()) != null) {
+            heldWhileAdmitting.remove(peer.peerId());
+            return; // admit() sees it gone and erases the record being written
+        }
         PeerSession session = sessions.remove(peer.peerId());
         if (session == null) {
             return;
@@ -310,7 +354,7 @@ public final class Room implements RoomLink.Listener {
             endViewersOf(peer.peerId());
         }
         LOG.info(() -> "peer " + peer.peerId() + " left room " + roomId + "; " + sessions.size() + " local peer(s)");
-        if (sessions.isEmpty()) {
+        if (sessions.isEmpty() && admitting.isEmpty()) {
             close();
         }
     }
