@@ -11,7 +11,9 @@
 //   trying the next node of `urls` each time, and republishes its local tracks.
 
 const PROTOCOL_CLOSE_UNAUTHORIZED = 4401;
-const FATAL_CODES = new Set(['unauthorized', 'room_full', 'forbidden']);
+// Refusals of the join (before the welcome): retrying the same join cannot succeed. A bad_request
+// before the welcome is a join the node refused as malformed (room id or name out of PROTOCOL.md's rules).
+const FATAL_CODES = new Set(['unauthorized', 'room_full', 'forbidden', 'bad_request']);
 
 /** A tiny event emitter: on(type, fn) returns a function that unsubscribes. */
 class Emitter {

@@ -51,6 +51,12 @@ final class Harness implements AutoCloseable {
     Harness(Options options) throws IOException {
         this.options = options;
         this.loop = new MediaLoop();
+        for (String url : options.urls) {
+            String host = java.net.URI.create(url).getHost();
+            if (host != null) {
+                loop.serverAddresses.add(java.net.InetAddress.getByName(host));
+            }
+        }
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         this.pool = new DtlsHandshakePool(8, 4096, 10_000);
         this.dtls = new DtlsSetup(DtlsCertificate.generate(secure, Instant.now()), pool);

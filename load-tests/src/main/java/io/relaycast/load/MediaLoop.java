@@ -35,6 +35,12 @@ final class MediaLoop implements Runnable {
 
     final RunStats stats = new RunStats();
     /** Local ports of every channel registered here: {@link ProcStats#socketDrops} counts their drops. */
+    /**
+     * Addresses of the servers the harness was pointed at (--url hosts): media may go there too,
+     * besides loopback and this host's or namespace's own addresses, for nodes in network
+     * namespaces of their own that a test created (the partition test). Nothing else ever.
+     */
+    final java.util.Set<java.net.InetAddress> serverAddresses = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final java.util.Set<Integer> localPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Selector selector;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();

@@ -368,7 +368,7 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
             }
         }
         if (added == 0) {
-            loop.stats.error("no usable (local, UDP, IPv4) candidate in remote SDP");
+            loop.stats.error("no usable (UDP, IPv4, local or --url host) candidate in remote SDP");
         }
         if (!holdIce) {
             transport.start(now);
@@ -391,8 +391,10 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
         }
         try {
             InetAddress a = InetAddress.getByName(c.address());
-            // Network rule: traffic goes to loopback or to an address of this host or namespace only.
-            if (!(a instanceof java.net.Inet4Address) || !(a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null)) {
+            // Network rule: traffic goes to loopback, to an address of this host or namespace, or
+            // to a server the harness was pointed at (--url), only.
+            if (!(a instanceof java.net.Inet4Address) || !(a.isLoopbackAddress() || loop.serverAddresses.contains(a)
+                    || NetworkInterface.getByInetAddress(a) != null)) {
                 return false;
             }
             transport.addRemoteCandidate(new InetSocketAddress(a, c.port()));
