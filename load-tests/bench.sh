@@ -6,6 +6,10 @@
 #   load-tests/bench.sh [target ...]      targets: relaycast relaycast2 janus floor  (default: all four)
 #   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
 #   BENCH_NODE_FLAGS="-Dio.netty.transport.noNative=true"  (extra JVM flags for the node)
+#   BENCH_PREWARM=60  (seconds of the same scenario run against the fresh server before the measured
+#                      run, its result kept beside it as <label>-<scenario>-prewarm; 0 measures a cold
+#                      server, JIT compilation included: two node JVMs sharing core 0 take ~40 s of
+#                      mesh10 to compile their hot paths, and a cold run measures mostly that)
 #
 # Each run writes into a folder of its own, load-tests/results/<UTC time>/ (or BENCH_RESULTS),
 # and ends by printing it; `load-tests/bench-table.py <that folder>` makes the Markdown table and
@@ -123,6 +127,13 @@ stop_all() {
 run_load() { # target label pids urls scenario [extra harness args]
   local target=$1 label=$2 spids=$3 urls=$4 sc=$5 extra=${6:-}
   local out="$results/$label-$sc"
+  if [ "${BENCH_PREWARM:-60}" -gt 0 ]; then
+    echo "== $label / $sc: warming the server up for ${BENCH_PREWARM:-60} s" >&2
+    # shellcheck disable=SC2046
+    inns timeout $((${BENCH_PREWARM:-60} + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
+      $(scenario_args "$sc") --bitrate "${BENCH_BITRATE:-1500000}" --duration "${BENCH_PREWARM:-60}" --ramp-up 40 \
+      --server-pid "$spids" --label "$label $sc prewarm" --out "$out-prewarm" --no-progress $extra >/dev/null 2>&1 || true
+  fi
   echo "== $label / $sc" >&2
   # shellcheck disable=SC2046
   inns timeout $((duration + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
@@ -159,6 +170,11 @@ for sc in "${scenarios[@]}"; do
         start_node 1 13001 42001 true "$jfr"; p1=$last_pid
         start_node 2 13002 42002 true; p2=$last_pid
         run_load relaycast relaycast2 "$p1,$p2" http://127.0.0.1:13001,http://127.0.0.1:13002 "$sc"
+        # Each node's relay link health (frames, packets, drops by reason, RTT), for the write-up.
+        for n in 1 2; do
+          inns curl -s "http://127.0.0.1:1300$n/metrics" | grep '^relaycast_relay_' \
+            > "$results/relaycast2-$sc/relay-metrics-node$n.txt" || true
+        done
         stop_all ;;
       janus)
         if [ -z "${janus_dir:-}" ]; then

@@ -192,7 +192,7 @@ public record Settings(
                 r.integer("RELAYCAST_WS_FRAME_TIMEOUT_SECONDS", 30, 3, 3600),
                 r.integer("RELAYCAST_MAX_CONNECTIONS", 10_000, 16, 10_000_000),
                 r.integer("RELAYCAST_MAX_CONNECTIONS_PER_IP", 100, 0, 10_000_000),
-                r.integer("RELAYCAST_RELAY_LINK_BUDGET_BYTES", 1 << 20, 64 * 1024, 1 << 30),
+                r.integer("RELAYCAST_RELAY_LINK_BUDGET_BYTES", 4 << 20, 64 * 1024, 1 << 30),
                 r.integer("RELAYCAST_CLUSTER_MERGE_FIRST_DELAY_SECONDS", 5, 1, 3600),
                 r.integer("RELAYCAST_CLUSTER_MERGE_NEXT_DELAY_SECONDS", 5, 1, 3600));
     }
