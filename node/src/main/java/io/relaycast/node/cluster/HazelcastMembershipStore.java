@@ -41,44 +41,35 @@ public final class HazelcastMembershipStore implements MembershipStore {
 
     @Override
     public Future<List<MemberRecord>> room(String roomId) {
-        return vertx.executeBlocking(() -> {
-            List<MemberRecord> out = new ArrayList<>();
-            for (String json : map.values()) {
-                MemberRecord r = MemberRecord.fromJson(new JsonObject(json));
-                if (r.roomId().equals(roomId)) {
-                    out.add(r);
-                }
-            }
-            return out;
-        }, false);
+        return vertx.executeBlocking(() -> liveRecords(roomId), false);
     }
 
     @Override
     public Future<List<MemberRecord>> all() {
-        return vertx.executeBlocking(() -> {
-            List<MemberRecord> out = new ArrayList<>();
-            for (String json : map.values()) {
-                out.add(MemberRecord.fromJson(new JsonObject(json)));
-            }
-            return out;
-        }, false);
+        return vertx.executeBlocking(() -> liveRecords(null), false);
     }
 
-    @Override
-    public Future<List<MemberRecord>> live() {
-        return vertx.executeBlocking(() -> {
-            List<MemberRecord> records = new ArrayList<>();
-            for (String json : map.values()) {
-                records.add(MemberRecord.fromJson(new JsonObject(json)));
+    /**
+     * The records (of one room, or all when {@code roomId} is null) of nodes that are cluster
+     * members now. A dead node's records stay in the map until a survivor's clean-up
+     * ({@link #removeNode}) has run, which waits for the partitions to be safe again and can
+     * take seconds; until then neither a welcome nor /api/rooms may list its peers. The member
+     * list is read after the scan, so a node that died meanwhile is left out. Blocking.
+     */
+    private List<MemberRecord> liveRecords(String roomId) {
+        List<MemberRecord> records = new ArrayList<>();
+        for (String json : map.values()) {
+            MemberRecord r = MemberRecord.fromJson(new JsonObject(json));
+            if (roomId == null || r.roomId().equals(roomId)) {
+                records.add(r);
             }
-            // The member list is read after the scan, so a node that died meanwhile is left out.
-            java.util.Set<String> alive = new java.util.HashSet<>();
-            for (com.hazelcast.cluster.Member m : hazelcast.getCluster().getMembers()) {
-                alive.add(ClusterBootstrap.busNodeId(m));
-            }
-            records.removeIf(r -> !alive.contains(r.busNodeId()));
-            return records;
-        }, false);
+        }
+        java.util.Set<String> alive = new java.util.HashSet<>();
+        for (com.hazelcast.cluster.Member m : hazelcast.getCluster().getMembers()) {
+            alive.add(ClusterBootstrap.busNodeId(m));
+        }
+        records.removeIf(r -> !alive.contains(r.busNodeId()));
+        return records;
     }
 
     @Override

@@ -34,11 +34,6 @@ public final class LocalMembershipStore implements MembershipStore {
     }
 
     @Override
-    public Future<List<MemberRecord>> live() {
-        return all();
-    }
-
-    @Override
     public Future<List<MemberRecord>> removeNode(String busNodeId) {
         List<MemberRecord> removed = new ArrayList<>();
         records.values().removeIf(r -> {

@@ -15,18 +15,15 @@ public interface MembershipStore {
 
     Future<Void> remove(String peerId);
 
-    /** The members of one room, on any node. */
+    /**
+     * The members of one room, on any node that is a member of the cluster as this node sees it
+     * now (a dead node's records may linger in the store until its clean-up has run; they must
+     * not appear in a welcome, /api/rooms or a reconciliation).
+     */
     Future<List<MemberRecord>> room(String roomId);
 
-    /** Every member of every room. */
+    /** Every member of every room, on live nodes only (as {@link #room}). */
     Future<List<MemberRecord>> all();
-
-    /**
-     * Every record whose node is a member of the cluster as this node sees it now: what a
-     * reconciliation compares rooms against (a dead node's records may linger until its
-     * clean-up has run; they must not bring its peers back).
-     */
-    Future<List<MemberRecord>> live();
 
     /** Removes the records of a dead node's peers and returns them. */
     Future<List<MemberRecord>> removeNode(String busNodeId);

@@ -116,7 +116,7 @@ public final class Reconciler {
         }
         // Joins are announced only for peers of nodes whose event bus answers (BusReachability):
         // a stranger that joined Hazelcast without our event-bus certificate stays unannounced.
-        return Future.join(marks).compose(v -> store.live()).compose(records -> {
+        return Future.join(marks).compose(v -> store.all()).compose(records -> {
             Set<String> nodes = new HashSet<>();
             for (MemberRecord r : records) {
                 nodes.add(r.busNodeId());
