@@ -85,6 +85,7 @@ public final class RelaycastNode {
         this.rooms = new RoomManager(workers, settings, metrics, cluster);
         if (hazelcast != null) {
             reachability = new BusReachability(vertx, busNodeId);
+            cluster.reachability(reachability);
             reconciler = new Reconciler(vertx, rooms, store, reachability);
             new NodeWatcher(vertx, store, this::nodeLeft, reconciler::viewChanged).attach(hazelcast);
         }

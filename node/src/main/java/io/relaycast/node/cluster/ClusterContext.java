@@ -22,6 +22,7 @@ public final class ClusterContext {
     private final String busNodeId;
     private final RelayMetrics metrics;
     private volatile List<RelayEndpoint> relays = List.of();
+    private volatile BusReachability reachability;
 
     public ClusterContext(Vertx vertx, MembershipStore store, String nodeId, String busNodeId, RelayMetrics metrics) {
         this.vertx = vertx;
@@ -65,6 +66,20 @@ public final class ClusterContext {
 
     public List<RelayEndpoint> relays() {
         return relays;
+    }
+
+    /** Set once at start in cluster mode (before any room exists); null in dev mode. */
+    public void reachability(BusReachability r) {
+        this.reachability = r;
+    }
+
+    /**
+     * The nodes among {@code busNodeIds} whose event bus answers ({@link BusReachability}); in dev
+     * mode all of them (there is only this node).
+     */
+    public io.vertx.core.Future<java.util.Set<String>> reachable(java.util.Collection<String> busNodeIds) {
+        BusReachability r = reachability;
+        return r == null ? io.vertx.core.Future.succeededFuture(new java.util.HashSet<>(busNodeIds)) : r.reachable(busNodeIds);
     }
 
     public static String roomAddress(String roomId) {

@@ -62,7 +62,17 @@ public final class RoomLink implements RelayEndpoint.LocalRoom {
     public Future<List<MemberRecord>> open() {
         relay.attachRoom(roomId, this);
         events = cluster.bus().consumer(ClusterContext.roomAddress(roomId), this::onRoomEvent);
-        return events.completion().compose(v -> cluster.store().room(roomId));
+        return events.completion().compose(v -> membership());
+    }
+
+    /** The room's members on every live node, as the shared store has them now. */
+    public Future<List<MemberRecord>> membership() {
+        return cluster.store().room(roomId);
+    }
+
+    /** The nodes among {@code busNodeIds} whose event bus answers (see {@link BusReachability}). */
+    public Future<java.util.Set<String>> reachable(java.util.Collection<String> busNodeIds) {
+        return cluster.reachable(busNodeIds);
     }
 
     public void close() {

@@ -47,6 +47,8 @@ public final class Room implements RoomLink.Listener {
      */
     static final long SETTLE_NANOS = 2_000_000_000L;
     private static final long CHANGE_MEMORY_NANOS = 60_000_000_000L;
+    /** When an opened room reads the membership again (see {@link #rereadMembership}). */
+    private static final long[] REREAD_AFTER_OPEN_MILLIS = {1500, 4000};
 
     private final String roomId;
     private final MediaWorker worker;
@@ -109,6 +111,9 @@ public final class Room implements RoomLink.Listener {
             }
             departedDuringOpen.clear();
             open = true;
+            for (long delay : REREAD_AFTER_OPEN_MILLIS) {
+                worker.later(delay, this::rereadMembership);
+            }
             for (Peer p : pendingJoins) {
                 join(p);
             }
@@ -116,6 +121,38 @@ public final class Room implements RoomLink.Listener {
             pendingWatches.forEach(Runnable::run);
             pendingWatches.clear();
         });
+    }
+
+    /**
+     * A peer that joins on another node while this room is opening can be missed by both the
+     * snapshot (its record was not written yet) and the room event (its node published before it
+     * knew this room's new consumer: Vert.x spreads registrations through Hazelcast
+     * asynchronously). Reading the membership again once the registration has spread closes the
+     * gap; {@link #reconcile} announces only what the members were not told.
+     */
+    private void rereadMembership() {
+        if (closed) {
+            return;
+        }
+        long mark = worker.nowNanos();
+        link.membership().compose(records -> {
+            Set<String> nodes = new HashSet<>();
+            for (MemberRecord r : records) {
+                nodes.add(r.busNodeId());
+            }
+            // Only peers of nodes that answer over the event bus, as in a reconciliation pass.
+            return link.reachable(nodes).map(reachable -> Map.entry(records, reachable));
+        }).onComplete(ar -> worker.execute(() -> {
+            if (ar.failed()) {
+                LOG.warning("room " + roomId + ": cannot re-read cluster membership: " + ar.cause());
+                return;
+            }
+            int[] changes = reconcile(mark, ar.result().getKey(), ar.result().getValue());
+            if (changes[0] + changes[1] > 0) {
+                LOG.info(() -> "room " + roomId + ": re-read after open found " + changes[0] + " peer(s) joined, "
+                        + changes[1] + " left that no event had announced");
+            }
+        }));
     }
 
     /** Any thread. */
