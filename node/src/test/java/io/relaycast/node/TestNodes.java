@@ -8,6 +8,13 @@ import java.util.concurrent.TimeUnit;
 
 /** Starts real nodes on loopback, on free ports, for tests. */
 public final class TestNodes {
+    /**
+     * One HTTP client for every test request: a client per request leaves a kept-alive
+     * connection open per call until it is collected, and a node counts those against
+     * RELAYCAST_MAX_CONNECTIONS_PER_IP (100), so a long test class ran into the cap.
+     */
+    public static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
     private TestNodes() {
     }
 

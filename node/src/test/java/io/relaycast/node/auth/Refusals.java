@@ -9,7 +9,6 @@ import io.relaycast.signal.ServerMessage;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
@@ -76,7 +75,7 @@ final class Refusals {
     }
 
     static String get(RelaycastNode node, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        return io.relaycast.node.TestNodes.HTTP.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + node.httpPort() + path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -51,7 +50,7 @@ class ClusterMembershipTest {
     }
 
     private static String rooms(int node) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        return io.relaycast.node.TestNodes.HTTP.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + nodes.get(node).httpPort() + "/api/rooms")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }

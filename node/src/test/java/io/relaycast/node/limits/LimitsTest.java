@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -37,7 +36,7 @@ class LimitsTest {
     }
 
     private static double counter(String limit) throws Exception {
-        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        String text = io.relaycast.node.TestNodes.HTTP.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         for (String line : text.split("\n")) {

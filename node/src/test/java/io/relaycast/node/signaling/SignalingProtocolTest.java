@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -180,7 +179,7 @@ class SignalingProtocolTest {
     void apiRoomsListsMembersWithTheirNode() throws Exception {
         try (WsTestClient a = client()) {
             ServerMessage.Welcome w = join(a, "listed", "Lister");
-            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            String body = io.relaycast.node.TestNodes.HTTP.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + node.httpPort() + "/api/rooms")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(body.contains("{\"roomId\":\"listed\",\"peers\":[{\"peerId\":\"" + w.peerId()
