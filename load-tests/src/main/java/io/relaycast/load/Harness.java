@@ -51,11 +51,8 @@ final class Harness implements AutoCloseable {
     Harness(Options options) throws IOException {
         this.options = options;
         this.loop = new MediaLoop();
-        for (String url : options.urls) {
-            String host = java.net.URI.create(url).getHost();
-            if (host != null) {
-                loop.serverAddresses.add(java.net.InetAddress.getByName(host));
-            }
+        for (String host : options.serverHosts()) {
+            loop.serverAddresses.add(java.net.InetAddress.getByName(host));
         }
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         this.pool = new DtlsHandshakePool(8, 4096, 10_000);

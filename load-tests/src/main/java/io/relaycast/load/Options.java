@@ -99,6 +99,15 @@ final class Options {
         return urls.stream().map(URI::create).toList();
     }
 
+    /**
+     * The host of each --url: Relaycast and Janus take URLs ({@code http://host:port/...}), the
+     * floor relay {@code host:port}.
+     */
+    List<String> serverHosts() {
+        return urls.stream().map(u -> u.contains("://") ? URI.create(u).getHost()
+                : u.substring(0, Math.max(0, u.lastIndexOf(':')))).filter(h -> h != null && !h.isEmpty()).toList();
+    }
+
     static Options parse(String[] args) throws UnknownHostException {
         Options o = new Options();
         for (int i = 0; i < args.length; i++) {

@@ -215,9 +215,7 @@ public final class Room implements RoomLink.Listener {
         if (admitting.remove(peer.peerId()) == null) {
             // It left (closed socket) while its record was written.
             link.eraseRecord(record);
-            if (sessions.isEmpty() && admitting.isEmpty()) {
-                close();
-            }
+            closeIfUnused();
             return;
         }
         List<PeerInfo> others = new ArrayList<>(members.size());
@@ -265,9 +263,7 @@ public final class Room implements RoomLink.Listener {
         if (!members.containsKey(publisherId)) {
             error(viewer, ErrorCode.NOT_JOINED, "no member " + publisherId + " in room " + roomId);
             viewer.channel().joinRefused();
-            if (sessions.isEmpty()) {
-                close();
-            }
+            closeIfUnused();
             return;
         }
         sessions.put(viewer.peerId(), new PeerSession(viewer, this, worker, publisherId));
@@ -391,6 +387,11 @@ public final class Room implements RoomLink.Listener {
             endViewersOf(peer.peerId());
         }
         LOG.info(() -> "peer " + peer.peerId() + " left room " + roomId + "; " + sessions.size() + " local peer(s)");
+        closeIfUnused();
+    }
+
+    /** Closes the room when no local peer is in it or on its way in (admitting). */
+    private void closeIfUnused() {
         if (sessions.isEmpty() && admitting.isEmpty()) {
             close();
         }

@@ -1,0 +1,20 @@
+package io.relaycast.load;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class OptionsTest {
+
+    @Test
+    void serverHostsOfEveryTargetsUrlForm() throws Exception {
+        Options relaycast = Options.parse(new String[] {"--url", "http://127.0.0.1:13001,http://10.78.0.2:3000/"});
+        assertEquals(List.of("127.0.0.1", "10.78.0.2"), relaycast.serverHosts());
+        Options floor = Options.parse(new String[] {"--target", "floor", "--url", "127.0.0.1:5600"});
+        assertEquals(List.of("127.0.0.1"), floor.serverHosts());
+        Options janus = Options.parse(new String[] {"--target", "janus", "--url", "http://127.0.0.1:8088/janus"});
+        assertEquals(List.of("127.0.0.1"), janus.serverHosts());
+    }
+}
