@@ -4,8 +4,9 @@
 # jars:  mvn -B -o -q -pl shared-model,node,load-tests package -DskipTests
 #
 #   load-tests/bench.sh [target ...]      targets: relaycast relaycast2 janus floor  (default: all four)
-#   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
+#   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  (also: storm, ramp)  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
 #   BENCH_NODE_FLAGS="-Dio.netty.transport.noNative=true"  (extra JVM flags for the node)
+#   BENCH_NODE2_CORE=1  (relaycast2: the second node on core 1, beside the harness, instead of core 0)
 #   BENCH_PREWARM=60  (seconds of the same scenario run against the fresh server before the measured
 #                      run, its result kept beside it as <label>-<scenario>-prewarm; 0 measures a cold
 #                      server, JIT compilation included: two node JVMs sharing core 0 take ~40 s of
@@ -67,9 +68,17 @@ scenario_args() {
     mesh10)    echo "--rooms 1 --peers 10" ;;                  # 90 subscriber streams
     fanout200) echo "--rooms 1 --peers 201 --publishers 1" ;;  # 200 subscriber streams
     rooms20)   echo "--rooms 20 --peers 5" ;;                  # 400 subscriber streams
+    # 10 calls of 5 in progress, then 50 peers joining within 2 s (issue 11); 300 kbps so that the
+    # harness can receive the 400 streams at the end, as in rooms20.
+    storm)     echo "--rooms 10 --peers 5 --storm 50 --storm-seconds 2 --storm-after 10" ;;
     ramp)      echo "--ramp --rooms 1 --peers 10 --ramp-step ${BENCH_RAMP_STEP:-12} --ramp-max-steps 12" ;;
     *) echo "bench: unknown scenario $1" >&2; exit 2 ;;
   esac
+}
+
+# Video bitrate per publisher: BENCH_BITRATE, else 1.5 Mbps (storm: 300 kbps, see above).
+bitrate_of() {
+  if [ -n "${BENCH_BITRATE:-}" ]; then echo "$BENCH_BITRATE"; elif [ "$1" = storm ]; then echo 300000; else echo 1500000; fi
 }
 
 # The java (or $2) process at or below PID $1 (ip netns exec, env and taskset exec; timeout forks).
@@ -85,6 +94,9 @@ java_below() {
 # Starts a node in the namespace on core 0; sets last_pid to the java process itself (not a wrapper).
 start_node() { # index http_port media_port cluster(true|false) [jfr file]
   local i=$1 http=$2 media=$3 cluster=$4 jfr=${5:-}
+  # relaycast2's second node goes to core 1 (beside the harness) with BENCH_NODE2_CORE=1.
+  local core=0
+  [ "$i" = 2 ] && core="${BENCH_NODE2_CORE:-0}"
   # The collector README.md runs the node with; the GC log gives pause counts and tails.
   local flags=(-Xmx768m -XX:+UseZGC "-Xlog:gc*:file=$results/node-$i-gc.log:uptime,level,tags")
   # Extra node JVM flags for A/B runs, e.g. BENCH_NODE_FLAGS=-Dio.netty.transport.noNative=true (NIO).
@@ -96,7 +108,7 @@ start_node() { # index http_port media_port cluster(true|false) [jfr file]
     RELAYCAST_NODE_ID="bench-$i" RELAYCAST_LOG_LEVEL=warn RELAYCAST_CLUSTER="$cluster" \
     RELAYCAST_CLUSTER_HOST=127.0.0.1 RELAYCAST_CLUSTER_PORT=$((5700 + i)) \
     RELAYCAST_CLUSTER_MEMBERS=127.0.0.1:5701,127.0.0.1:5702 \
-    timeout 900 taskset -c 0 java "${flags[@]}" -jar "$node_jar" >"$results/node-$i.log" 2>&1 &
+    timeout 900 taskset -c "$core" java "${flags[@]}" -jar "$node_jar" >"$results/node-$i.log" 2>&1 &
   local wrapper=$!
   pids+=("$wrapper")
   last_pid=""
@@ -124,20 +136,25 @@ stop_all() {
   pids=()
 }
 
+# The harness times every packet on one loop thread; its JIT compiler threads run at nice 19 so that
+# compiling (heavy in a join storm, the harness being a fresh JVM) waits for that thread instead of
+# delaying it. Root runs this script, so the JVM may set thread priorities.
+harness_flags=(-Xmx1g -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19)
+
 run_load() { # target label pids urls scenario [extra harness args]
   local target=$1 label=$2 spids=$3 urls=$4 sc=$5 extra=${6:-}
   local out="$results/$label-$sc"
   if [ "${BENCH_PREWARM:-60}" -gt 0 ]; then
     echo "== $label / $sc: warming the server up for ${BENCH_PREWARM:-60} s" >&2
     # shellcheck disable=SC2046
-    inns timeout $((${BENCH_PREWARM:-60} + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
-      $(scenario_args "$sc") --bitrate "${BENCH_BITRATE:-1500000}" --duration "${BENCH_PREWARM:-60}" --ramp-up 40 \
+    inns timeout $((${BENCH_PREWARM:-60} + 400)) taskset -c 1 java "${harness_flags[@]}" -jar "$load_jar" --target "$target" --url "$urls" \
+      $(scenario_args "$sc") --bitrate "$(bitrate_of "$sc")" --duration "${BENCH_PREWARM:-60}" --ramp-up 40 \
       --server-pid "$spids" --label "$label $sc prewarm" --out "$out-prewarm" --no-progress $extra >/dev/null 2>&1 || true
   fi
   echo "== $label / $sc" >&2
   # shellcheck disable=SC2046
-  inns timeout $((duration + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
-    $(scenario_args "$sc") --bitrate "${BENCH_BITRATE:-1500000}" --duration "$duration" --ramp-up 40 --server-pid "$spids" --label "$label $sc" \
+  inns timeout $((duration + 400)) taskset -c 1 java "${harness_flags[@]}" -jar "$load_jar" --target "$target" --url "$urls" \
+    $(scenario_args "$sc") --bitrate "$(bitrate_of "$sc")" --duration "$duration" --ramp-up 40 --server-pid "$spids" --label "$label $sc" \
     --out "$out" $extra || {
       echo "bench: $label $sc: the harness failed or some clients got no media (see $out/result.json)" >&2
       failed+=("$label/$sc")

@@ -107,7 +107,13 @@ final class Harness implements AutoCloseable {
             startRooms(options.rooms);
             awaitConnected(options.awaitConnectedSeconds);
             double from = seconds() + options.warmupSeconds;
-            sleepSeconds(options.warmupSeconds + options.durationSeconds);
+            if (options.stormPeers > 0) {
+                sleepSeconds(options.warmupSeconds);
+                storm();
+                sleepSeconds(Math.max(0, from + options.durationSeconds - seconds()));
+            } else {
+                sleepSeconds(options.warmupSeconds + options.durationSeconds);
+            }
             window = new Result.Window(from, seconds());
             drain(options.drainSeconds);
         } else {
@@ -142,8 +148,12 @@ final class Harness implements AutoCloseable {
         Result.Window w = window;
         loop.execute(() -> {
             try {
-                result.complete(Result.build(options, loop.stats, peers, snapshotSamples(), rampSteps, maxStreams, w,
-                        serverPids, rssMax, peers.size()));
+                Result built = Result.build(options, loop.stats, peers, snapshotSamples(), rampSteps, maxStreams, w,
+                        serverPids, rssMax, peers.size());
+                if (options.stormPeers > 0) {
+                    built.tree.put("storm", stormResult());
+                }
+                result.complete(built);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -162,9 +172,140 @@ final class Harness implements AutoCloseable {
         return new ArrayList<>(samples);
     }
 
+    // ------------------------------------------------------------------ join storm
+
+    private double stormStart = -1;
+    private double stormEnd = -1;
+    private double baselineStart = -1;
+    private int stormFirstPeer;
+    private double stormHarnessCpu = Double.NaN;
+    private double stormHarnessLoopCpu = Double.NaN;
+    /** The nodes' forwarding-delay histograms (summed) at the phase boundaries, and their loop delay. */
+    private final NodeDelays nodeDelays = new NodeDelays();
+
+    /**
+     * Measures the calls in progress for --storm-after seconds, then starts --storm peers within
+     * --storm-seconds, and keeps the "during" phase open until every joiner receives media (at
+     * least 5 s after the last start, at most 20 s), so the set-up work of the whole storm is inside
+     * it. The joiners run on this harness's loop thread, which also times the calls in progress:
+     * the harness's CPU during the storm is in the result, and the nodes' own delay figures beside
+     * the client-side latency say which side a stall was on.
+     */
+    private void storm() throws Exception {
+        baselineStart = seconds();
+        stormPhase(RunStats.STORM_BASELINE);
+        nodeDelays.mark(scrapeNodes(), 0);
+        sleepSeconds(options.stormAfterSeconds);
+        stormFirstPeer = peers.size();
+        long[] cpuBefore = harnessCpu();
+        stormStart = seconds();
+        stormPhase(RunStats.STORM_DURING);
+        nodeDelays.mark(scrapeNodes(), 1);
+        startRooms(options.stormRooms(), options.stormPeers / options.stormSeconds);
+        double lastStart = seconds();
+        while (seconds() < lastStart + 20) {
+            if (seconds() >= lastStart + 5 && stormJoinersReceiving()) {
+                break;
+            }
+            sleepSeconds(0.2);
+        }
+        stormEnd = seconds();
+        stormPhase(RunStats.STORM_AFTER);
+        nodeDelays.mark(scrapeNodes(), 2);
+        long[] cpuAfter = harnessCpu();
+        double wall = (stormEnd - stormStart) * 1e6;
+        stormHarnessCpu = cpuBefore[0] < 0 || cpuAfter[0] < 0 ? Double.NaN : (cpuAfter[0] - cpuBefore[0]) / wall;
+        stormHarnessLoopCpu = cpuBefore[1] < 0 || cpuAfter[1] < 0 ? Double.NaN : (cpuAfter[1] - cpuBefore[1]) / wall;
+    }
+
+    private void stormPhase(int phase) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            loop.stats.stormPhase = phase;
+            loop.stats.stormInterval.clear();
+            done.complete(null);
+        });
+        done.get(5, TimeUnit.SECONDS);
+    }
+
+    private boolean stormJoinersReceiving() throws Exception {
+        boolean publishersReceive = options.publishersPerRoom() >= 2;
+        CompletableFuture<Boolean> all = new CompletableFuture<>();
+        loop.execute(() -> all.complete(peers.subList(stormFirstPeer, peers.size()).stream()
+                .filter(p -> !p.publishes() || publishersReceive)
+                .allMatch(p -> p.firstPacketNanos() != 0)));
+        return all.get(5, TimeUnit.SECONDS);
+    }
+
+    /** This process's CPU µs and its media loop thread's (-1 unknown). */
+    private long[] harnessCpu() throws Exception {
+        ProcStats.Sample own = ProcStats.read(ProcessHandle.current().pid());
+        CompletableFuture<Long> loopCpu = new CompletableFuture<>();
+        loop.execute(() -> loopCpu.complete(loop.threadCpuMicros()));
+        return new long[] {own == null ? -1 : own.cpuMicros(), loopCpu.get(5, TimeUnit.SECONDS)};
+    }
+
+    /** Loop thread: the "storm" part of the result. */
+    private Map<String, Object> stormResult() {
+        RunStats st = loop.stats;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("callsInProgress", options.rooms);
+        m.put("joiners", options.stormPeers);
+        m.put("joinSeconds", options.stormSeconds);
+        m.put("baselineFromSeconds", round1(baselineStart));
+        m.put("stormFromSeconds", round1(stormStart));
+        m.put("stormToSeconds", round1(stormEnd));
+        m.put("inProgressBaselineP50Ms", Result.ms(st.stormBaseline.quantile(0.5)));
+        m.put("inProgressBaselineP99Ms", Result.ms(st.stormBaseline.quantile(0.99)));
+        m.put("inProgressBaselineMaxMs", Result.ms(st.stormBaseline.max()));
+        m.put("inProgressStormP50Ms", Result.ms(st.stormDuring.quantile(0.5)));
+        m.put("inProgressStormP99Ms", Result.ms(st.stormDuring.quantile(0.99)));
+        m.put("inProgressStormMaxMs", Result.ms(st.stormDuring.max()));
+        m.put("inProgressStormWorstSecondP99Ms", Result.ms(st.stormWorstSecondP99Micros));
+        m.put("addedP99Ms", Result.ms(st.stormDuring.quantile(0.99) - st.stormBaseline.quantile(0.99)));
+        // Join -> first packet of every stream a joiner receives (from the later of its two ends' joins).
+        Histogram setup = new Histogram();
+        long withoutMedia = 0;
+        boolean publishersReceive = options.publishersPerRoom() >= 2;
+        java.util.Set<String> joiners = new java.util.HashSet<>();
+        for (LoadPeer p : peers.subList(stormFirstPeer, peers.size())) {
+            joiners.add(p.name());
+            if ((!p.publishes() || publishersReceive) && p.firstPacketNanos() == 0) {
+                withoutMedia++;
+            }
+        }
+        for (StreamStats s : st.streams) {
+            if (joiners.contains(s.receiverId) && s.setupStartNanos > 0) {
+                setup.record((s.firstPacketNanos - s.setupStartNanos) / 1000);
+            }
+        }
+        m.put("joinersWithoutMedia", withoutMedia);
+        m.put("joinerStreams", setup.count());
+        m.put("joinToFirstPacketP50Ms", Result.ms(setup.quantile(0.5)));
+        m.put("joinToFirstPacketP99Ms", Result.ms(setup.quantile(0.99)));
+        m.put("joinToFirstPacketMaxMs", Result.ms(setup.max()));
+        // The node side, from its own metrics (relaycast only): per-datagram forwarding delay inside
+        // the node and the media loop's worst lateness, before and during the storm.
+        nodeDelays.putInto(m);
+        // This harness times every packet on its one loop thread, which also does the joiners'
+        // set-up: when its core is saturated during the storm, the client-side latency is partly its own.
+        m.put("harnessCpuPercentDuringStorm", Double.isNaN(stormHarnessCpu) ? null : round1(stormHarnessCpu * 100));
+        m.put("harnessLoopCpuPercentDuringStorm",
+                Double.isNaN(stormHarnessLoopCpu) ? null : round1(stormHarnessLoopCpu * 100));
+        return m;
+    }
+
+    private static double round1(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
     private void startRooms(int count) throws InterruptedException {
+        startRooms(count, options.rampUpPerSecond);
+    }
+
+    private void startRooms(int count, double perSecond) throws InterruptedException {
         List<URI> urls = options.target.equals("floor") ? List.of() : options.uris();
-        long gapNanos = (long) (1e9 / options.rampUpPerSecond);
+        long gapNanos = (long) (1e9 / perSecond);
         if (options.target.equals("janus")) {
             List<Long> ids = new ArrayList<>();
             for (int r = 0; r < count; r++) {
@@ -286,7 +427,10 @@ final class Harness implements AutoCloseable {
             prevT = t;
             long serverRss = rss;
             long ownCpu = own == null ? -1 : own.cpuMicros();
-            loop.execute(() -> clientSide(t, cpuTotal, serverRss, forwarded, pct, ownCpu));
+            loop.execute(() -> {
+                clientSide(t, cpuTotal, serverRss, forwarded, pct, ownCpu);
+                loop.stats.stormSecond();
+            });
         }
     }
 
@@ -336,9 +480,16 @@ final class Harness implements AutoCloseable {
                 return -1;
             }
             default -> {
+                List<String> bodies = scrapeNodes();
+                if (options.stormPeers > 0) {
+                    nodeDelays.sample(bodies);
+                }
+                if (bodies == null) {
+                    return -1;
+                }
                 long sum = 0;
-                for (URI u : options.uris()) {
-                    long n = scrapeForwarded(u);
+                for (String body : bodies) {
+                    long n = forwardedIn(body);
                     if (n < 0) {
                         return -1;
                     }
@@ -349,26 +500,41 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    /** {@code relaycast_forwarded_packets_total} summed over its series (one per media worker). */
-    private long scrapeForwarded(URI base) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/metrics"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            double sum = 0;
-            boolean found = false;
-            for (String line : r.body().split("\n")) {
-                if (line.startsWith("relaycast_forwarded_packets_total")) {
-                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                    found = true;
-                }
-            }
-            return found ? (long) sum : -1;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
+    /** Every node's /metrics text; null when one cannot be read (or the target is not Relaycast). */
+    List<String> scrapeNodes() {
+        if (!options.target.equals("relaycast")) {
+            return null;
         }
+        List<String> bodies = new ArrayList<>();
+        for (URI u : options.uris()) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(u.resolve("/metrics"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    return null;
+                }
+                bodies.add(r.body());
+            } catch (IOException | RuntimeException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return bodies;
+    }
+
+    /** {@code relaycast_forwarded_packets_total} summed over its series (one per media worker); -1 none. */
+    private static long forwardedIn(String body) {
+        double sum = 0;
+        boolean found = false;
+        for (String line : body.split("\n")) {
+            if (line.startsWith("relaycast_forwarded_packets_total")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                found = true;
+            }
+        }
+        return found ? (long) sum : -1;
     }
 
     private synchronized double lossBetween(double from, double to) {
@@ -406,6 +572,7 @@ final class Harness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         sampling = false;
+
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             List<CompletableFuture<?>> goodbyes = new ArrayList<>();

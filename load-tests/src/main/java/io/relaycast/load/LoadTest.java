@@ -31,6 +31,9 @@ public final class LoadTest {
         System.out.println("headline " + json.writeValueAsString(r.headline()));
         Map<String, Object> q = r.quality();
         System.out.println("quality  " + json.writeValueAsString(q));
+        if (r.tree.containsKey("storm")) {
+            System.out.println("storm    " + json.writeValueAsString(r.tree.get("storm")));
+        }
         for (String w : r.harnessWarnings()) {
             System.out.println("HARNESS LIMITED: " + w);
         }

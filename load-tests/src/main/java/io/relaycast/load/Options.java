@@ -34,6 +34,14 @@ final class Options {
               --no-receiver-nacks              receivers do not NACK their gaps
               --await-connected S              before the warmup, wait up to S seconds for every client to connect
               --drain S                        after the run, stop media and wait S seconds for late repairs (default 0)
+              --storm N                        a join storm: N more peers (a multiple of --peers, in new rooms)
+                                               join within --storm-seconds after --storm-after seconds of the
+                                               calls in progress; the result's "storm" part compares those
+                                               calls' latency (client side, and the node's own forwarding
+                                               delay and loop delay) before and during it, and gives the
+                                               joiners' join -> first packet
+              --storm-seconds S                (default 2)
+              --storm-after S                  seconds of the calls in progress measured before the storm (default 10)
               --warmup S                       seconds excluded from the CPU figure after the last start (default 5)
               --out DIR                        where result.json and report.html go (default load-results)
               --label TEXT                     a name for the run in the report
@@ -69,6 +77,10 @@ final class Options {
     /** Whether receivers NACK the gaps they see (browsers do). */
     boolean receiverNacks = true;
     int warmupSeconds = 5;
+    /** Peers joining in the storm (0: no storm), within this many seconds, after this many of calls. */
+    int stormPeers = 0;
+    double stormSeconds = 2;
+    int stormAfterSeconds = 10;
     /** Before the warmup, wait up to this long for every client to connect (0 = start the clock at once). */
     int awaitConnectedSeconds = 0;
     /** After the measurement, publishers stop and the clients stay up this long before the result (0 = none). */
@@ -137,6 +149,9 @@ final class Options {
                 case "--send-loss" -> o.sendLoss = Double.parseDouble(next.get());
                 case "--loss-seed" -> o.lossSeed = Long.parseLong(next.get());
                 case "--no-receiver-nacks" -> o.receiverNacks = false;
+                case "--storm" -> o.stormPeers = Integer.parseInt(next.get());
+                case "--storm-seconds" -> o.stormSeconds = Double.parseDouble(next.get());
+                case "--storm-after" -> o.stormAfterSeconds = Integer.parseInt(next.get());
                 case "--warmup" -> o.warmupSeconds = Integer.parseInt(next.get());
                 case "--await-connected" -> o.awaitConnectedSeconds = Integer.parseInt(next.get());
                 case "--drain" -> o.drainSeconds = Integer.parseInt(next.get());
@@ -157,10 +172,20 @@ final class Options {
         if (o.peers < 2 || o.rooms < 1) {
             throw new IllegalArgumentException("--peers must be at least 2 and --rooms at least 1");
         }
+        if (o.stormPeers > 0 && (o.ramp || o.stormSeconds <= 0 || o.stormAfterSeconds < 1
+                || o.stormPeers % o.peers != 0 || o.target.equals("floor"))) {
+            throw new IllegalArgumentException("--storm needs a multiple of --peers, --storm-seconds > 0,"
+                    + " --storm-after >= 1, no --ramp and a relaycast or janus target");
+        }
         if (!WebRtcSession.isLocal(o.bind)) {
             throw new IllegalArgumentException("--bind must be loopback or an address of this host/namespace");
         }
         return o;
+    }
+
+    /** Rooms the storm's peers join: new rooms of {@link #peers}. */
+    int stormRooms() {
+        return stormPeers / peers;
     }
 
     private static java.util.function.Supplier<String> nextOf(String[] args, int i) {

@@ -226,7 +226,7 @@ final class Result {
         return o.subscriberStreams(o.rooms) * (o.video ? 2 : 1);
     }
 
-    private static Double ms(long micros) {
+    static Double ms(long micros) {
         return micros < 0 ? null : round(micros / 1000.0, 3);
     }
 

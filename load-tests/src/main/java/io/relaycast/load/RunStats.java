@@ -70,8 +70,38 @@ final class RunStats {
         return s;
     }
 
+    /**
+     * Join storm (--storm): the phase the run is in (set by the harness through the loop), and the
+     * latency of this harness's streams (the calls in progress; the joiners run in another process)
+     * before and during it.
+     */
+    static final int STORM_NONE = 0;
+    static final int STORM_BASELINE = 1;
+    static final int STORM_DURING = 2;
+    static final int STORM_AFTER = 3;
+    int stormPhase = STORM_NONE;
+    final Histogram stormBaseline = new Histogram();
+    final Histogram stormDuring = new Histogram();
+    /** The calls in progress: the worst per-second p99 of the storm phase, in µs. */
+    final Histogram stormInterval = new Histogram();
+    long stormWorstSecondP99Micros;
+
     void latency(long micros) {
         intervalLatency.record(micros);
         totalLatency.record(micros);
+        if (stormPhase == STORM_BASELINE) {
+            stormBaseline.record(micros);
+        } else if (stormPhase == STORM_DURING) {
+            stormDuring.record(micros);
+            stormInterval.record(micros);
+        }
+    }
+
+    /** Once a second (sampler): closes the storm phase's per-second p99. */
+    void stormSecond() {
+        if (stormInterval.count() > 0) {
+            stormWorstSecondP99Micros = Math.max(stormWorstSecondP99Micros, stormInterval.quantile(0.99));
+        }
+        stormInterval.clear();
     }
 }

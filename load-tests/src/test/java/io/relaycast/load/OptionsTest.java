@@ -17,4 +17,15 @@ class OptionsTest {
         Options janus = Options.parse(new String[] {"--target", "janus", "--url", "http://127.0.0.1:8088/janus"});
         assertEquals(List.of("127.0.0.1"), janus.serverHosts());
     }
+
+    @Test
+    void aStormIsWholeRoomsOfJoinersAfterCallsInProgress() throws Exception {
+        Options o = Options.parse(new String[] {"--rooms", "10", "--peers", "5", "--storm", "50", "--storm-seconds", "2"});
+        org.junit.jupiter.api.Assertions.assertEquals(10, o.stormRooms());
+        org.junit.jupiter.api.Assertions.assertEquals(10, o.stormAfterSeconds);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--peers", "5", "--storm", "52"}));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--peers", "5", "--storm", "50", "--ramp"}));
+    }
 }
