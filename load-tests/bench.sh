@@ -136,10 +136,6 @@ stop_all() {
   pids=()
 }
 
-# The harness times every packet on one loop thread; its JIT compiler threads run at nice 19 so that
-# compiling (heavy in a join storm, the harness being a fresh JVM) waits for that thread instead of
-# delaying it. Root runs this script, so the JVM may set thread priorities.
-harness_flags=(-Xmx1g -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19)
 
 run_load() { # target label pids urls scenario [extra harness args]
   local target=$1 label=$2 spids=$3 urls=$4 sc=$5 extra=${6:-}
@@ -147,13 +143,13 @@ run_load() { # target label pids urls scenario [extra harness args]
   if [ "${BENCH_PREWARM:-60}" -gt 0 ]; then
     echo "== $label / $sc: warming the server up for ${BENCH_PREWARM:-60} s" >&2
     # shellcheck disable=SC2046
-    inns timeout $((${BENCH_PREWARM:-60} + 400)) taskset -c 1 java "${harness_flags[@]}" -jar "$load_jar" --target "$target" --url "$urls" \
+    inns timeout $((${BENCH_PREWARM:-60} + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
       $(scenario_args "$sc") --bitrate "$(bitrate_of "$sc")" --duration "${BENCH_PREWARM:-60}" --ramp-up 40 \
       --server-pid "$spids" --label "$label $sc prewarm" --out "$out-prewarm" --no-progress $extra >/dev/null 2>&1 || true
   fi
   echo "== $label / $sc" >&2
   # shellcheck disable=SC2046
-  inns timeout $((duration + 400)) taskset -c 1 java "${harness_flags[@]}" -jar "$load_jar" --target "$target" --url "$urls" \
+  inns timeout $((duration + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
     $(scenario_args "$sc") --bitrate "$(bitrate_of "$sc")" --duration "$duration" --ramp-up 40 --server-pid "$spids" --label "$label $sc" \
     --out "$out" $extra || {
       echo "bench: $label $sc: the harness failed or some clients got no media (see $out/result.json)" >&2

@@ -74,6 +74,11 @@ final class MediaPattern {
     private final boolean[] historyMarker = new boolean[VIDEO_HISTORY];
     private final byte[] rtxPayload = new byte[MAX_PAYLOAD + 2];
     private int rtxSeq;
+    /**
+     * The RFC 6464 level (-dBov) this publisher's audio packets carry: -1 (the default) for a
+     * random 30-69 (everyone talking), or a fixed level (127: silence) so a test can pick who speaks.
+     */
+    private int audioLevel = -1;
 
     MediaPattern(Random random, boolean video, int bitrate) {
         this.random = random;
@@ -89,6 +94,12 @@ final class MediaPattern {
         this.rtxSeq = random.nextInt(1 << 16);
         random.nextBytes(payload);
         java.util.Arrays.fill(historySeq, -1);
+    }
+
+    /** A fixed audio level (0-127 -dBov) for every audio packet from now on. */
+    MediaPattern audioLevel(int level) {
+        this.audioLevel = level;
+        return this;
     }
 
     /** Where a packet goes once written: protect (or not) and send. */
@@ -169,7 +180,8 @@ final class MediaPattern {
             writer.addTransportSequenceNumber(extTwcc, twccSeq++);
         }
         if (audio && extAudioLevel > 0) {
-            writer.addAudioLevel(extAudioLevel, true, 30 + random.nextInt(40));
+            int level = audioLevel >= 0 ? audioLevel : 30 + random.nextInt(40);
+            writer.addAudioLevel(extAudioLevel, level < 127, level);
         }
     }
 

@@ -42,6 +42,8 @@ final class Options {
                                                joiners' join -> first packet
               --storm-seconds S                (default 2)
               --storm-after S                  seconds of the calls in progress measured before the storm (default 10)
+              --speaker NAME                   only the client NAME (e.g. r0p1) speaks: its audio carries level
+                                               -20 dBov, everyone else's silence (default: all talk, -30..-69)
               --warmup S                       seconds excluded from the CPU figure after the last start (default 5)
               --out DIR                        where result.json and report.html go (default load-results)
               --label TEXT                     a name for the run in the report
@@ -81,6 +83,8 @@ final class Options {
     int stormPeers = 0;
     double stormSeconds = 2;
     int stormAfterSeconds = 10;
+    /** The one client whose audio is loud (others silent); null: every publisher talks. */
+    String speaker;
     /** Before the warmup, wait up to this long for every client to connect (0 = start the clock at once). */
     int awaitConnectedSeconds = 0;
     /** After the measurement, publishers stop and the clients stay up this long before the result (0 = none). */
@@ -152,6 +156,7 @@ final class Options {
                 case "--storm" -> o.stormPeers = Integer.parseInt(next.get());
                 case "--storm-seconds" -> o.stormSeconds = Double.parseDouble(next.get());
                 case "--storm-after" -> o.stormAfterSeconds = Integer.parseInt(next.get());
+                case "--speaker" -> o.speaker = next.get();
                 case "--warmup" -> o.warmupSeconds = Integer.parseInt(next.get());
                 case "--await-connected" -> o.awaitConnectedSeconds = Integer.parseInt(next.get());
                 case "--drain" -> o.drainSeconds = Integer.parseInt(next.get());

@@ -113,6 +113,9 @@ final class RelaycastPeer implements LoadPeer {
                 peerId = w.peerId();
                 h.joined(peerId, joinNanos);
                 MediaPattern pattern = publish ? new MediaPattern(h.mediaRandom(), h.options.video, h.options.bitrate) : null;
+                if (pattern != null && h.options.speaker != null) {
+                    pattern.audioLevel(name.equals(h.options.speaker) ? 20 : 127);
+                }
                 session = new WebRtcSession(name, h.loop, h.options.bind, h.dtls, h.random(), pattern, h::joinTimeOf, joinNanos,
                         h.options.receiveLoss);
                 if (h.options.sendLoss > 0) {
@@ -126,6 +129,8 @@ final class RelaycastPeer implements LoadPeer {
                 session.applyAnswer(a.sdp(), now);
             } else if (m instanceof ServerMessage.Offer o) {
                 send(new ClientMessage.Answer(session.answerOffer(o.sdp(), now)));
+            } else if (m instanceof ServerMessage.DominantSpeaker d) {
+                h.loop.stats.dominantSpeaker(name, d.peerId());
             } else if (m instanceof ServerMessage.Error e) {
                 h.loop.stats.error("node error " + e.code() + ": " + e.message());
             }

@@ -197,6 +197,11 @@ final class Result {
         q.put("uplinkLostVideo", st.uplinkLostVideo);
         q.put("uplinkLostRtx", st.uplinkLostRtx);
         q.put("uplinkLostAudio", st.uplinkLostAudio);
+        // dominantSpeaker messages per receiving client, as harness names (null: nobody speaks)
+        Map<String, List<String>> speakers = new java.util.TreeMap<>();
+        st.dominantSpeakers.forEach((receiver, ids) -> speakers.put(receiver,
+                ids.stream().map(id -> id == null ? null : names.getOrDefault(id, id)).toList()));
+        q.put("dominantSpeakers", speakers);
         q.put("sendBufferDrops", peers.stream().mapToLong(LoadPeer::sendDrops).sum());
         q.put("errors", st.errors);
         root.put("quality", q);

@@ -60,6 +60,13 @@ final class RunStats {
     final TreeMap<String, Long> errors = new TreeMap<>();
     long intervalSentMark;
 
+    /** Per receiving client (harness name), the peer ids of the dominantSpeaker messages it got, in order. */
+    final TreeMap<String, List<String>> dominantSpeakers = new TreeMap<>();
+
+    void dominantSpeaker(String receiver, String peerId) {
+        dominantSpeakers.computeIfAbsent(receiver, r -> new ArrayList<>()).add(peerId);
+    }
+
     void error(String what) {
         errors.merge(what, 1L, Long::sum);
     }

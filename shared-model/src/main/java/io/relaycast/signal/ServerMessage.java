@@ -16,6 +16,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = ServerMessage.PeerJoined.class, name = "peerJoined"),
         @JsonSubTypes.Type(value = ServerMessage.PeerLeft.class, name = "peerLeft"),
         @JsonSubTypes.Type(value = ServerMessage.Pong.class, name = "pong"),
+        @JsonSubTypes.Type(value = ServerMessage.DominantSpeaker.class, name = "dominantSpeaker"),
         @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error"),
 })
 public sealed interface ServerMessage {
@@ -45,6 +46,13 @@ public sealed interface ServerMessage {
 
     /** Someone left, or their node died. */
     record PeerLeft(String peerId) implements ServerMessage {
+    }
+
+    /**
+     * The member whose audio has been the loudest lately changed; {@code peerId} is null when
+     * nobody is (PROTOCOL.md "Layers, preferences and speakers").
+     */
+    record DominantSpeaker(@JsonInclude(JsonInclude.Include.ALWAYS) String peerId) implements ServerMessage {
     }
 
     /** Reply to {@code ping}. */

@@ -36,7 +36,7 @@ public final class SignalCodec {
 
     private static final Set<String> CLIENT_TYPES = Set.of("join", "offer", "answer", "iceCandidate", "leave", "ping");
     private static final Set<String> SERVER_TYPES = Set.of("welcome", "answer", "offer", "iceCandidate", "peerJoined",
-            "peerLeft", "pong", "error");
+            "peerLeft", "pong", "error", "dominantSpeaker");
 
     private final ObjectMapper mapper;
 

@@ -42,6 +42,8 @@ class SignalCodecTest {
         assertEquals("{\"type\":\"iceCandidate\",\"candidate\":null}", codec.encode(new ServerMessage.IceCandidate(null)));
         assertEquals("{\"type\":\"pong\"}", codec.encode(new ServerMessage.Pong()));
         assertEquals("{\"type\":\"peerLeft\",\"peerId\":\"p2\"}", codec.encode(new ServerMessage.PeerLeft("p2")));
+        assertEquals("{\"type\":\"dominantSpeaker\",\"peerId\":\"p3\"}", codec.encode(new ServerMessage.DominantSpeaker("p3")));
+        assertEquals("{\"type\":\"dominantSpeaker\",\"peerId\":null}", codec.encode(new ServerMessage.DominantSpeaker(null)));
         assertEquals("{\"type\":\"peerJoined\",\"peer\":{\"peerId\":\"p2\",\"name\":\"x\"}}",
                 codec.encode(new ServerMessage.PeerJoined(new PeerInfo("p2", "x"))));
     }
@@ -52,7 +54,8 @@ class SignalCodecTest {
                 new ServerMessage.Welcome("p1", "r", List.of(), "n"), new ServerMessage.Answer("a"),
                 new ServerMessage.Offer("o"), new ServerMessage.IceCandidate(new CandidateInit("c", "0", 0)),
                 new ServerMessage.PeerJoined(new PeerInfo("p", "n")), new ServerMessage.PeerLeft("p"),
-                new ServerMessage.Pong(), new ServerMessage.Error(ErrorCode.ROOM_FULL, "full"));
+                new ServerMessage.Pong(), new ServerMessage.Error(ErrorCode.ROOM_FULL, "full"),
+                new ServerMessage.DominantSpeaker("p"), new ServerMessage.DominantSpeaker(null));
         for (ServerMessage m : all) {
             assertEquals(m, codec.decodeServer(codec.encode(m)));
         }

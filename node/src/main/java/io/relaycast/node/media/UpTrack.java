@@ -127,7 +127,7 @@ public final class UpTrack {
         }
     }
 
-    /** Adds a relay to another node; it gets every packet from now on. */
+    /** Adds a relay to another node (or a speaker detector's feed); it gets every packet from now on. */
     public void addSink(PacketSink sink) {
         sinks.add(sink);
     }

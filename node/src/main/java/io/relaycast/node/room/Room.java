@@ -68,6 +68,8 @@ public final class Room implements RoomLink.Listener {
     private final Map<String, Long> lastChange = new HashMap<>();
     /** Tracks published on other nodes, by key. */
     private final Map<String, UpTrack> remoteTracks = new HashMap<>();
+    /** Fed by the audio tracks this node sees (local and relayed); read every tick. */
+    private final SpeakerDetector speakers = new SpeakerDetector();
     private final RoomLink link;
     private final List<Peer> pendingJoins = new ArrayList<>();
     /** Joins whose membership record is being written; see {@link #join}. */
@@ -233,6 +235,9 @@ public final class Room implements RoomLink.Listener {
         publishMembers();
         peer.channel().send(new ServerMessage.Welcome(peer.peerId(), roomId, others, settings.nodeId()));
         broadcast(new ServerMessage.PeerJoined(peer.info()), peer);
+        if (speakers.dominant() != null) {
+            peer.channel().send(new ServerMessage.DominantSpeaker(speakers.dominant()));
+        }
         LOG.info(() -> "peer " + peer.peerId() + " (" + peer.name() + ") joined room " + roomId
                 + " on media worker " + worker.index() + "; " + sessions.size() + " peer(s)");
         List<ClientMessage> held = heldWhileAdmitting.remove(peer.peerId());
@@ -385,6 +390,7 @@ public final class Room implements RoomLink.Listener {
             publishMembers();
             broadcast(new ServerMessage.PeerLeft(peer.peerId()), null);
             endViewersOf(peer.peerId());
+            speakerGone(peer.peerId());
         }
         LOG.info(() -> "peer " + peer.peerId() + " left room " + roomId + "; " + sessions.size() + " local peer(s)");
         closeIfUnused();
@@ -438,6 +444,7 @@ public final class Room implements RoomLink.Listener {
     }
 
     void trackPublished(PeerSession publisher, UpTrack track) {
+        listenForSpeech(track);
         long now = worker.nowNanos();
         for (PeerSession s : sessions.values()) {
             if (s != publisher) {
@@ -504,6 +511,7 @@ public final class Room implements RoomLink.Listener {
         publishMembers();
         broadcast(new ServerMessage.PeerLeft(peerId), null);
         endViewersOf(peerId);
+        speakerGone(peerId);
     }
 
     @Override
@@ -520,6 +528,7 @@ public final class Room implements RoomLink.Listener {
             if (!remoteTracks.containsKey(info.key())) {
                 UpTrack t = link.addRemoteTrack(info, r);
                 remoteTracks.put(info.key(), t);
+                listenForSpeech(t);
                 for (PeerSession s : sessions.values()) {
                     s.subscribe(t, now);
                 }
@@ -665,8 +674,26 @@ public final class Room implements RoomLink.Listener {
         peer.channel().send(new ServerMessage.Error(code, message));
     }
 
+    /** An audio track with RFC 6464 levels feeds the dominant-speaker detector. */
+    private void listenForSpeech(UpTrack t) {
+        SpeakerSink sink = SpeakerSink.of(t, speakers);
+        if (sink != null) {
+            t.addSink(sink);
+        }
+    }
+
+    /** A member is gone: if it was the dominant speaker, there is none until someone speaks. */
+    private void speakerGone(String peerId) {
+        if (speakers.remove(peerId)) {
+            broadcast(new ServerMessage.DominantSpeaker(null), null);
+        }
+    }
+
     private void tick() {
         long now = worker.nowNanos();
+        if (speakers.tick(now)) {
+            broadcast(new ServerMessage.DominantSpeaker(speakers.dominant()), null);
+        }
         for (PeerSession s : sessions.values()) {
             s.onTick(now);
         }
