@@ -69,6 +69,32 @@ test('a room across three nodes', async (t) => {
     await b2.context.close();
   });
 
+  await t.test('a member on node B speaks: every member on every node is told within 3 s', async () => {
+    // Chromium's fake microphone beeps; B's member replaces it with a steady tone (WebAudio), so
+    // its RFC 6464 levels are the loudest. Each node decides from the audio it sees (local, or
+    // relayed once per node) and tells its own members with dominantSpeaker.
+    const speaker = peers[1];
+    await speaker.page.evaluate(async () => {
+      const ctx = new AudioContext();
+      await ctx.resume();
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      gain.gain.value = 0.5;
+      osc.connect(gain);
+      const dst = ctx.createMediaStreamDestination();
+      gain.connect(dst);
+      osc.start();
+      const sender = window.relaycast.client().pc.getSenders().find((s) => s.track && s.track.kind === 'audio');
+      await sender.replaceTrack(dst.stream.getAudioTracks()[0]);
+    });
+    const start = Date.now();
+    await waitFor('every member told that on-b speaks', 3_000, async () => {
+      const current = await Promise.all(peers.map((p) => p.page.evaluate(() => window.relaycast.client().speaker)));
+      return current.every((id) => id === speaker.peerId);
+    });
+    t.diagnostic(`dominantSpeaker on-b at all three nodes' members ${Date.now() - start} ms after its tone started`);
+  });
+
   await t.test('SIGKILL a node: the others get peerLeft within 15 s and keep decoding', async () => {
     const victim = peers[2];
     const survivors = peers.slice(0, 2);
