@@ -136,7 +136,6 @@ stop_all() {
   pids=()
 }
 
-
 run_load() { # target label pids urls scenario [extra harness args]
   local target=$1 label=$2 spids=$3 urls=$4 sc=$5 extra=${6:-}
   local out="$results/$label-$sc"

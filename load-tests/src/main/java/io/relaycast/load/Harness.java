@@ -192,6 +192,8 @@ final class Harness implements AutoCloseable {
      * the client-side latency say which side a stall was on.
      */
     private void storm() throws Exception {
+        int inProgressRooms = options.rooms;
+        loop.execute(() -> loop.stats.inProgressReceiver = name -> roomOf(name) < inProgressRooms);
         baselineStart = seconds();
         stormPhase(RunStats.STORM_BASELINE);
         nodeDelays.mark(scrapeNodes(), 0);
@@ -293,6 +295,16 @@ final class Harness implements AutoCloseable {
         m.put("harnessLoopCpuPercentDuringStorm",
                 Double.isNaN(stormHarnessLoopCpu) ? null : round1(stormHarnessLoopCpu * 100));
         return m;
+    }
+
+    /** The room number in a harness name "r<room>p<peer>" (MAX_VALUE if it is not one). */
+    static int roomOf(String name) {
+        int p = name.indexOf('p');
+        try {
+            return Integer.parseInt(name.substring(1, p));
+        } catch (RuntimeException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     private static double round1(double v) {

@@ -108,7 +108,7 @@ final class MediaReceiver {
             long micros = (now - sent) / 1000;
             if (micros >= 0 && micros < 60_000_000L) {
                 s.latencyMicros.record(micros);
-                stats.latency(micros);
+                stats.latency(s, micros);
             }
         }
     }

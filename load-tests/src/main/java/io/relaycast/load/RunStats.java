@@ -73,29 +73,34 @@ final class RunStats {
 
     StreamStats newStream(String receiverId, String publisherId, String kind, int ssrc, int clockRate) {
         StreamStats s = new StreamStats(receiverId, publisherId, kind, ssrc, clockRate);
+        s.inProgressCall = inProgressReceiver.test(receiverId);
         streams.add(s);
         return s;
     }
 
     /**
-     * Join storm (--storm): the phase the run is in (set by the harness through the loop), and the
-     * latency of this harness's streams (the calls in progress; the joiners run in another process)
-     * before and during it.
+     * Join storm (--storm): the phase the run is in (set by the harness through the loop), which
+     * receivers are in the calls in progress (the joiners' own streams are not counted), and those
+     * calls' latency before and during it.
      */
     static final int STORM_NONE = 0;
     static final int STORM_BASELINE = 1;
     static final int STORM_DURING = 2;
     static final int STORM_AFTER = 3;
     int stormPhase = STORM_NONE;
+    java.util.function.Predicate<String> inProgressReceiver = r -> true;
     final Histogram stormBaseline = new Histogram();
     final Histogram stormDuring = new Histogram();
     /** The calls in progress: the worst per-second p99 of the storm phase, in µs. */
     final Histogram stormInterval = new Histogram();
     long stormWorstSecondP99Micros;
 
-    void latency(long micros) {
+    void latency(StreamStats s, long micros) {
         intervalLatency.record(micros);
         totalLatency.record(micros);
+        if (!s.inProgressCall) {
+            return;
+        }
         if (stormPhase == STORM_BASELINE) {
             stormBaseline.record(micros);
         } else if (stormPhase == STORM_DURING) {

@@ -25,6 +25,8 @@ final class StreamStats {
     int highestSeq = -1;
     /** Sequence numbers NACKed and not yet repaired (bounded). */
     final java.util.Set<Integer> pendingNacks = new java.util.HashSet<>();
+    /** Its receiver was in one of the calls in progress when a join storm (--storm) began. */
+    boolean inProgressCall;
     /** Snapshot for per-interval loss, taken by the sampler. */
     long expectedMark;
     long receivedMark;
