@@ -31,25 +31,53 @@ public final class Keyframes {
      * (S=1, PID=0) whose frame tag has P=0 (RFC 6386 §9.1: the inverse key-frame flag).
      */
     static boolean vp8(byte[] b, int off, int len) {
+        int p = vp8PayloadHeader(b, off, len);
+        return p >= 0 && p < off + len && (b[p] & 0x01) == 0;
+    }
+
+    /**
+     * The frame height a VP8 keyframe's first packet declares (RFC 6386 §9.1: after the 3-byte
+     * frame tag, the start code 9d 01 2a, then 14-bit width and height, little-endian, each with
+     * 2 scaling bits on top), or -1 for anything else.
+     */
+    public static int vp8KeyframeHeight(String codecName, byte[] b, int off, int len) {
+        if (!codecName.equalsIgnoreCase("VP8")) {
+            return -1;
+        }
+        int p = vp8PayloadHeader(b, off, len);
+        if (p < 0 || p + 10 > off + len || (b[p] & 0x01) != 0) {
+            return -1;
+        }
+        if ((b[p + 3] & 0xff) != 0x9d || (b[p + 4] & 0xff) != 0x01 || (b[p + 5] & 0xff) != 0x2a) {
+            return -1;
+        }
+        return ((b[p + 9] & 0x3f) << 8) | (b[p + 8] & 0xff);
+    }
+
+    /**
+     * Offset of the VP8 payload header (RFC 7741 §4.3) when this packet starts partition 0 of a
+     * frame (S=1, PID=0), past the payload descriptor (§4.2); -1 otherwise or when truncated.
+     */
+    private static int vp8PayloadHeader(byte[] b, int off, int len) {
         if (len < 1) {
-            return false;
+            return -1;
         }
         int end = off + len;
         int first = b[off] & 0xff;
         boolean start = (first & 0x10) != 0;
         int pid = first & 0x07;
         if (!start || pid != 0) {
-            return false;
+            return -1;
         }
         int p = off + 1;
         if ((first & 0x80) != 0) { // X: the extension byte follows
             if (p >= end) {
-                return false;
+                return -1;
             }
             int x = b[p++] & 0xff;
             if ((x & 0x80) != 0) { // I: picture id, 7 or 15 bits (M)
                 if (p >= end) {
-                    return false;
+                    return -1;
                 }
                 p += (b[p] & 0x80) != 0 ? 2 : 1;
             }
@@ -60,7 +88,7 @@ public final class Keyframes {
                 p++;
             }
         }
-        return p < end && (b[p] & 0x01) == 0;
+        return p < end ? p : -1;
     }
 
     /**

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ClientMessage.IceCandidate.class, name = "iceCandidate"),
         @JsonSubTypes.Type(value = ClientMessage.Leave.class, name = "leave"),
         @JsonSubTypes.Type(value = ClientMessage.Ping.class, name = "ping"),
+        @JsonSubTypes.Type(value = ClientMessage.SetPreferences.class, name = "setPreferences"),
 })
 public sealed interface ClientMessage {
 
@@ -39,5 +40,13 @@ public sealed interface ClientMessage {
 
     /** Application-level keep-alive, answered by {@code pong}. */
     record Ping() implements ClientMessage {
+    }
+
+    /**
+     * How this client wants to receive one remote track (PROTOCOL.md "Layers, preferences and
+     * speakers"); a field left out (null) keeps its previous value.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record SetPreferences(String trackId, Integer maxHeight, Integer maxFps, Boolean paused) implements ClientMessage {
     }
 }

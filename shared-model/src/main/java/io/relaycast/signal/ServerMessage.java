@@ -17,6 +17,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = ServerMessage.PeerLeft.class, name = "peerLeft"),
         @JsonSubTypes.Type(value = ServerMessage.Pong.class, name = "pong"),
         @JsonSubTypes.Type(value = ServerMessage.DominantSpeaker.class, name = "dominantSpeaker"),
+        @JsonSubTypes.Type(value = ServerMessage.Layer.class, name = "layer"),
         @JsonSubTypes.Type(value = ServerMessage.Error.class, name = "error"),
 })
 public sealed interface ServerMessage {
@@ -53,6 +54,14 @@ public sealed interface ServerMessage {
      * nobody is (PROTOCOL.md "Layers, preferences and speakers").
      */
     record DominantSpeaker(@JsonInclude(JsonInclude.Include.ALWAYS) String peerId) implements ServerMessage {
+    }
+
+    /**
+     * The layer of a remote track this client receives changed: a simulcast {@code rid}, null for a
+     * track without simulcast, or {@code "paused"} (PROTOCOL.md "Layers, preferences and speakers").
+     */
+    record Layer(String trackId, @JsonInclude(JsonInclude.Include.ALWAYS) String rid) implements ServerMessage {
+        public static final String PAUSED = "paused";
     }
 
     /** Reply to {@code ping}. */

@@ -34,9 +34,10 @@ public final class SignalCodec {
     private static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
     private static final int MAX_NAME_CHARS = 64;
 
-    private static final Set<String> CLIENT_TYPES = Set.of("join", "offer", "answer", "iceCandidate", "leave", "ping");
+    private static final Set<String> CLIENT_TYPES = Set.of("join", "offer", "answer", "iceCandidate", "leave", "ping",
+            "setPreferences");
     private static final Set<String> SERVER_TYPES = Set.of("welcome", "answer", "offer", "iceCandidate", "peerJoined",
-            "peerLeft", "pong", "error", "dominantSpeaker");
+            "peerLeft", "pong", "error", "dominantSpeaker", "layer");
 
     private final ObjectMapper mapper;
 
@@ -55,6 +56,14 @@ public final class SignalCodec {
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        // Likewise "maxHeight": 180.5 or "180" and "paused": "true" are refused, not guessed at.
+        m.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Boolean)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         this.mapper = m;
     }
 
@@ -135,6 +144,16 @@ public final class SignalCodec {
             requireSdp(offer.sdp(), "offer");
         } else if (msg instanceof ClientMessage.Answer answer) {
             requireSdp(answer.sdp(), "answer");
+        } else if (msg instanceof ClientMessage.SetPreferences p) {
+            if (p.trackId() == null || p.trackId().isEmpty() || p.trackId().length() > 256) {
+                throw new SignalException(ErrorCode.BAD_REQUEST, "setPreferences.trackId must be a non-empty string");
+            }
+            if (p.maxHeight() != null && p.maxHeight() < 0) {
+                throw new SignalException(ErrorCode.BAD_REQUEST, "setPreferences.maxHeight must be an integer >= 0");
+            }
+            if (p.maxFps() != null && p.maxFps() < 1) {
+                throw new SignalException(ErrorCode.BAD_REQUEST, "setPreferences.maxFps must be an integer >= 1");
+            }
         } else if (msg instanceof ClientMessage.IceCandidate ice) {
             CandidateInit c = ice.candidate();
             if (c != null && c.candidate() == null) {

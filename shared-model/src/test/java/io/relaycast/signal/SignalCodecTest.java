@@ -114,4 +114,34 @@ class SignalCodecTest {
         assertTrue(outcome.accepted() > 1000, "valid and lightly mutated frames must still be accepted: " + outcome);
         assertTrue(outcome.rejected() > 10_000, "most mutations must be rejected: " + outcome);
     }
+
+    @Test
+    void setPreferencesKeepsOmittedFieldsNullAndRefusesWrongTypes() throws Exception {
+        ClientMessage.SetPreferences p = (ClientMessage.SetPreferences) codec.decodeClient(
+                "{\"type\":\"setPreferences\",\"trackId\":\"t1\",\"maxHeight\":180}");
+        assertEquals(new ClientMessage.SetPreferences("t1", 180, null, null), p);
+        p = (ClientMessage.SetPreferences) codec.decodeClient(
+                "{\"type\":\"setPreferences\",\"trackId\":\"t1\",\"paused\":true,\"maxFps\":15}");
+        assertEquals(new ClientMessage.SetPreferences("t1", null, 15, true), p);
+        for (String bad : List.of(
+                "{\"type\":\"setPreferences\"}",
+                "{\"type\":\"setPreferences\",\"trackId\":\"\"}",
+                "{\"type\":\"setPreferences\",\"trackId\":\"t\",\"maxHeight\":-1}",
+                "{\"type\":\"setPreferences\",\"trackId\":\"t\",\"maxHeight\":180.5}",
+                "{\"type\":\"setPreferences\",\"trackId\":\"t\",\"maxHeight\":\"180\"}",
+                "{\"type\":\"setPreferences\",\"trackId\":\"t\",\"maxFps\":0}",
+                "{\"type\":\"setPreferences\",\"trackId\":\"t\",\"paused\":\"yes\"}",
+                "{\"type\":\"setPreferences\",\"trackId\":\"t\",\"paused\":1}")) {
+            SignalException e = assertThrows(SignalException.class, () -> codec.decodeClient(bad), bad);
+            assertEquals(ErrorCode.BAD_REQUEST, e.code(), bad);
+        }
+    }
+
+    @Test
+    void layerMessagesSpellANullRid() throws Exception {
+        assertEquals("{\"type\":\"layer\",\"trackId\":\"t1\",\"rid\":null}",
+                codec.encode(new ServerMessage.Layer("t1", null)));
+        assertEquals(new ServerMessage.Layer("t1", "q"),
+                codec.decodeServer("{\"type\":\"layer\",\"trackId\":\"t1\",\"rid\":\"q\"}"));
+    }
 }

@@ -156,17 +156,35 @@ public final class RoomLink implements RelayEndpoint.LocalRoom {
 
     /** A track published on another node, as a local {@link UpTrack} fed by the relay. */
     public UpTrack addRemoteTrack(TrackInfo info, MemberRecord owner) {
-        return relay.openStream(roomId, info, owner.busNodeId(), owner.worker(), owner.nodeId());
+        if (info.rids().isEmpty()) {
+            UpTrack t = relay.openStream(roomId, info, owner.busNodeId(), owner.worker(), owner.nodeId());
+            t.markRelayed();
+            return t;
+        }
+        // A simulcast track: one relayed stream per layer, each subscribed only while some
+        // subscriber here receives (or waits to switch to) that layer.
+        java.util.List<UpTrack> layers = new java.util.ArrayList<>();
+        for (String rid : info.rids()) {
+            UpTrack l = relay.openStream(roomId, info.layer(rid), owner.busNodeId(), owner.worker(), owner.nodeId());
+            l.markRelayed();
+            layers.add(l);
+        }
+        UpTrack.groupLayers(layers, info.key(), info.rids());
+        return layers.get(0);
     }
 
     /** Forgets a relayed track; if it still had subscribers here, the publisher's node is told to stop. */
     public void removeRemoteTrack(UpTrack t, boolean stillSubscribed) {
-        relay.closeStream(t, stillSubscribed);
+        for (UpTrack layer : t.layers()) {
+            relay.closeStream(layer, stillSubscribed && !layer.downTracks().isEmpty());
+        }
     }
 
     /** A local track was unpublished: its relays end. */
     public void localTrackGone(UpTrack t) {
-        relay.localTrackGone(t);
+        for (UpTrack layer : t.layers()) {
+            relay.localTrackGone(layer);
+        }
     }
 
     public String busNodeId() {

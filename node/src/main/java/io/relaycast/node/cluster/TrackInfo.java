@@ -6,18 +6,25 @@ import io.relaycast.sdp.Codec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A published track as other nodes need to know it to subscribe their peers: the key its
  * publisher's node knows it by, the msid, and the codec and header-extension ids its relayed
  * packets carry (they cross the bus in the publisher's numbering and are rewritten per subscriber
- * on the receiving node, like local packets).
+ * on the receiving node, like local packets). A simulcast track lists its layers' rids; each layer
+ * is relayed as a stream of its own, keyed {@code key~rid}.
  */
 public record TrackInfo(String key, String publisherPeerId, String streamId, String trackId, boolean video,
                         String codecName, int clockRate, int channels, int payloadType, Map<String, String> fmtp,
-                        int rtxPayloadType, Map<Integer, String> extensions) {
+                        int rtxPayloadType, Map<Integer, String> extensions, List<String> rids) {
+
+    public TrackInfo {
+        rids = rids == null ? List.of() : List.copyOf(rids);
+    }
 
     public static TrackInfo of(UpTrack t) {
         Map<Integer, String> ext = new LinkedHashMap<>();
@@ -28,8 +35,18 @@ public record TrackInfo(String key, String publisherPeerId, String streamId, Str
             }
         }
         Codec c = t.codec().sdp();
-        return new TrackInfo(t.id(), t.publisherPeerId(), t.streamId(), t.trackId(), t.isVideo(), c.name(),
-                c.clockRate(), c.channels(), c.payloadType(), c.parameters(), t.codec().rtxPayloadType(), ext);
+        List<String> rids = new ArrayList<>();
+        if (t.isSimulcast()) {
+            t.layers().forEach(l -> rids.add(l.rid()));
+        }
+        return new TrackInfo(t.trackKey(), t.publisherPeerId(), t.streamId(), t.trackId(), t.isVideo(), c.name(),
+                c.clockRate(), c.channels(), c.payloadType(), c.parameters(), t.codec().rtxPayloadType(), ext, rids);
+    }
+
+    /** One simulcast layer as a stream of its own (the key its publisher's node knows the layer by). */
+    public TrackInfo layer(String rid) {
+        return new TrackInfo(key + "~" + rid, publisherPeerId, streamId, trackId, video, codecName, clockRate,
+                channels, payloadType, fmtp, rtxPayloadType, extensions, List.of());
     }
 
     /** The codec as an SDP codec (for matching subscribers) with the publisher's payload types. */
@@ -53,7 +70,7 @@ public record TrackInfo(String key, String publisherPeerId, String streamId, Str
         return new JsonObject().put("key", key).put("publisher", publisherPeerId).put("stream", streamId)
                 .put("track", trackId).put("video", video).put("codec", codecName).put("clockRate", clockRate)
                 .put("channels", channels).put("pt", payloadType).put("fmtp", params).put("rtxPt", rtxPayloadType)
-                .put("ext", ext);
+                .put("ext", ext).put("rids", new JsonArray(new ArrayList<Object>(rids)));
     }
 
     public static TrackInfo fromJson(JsonObject j) {
@@ -63,7 +80,18 @@ public record TrackInfo(String key, String publisherPeerId, String streamId, Str
         j.getJsonObject("fmtp", new JsonObject()).forEach(e -> fmtp.put(e.getKey(), (String) e.getValue()));
         return new TrackInfo(j.getString("key"), j.getString("publisher"), j.getString("stream"), j.getString("track"),
                 j.getBoolean("video"), j.getString("codec"), j.getInteger("clockRate"), j.getInteger("channels"),
-                j.getInteger("pt"), fmtp, j.getInteger("rtxPt"), ext);
+                j.getInteger("pt"), fmtp, j.getInteger("rtxPt"), ext, ridsOf(j.getJsonArray("rids")));
+    }
+
+    /** Absent in records written by nodes without simulcast. */
+    private static List<String> ridsOf(JsonArray a) {
+        List<String> out = new ArrayList<>();
+        if (a != null) {
+            for (Object o : a) {
+                out.add((String) o);
+            }
+        }
+        return out;
     }
 
     static JsonArray toJson(Iterable<TrackInfo> tracks) {

@@ -7,14 +7,21 @@ import io.relaycast.rtcp.SourceDescription;
 import io.relaycast.rtp.RtpException;
 import io.relaycast.rtp.RtpExtensionIdMap;
 import io.relaycast.rtp.RtpHeader;
+import io.relaycast.rtp.Vp8Descriptor;
 
 import java.util.List;
 
 /**
  * One subscriber's copy of a published track. Every packet is copied, rewritten to what this
  * subscriber negotiated (SSRC, payload type, header-extension ids, sequence number and timestamp
- * with a fixed offset so both stay continuous), SRTP-protected with the subscriber's keys and sent.
+ * with an offset so both stay continuous), SRTP-protected with the subscriber's keys and sent.
  * Lives on the room's worker thread.
+ *
+ * <p>Of a simulcast track it forwards one layer at a time (PROTOCOL.md "Layers, preferences and
+ * speakers"). A switch waits for a keyframe of the new layer and splices it on at that keyframe's
+ * first packet, with new offsets so that sequence numbers, timestamps and (VP8) picture id and
+ * TL0PICIDX carry on from the last packet sent: the subscriber sees one stream on one SSRC.
+ * Pausing stops the stream; resuming waits for a keyframe too.
  */
 public final class DownTrack {
     /** Sink for a subscriber's protected packets: its transport. */
@@ -25,7 +32,16 @@ public final class DownTrack {
 
         /** The SSRC the subscriber's session uses as sender of its RTCP. */
         int rtcpSenderSsrc();
+
+        /** What this subscriber receives of the track changed: a layer's rid, null (no simulcast) or "paused". */
+        default void layerChanged(DownTrack track, String rid) {
+        }
     }
+
+    /** The layer sent when nothing fits: "paused" in PROTOCOL.md's {@code layer} message. */
+    public static final String PAUSED = "paused";
+    /** How often the choice of layer is looked at again (liveness, heights, rates change). */
+    private static final long RESELECT_NANOS = 500_000_000L;
 
     private final UpTrack source;
     private final Sink sink;
@@ -35,8 +51,8 @@ public final class DownTrack {
     private final int payloadType;
     private final int rtxPayloadType;
     private final RtpExtensionIdMap extensionMap;
-    private final int seqOffset;
-    private final int tsOffset;
+    private int seqOffset;
+    private int tsOffset;
     private final String cname;
     private final RtpHeader out = new RtpHeader();
     private int rtxSeq;
@@ -48,7 +64,32 @@ public final class DownTrack {
     private final long[] srSentNanos = new long[4];
     private int srNext;
 
+    /** The layer being forwarded (null while paused or before the first keyframe) and the one waited for. */
+    private UpTrack current;
+    private UpTrack target;
+    /** Publisher sequence number at which the current layer was spliced on; older packets of it are dropped. */
+    private int spliceSeq;
+    private boolean spliced;
+    private boolean anySent;
+    private int lastOutSeq;
+    private int lastOutTs;
+    private long lastOutNanos;
+    // VP8 picture id / TL0PICIDX continuity across splices (RFC 7741 §4.2).
+    private final boolean vp8;
+    private final Vp8Descriptor vp8Descriptor = new Vp8Descriptor();
+    private boolean resyncVp8;
+    private int pictureIdOffset;
+    private int tl0Offset;
+    private int lastOutPictureId = -1;
+    private int lastOutTl0 = -1;
+    // The subscriber's preferences (setPreferences).
+    private int maxHeight = Integer.MAX_VALUE;
+    private int maxFps = Integer.MAX_VALUE;
+    private boolean paused;
+    private long nextReselectNanos;
+
     /**
+     * @param source       the track (its primary layer for simulcast)
      * @param extensionMap publisher extension ids to this subscriber's, everything else dropped
      * @param seqOffset    added to publisher sequence numbers (random, so streams don't reveal each other)
      * @param tsOffset     added to publisher timestamps
@@ -67,6 +108,7 @@ public final class DownTrack {
         this.tsOffset = tsOffset;
         this.cname = cname;
         this.rtxSeq = (seqOffset * 31) & 0xffff;
+        this.vp8 = source.isSimulcast() && source.codec().name().equalsIgnoreCase("VP8");
     }
 
     /**
@@ -91,6 +133,16 @@ public final class DownTrack {
         return source;
     }
 
+    /** The layer being forwarded, or null (paused, or waiting for the first keyframe). */
+    public UpTrack currentLayer() {
+        return current;
+    }
+
+    /** The layer a switch waits for a keyframe of, or null. */
+    public UpTrack targetLayer() {
+        return target;
+    }
+
     public int ssrc() {
         return ssrc;
     }
@@ -107,12 +159,30 @@ public final class DownTrack {
         return active;
     }
 
-    /** Starts forwarding (the subscriber accepted the m-line); a video track asks for a keyframe. */
+    /**
+     * Starts forwarding (the subscriber accepted the m-line) and asks for a keyframe. A track
+     * without simulcast is forwarded from its next packet, as it always was; a simulcast track
+     * from a keyframe of the chosen layer.
+     */
     public void activate(long nowNanos) {
-        if (!active) {
-            active = true;
-            source.addDownTrack(this);
+        if (active) {
+            return;
+        }
+        active = true;
+        if (!source.isSimulcast() && !paused) {
+            current = source;
+            source.addDownTrack(this, nowNanos);
             source.requestKeyframe(nowNanos);
+        } else {
+            reselect(nowNanos);
+        }
+    }
+
+    /** A subscriber's PLI or FIR: a keyframe of the layer it gets (or is about to get). */
+    public void requestKeyframe(long nowNanos) {
+        UpTrack layer = target != null ? target : current;
+        if (layer != null) {
+            layer.requestKeyframe(nowNanos);
         }
     }
 
@@ -120,11 +190,122 @@ public final class DownTrack {
     public void deactivate() {
         if (active) {
             active = false;
-            source.removeDownTrack(this);
+            leave(current);
+            leave(target);
+            current = null;
+            target = null;
         }
     }
 
-    void forward(RtpHeader in) {
+    /**
+     * The subscriber's preferences (PROTOCOL.md {@code setPreferences}); null keeps a value.
+     * {@code maxHeight} 0 pauses like {@code paused}.
+     */
+    public void setPreferences(Integer maxHeight, Integer maxFps, Boolean paused, long nowNanos) {
+        if (maxHeight != null) {
+            this.maxHeight = maxHeight;
+        }
+        if (maxFps != null) {
+            this.maxFps = maxFps;
+        }
+        if (paused != null) {
+            this.paused = paused;
+        }
+        if (active) {
+            reselect(nowNanos);
+        }
+    }
+
+    /** Periodic: a simulcast track's layer is chosen again as layers come, go and reveal their sizes. */
+    public void onTick(long nowNanos) {
+        if (active && source.isSimulcast() && nowNanos >= nextReselectNanos) {
+            reselect(nowNanos);
+        }
+    }
+
+    /** Moves toward the layer the preferences and the publisher's live layers call for. */
+    void reselect(long nowNanos) {
+        nextReselectNanos = nowNanos + RESELECT_NANOS;
+        UpTrack want = paused || maxHeight == 0 ? null : chooseLayer(source.layers(), maxHeight, maxFps, nowNanos);
+        if (want == null) {
+            if (current != null || target != null) {
+                leave(current);
+                leave(target);
+                current = null;
+                target = null;
+                sink.layerChanged(this, PAUSED);
+            }
+            return;
+        }
+        if (want == current) {
+            if (target != null) {
+                leave(target);
+                target = null;
+            }
+            return;
+        }
+        if (want != target) {
+            leave(target);
+            target = want;
+            want.addDownTrack(this, nowNanos);
+            want.waitForKeyframe(1);
+        }
+        want.requestKeyframe(nowNanos); // throttled per layer
+    }
+
+    private void leave(UpTrack layer) {
+        if (layer != null) {
+            if (layer == target) {
+                layer.waitForKeyframe(-1);
+            }
+            layer.removeDownTrack(this);
+        }
+    }
+
+    /**
+     * The layer to send (PROTOCOL.md: the highest whose height is at most {@code maxHeight} and
+     * whose frame rate is at most {@code maxFps}, the lowest when none is that small), among the
+     * layers the publisher is sending. Layers are ranked by the height of their keyframes once
+     * every layer has shown one (VP8), by the publisher's rid order until then.
+     */
+    static UpTrack chooseLayer(List<UpTrack> layers, int maxHeight, int maxFps, long nowNanos) {
+        if (layers.size() == 1) {
+            return layers.get(0);
+        }
+        List<UpTrack> ranked = new java.util.ArrayList<>(layers.size());
+        for (UpTrack l : layers) {
+            if (l.isLive(nowNanos)) {
+                ranked.add(l);
+            }
+        }
+        if (ranked.isEmpty()) {
+            ranked.addAll(layers);
+        }
+        boolean heightsKnown = ranked.stream().allMatch(l -> l.height() > 0);
+        if (heightsKnown) {
+            ranked.sort(java.util.Comparator.comparingInt(UpTrack::height));
+        }
+        UpTrack best = null;
+        for (UpTrack l : ranked) {
+            boolean heightFits = maxHeight == Integer.MAX_VALUE || (l.height() > 0 && l.height() <= maxHeight);
+            boolean fpsFits = maxFps == Integer.MAX_VALUE || l.fps() <= maxFps;
+            if (heightFits && fpsFits) {
+                best = l;
+            }
+        }
+        return best != null ? best : ranked.get(0);
+    }
+
+    void forward(UpTrack layer, RtpHeader in, long nowNanos) {
+        int seq = in.sequenceNumber();
+        if (layer != current) {
+            if (layer != target || !layer.keyframeStart()) {
+                return; // waiting for the target layer's keyframe
+            }
+            splice(layer, in, nowNanos);
+        } else if (spliced && ((seq - spliceSeq) & 0x8000) != 0) {
+            return; // from before the splice point: its numbers would collide with what was sent
+        }
         byte[] scratch = worker.scratch();
         int len = in.length();
         System.arraycopy(in.buffer(), in.offset(), scratch, 0, len);
@@ -136,13 +317,76 @@ public final class DownTrack {
             return;
         }
         out.setSsrc(ssrc);
-        out.setSequenceNumber((in.sequenceNumber() + seqOffset) & 0xffff);
-        out.setTimestamp(in.timestamp() + tsOffset);
+        lastOutSeq = (seq + seqOffset) & 0xffff;
+        lastOutTs = in.timestamp() + tsOffset;
+        lastOutNanos = nowNanos;
+        anySent = true;
+        out.setSequenceNumber(lastOutSeq);
+        out.setTimestamp(lastOutTs);
         out.setPayloadType(payloadType);
+        if (vp8) {
+            rewriteVp8(scratch, out.payloadOffset(), out.payloadLength(), true);
+        }
         packetsSent++;
         octetsSent += out.payloadLength();
         sink.sendRtp(scratch, 0, len);
         worker.counters().forwarded();
+    }
+
+    /**
+     * Makes {@code layer} the one forwarded, from this keyframe packet on: new offsets put its
+     * sequence numbers right after the last sent and its timestamps the elapsed time after the
+     * last sent (layers have unrelated RTP clocks' origins, RFC 3550 §5.1).
+     */
+    private void splice(UpTrack layer, RtpHeader in, long nowNanos) {
+        UpTrack old = current;
+        layer.waitForKeyframe(-1);
+        if (old != null) {
+            old.removeDownTrack(this);
+        }
+        current = layer;
+        target = null;
+        if (anySent) {
+            seqOffset = (lastOutSeq + 1 - in.sequenceNumber()) & 0xffff;
+            long ticks = Math.max(1, (nowNanos - lastOutNanos) * source.codec().clockRate() / 1_000_000_000L);
+            tsOffset = (int) (lastOutTs + ticks - in.timestamp());
+            resyncVp8 = true;
+        }
+        spliceSeq = in.sequenceNumber();
+        spliced = true;
+        sink.layerChanged(this, layer.rid());
+    }
+
+    /** Keeps VP8 picture ids and TL0PICIDX continuous across splices; {@code record} for first sends. */
+    private void rewriteVp8(byte[] b, int off, int len, boolean record) {
+        if (!vp8Descriptor.parse(b, off, len)) {
+            return;
+        }
+        if (vp8Descriptor.hasPictureId()) {
+            int in = vp8Descriptor.pictureId(b);
+            if (record && resyncVp8 && lastOutPictureId >= 0) {
+                pictureIdOffset = lastOutPictureId + 1 - in;
+            }
+            int o = (in + pictureIdOffset) & (vp8Descriptor.pictureIdModulus() - 1);
+            vp8Descriptor.setPictureId(b, o);
+            if (record) {
+                lastOutPictureId = o;
+            }
+        }
+        if (vp8Descriptor.hasTl0PicIdx()) {
+            int in = vp8Descriptor.tl0PicIdx(b);
+            if (record && resyncVp8 && lastOutTl0 >= 0) {
+                tl0Offset = lastOutTl0 + 1 - in;
+            }
+            int o = (in + tl0Offset) & 0xff;
+            vp8Descriptor.setTl0PicIdx(b, o);
+            if (record) {
+                lastOutTl0 = o;
+            }
+        }
+        if (record) {
+            resyncVp8 = true;
+        }
     }
 
     /**
@@ -151,13 +395,17 @@ public final class DownTrack {
      * asked for upstream.
      */
     public void onNack(int[] lostSequences) {
-        if (!active) {
+        UpTrack layer = current;
+        if (!active || layer == null) {
             return;
         }
         for (int subSeq : lostSequences) {
             int pubSeq = (subSeq - seqOffset) & 0xffff;
+            if (spliced && ((pubSeq - spliceSeq) & 0x8000) != 0) {
+                continue; // sent from an earlier layer, whose numbering this offset no longer maps
+            }
             byte[] scratch = worker.scratch();
-            int len = source.copyCached(pubSeq, scratch, 0);
+            int len = layer.copyCached(pubSeq, scratch, 0);
             if (len < 0 || !hasRtx()) {
                 continue;
             }
@@ -166,6 +414,9 @@ public final class DownTrack {
                 out.remapExtensionIds(extensionMap);
             } catch (RtpException e) {
                 continue;
+            }
+            if (vp8) {
+                rewriteVp8(scratch, out.payloadOffset(), out.payloadLength(), false);
             }
             out.setSsrc(rtxSsrc);
             out.setTimestamp(out.timestamp() + tsOffset);
@@ -181,15 +432,15 @@ public final class DownTrack {
             sink.sendRtp(scratch, 0, headerLen + 2 + payloadLen);
             worker.counters().retransmitted();
         }
-        source.flushUpstreamNacks();
+        layer.flushUpstreamNacks();
     }
 
     /**
      * Translates the publisher's sender report (RFC 3550 §6.4.1) into this stream's numbering so the
      * subscriber's browser can line up audio and video of one publisher (same CNAME, same NTP clock).
      */
-    void onSourceSenderReport(long ntp, long rtpTimestamp) {
-        if (!active) {
+    void onSourceSenderReport(UpTrack layer, long ntp, long rtpTimestamp) {
+        if (!active || layer != current) {
             return;
         }
         srMiddle[srNext] = io.relaycast.rtcp.NtpTime.middle32(ntp);

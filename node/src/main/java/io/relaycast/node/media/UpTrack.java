@@ -1,5 +1,6 @@
 package io.relaycast.node.media;
 
+import io.relaycast.rtp.Keyframes;
 import io.relaycast.rtp.ReceptionStatistics;
 import io.relaycast.rtp.RtpException;
 import io.relaycast.rtp.RtpHeader;
@@ -11,6 +12,13 @@ import java.util.List;
  * One published track as the node receives it: its codec and payload types on the publisher's
  * side, the SSRCs learned for it, reception statistics for receiver reports, the retransmission
  * cache, and the subscribers' {@link DownTrack}s it fans out to. Lives on the room's worker thread.
+ *
+ * <p>One UpTrack is one RTP stream. A simulcast track (RFC 8853) is several UpTracks, one per
+ * {@code rid}, sharing one {@link #layers()} list whose first element, the <em>primary</em>, stands
+ * for the whole track in the room (subscriptions, msid, announcements to other nodes). Each layer
+ * keeps its own SSRCs, cache, loss recovery and keyframe throttle, so the relay, NACKs and PLIs
+ * work per layer unchanged; a subscriber's {@link DownTrack} listens to one layer at a time (two
+ * while it waits for a keyframe to switch).
  */
 public final class UpTrack {
     /** PROTOCOL.md asks for keyframe requests throttled per track; one per half second is what browsers tolerate. */
@@ -37,6 +45,20 @@ public final class UpTrack {
     private long lastSrRtp;
     private long lastSrArrivalNanos;
     private final int[] nackScratch = new int[64];
+    /** The track's layers (this one alone without simulcast); the same list in every layer. */
+    private List<UpTrack> layers = List.of(this);
+    private String rid;
+    private String trackKey;
+    private boolean relayed;
+    /** Of the packet being fanned out: whether it starts a keyframe (simulcast layers only). */
+    private boolean keyframeStart;
+    private long lastPacketNanos = Long.MIN_VALUE / 2;
+    private int height = -1;
+    private long bytesThisWindow;
+    private long windowStartNanos;
+    private long bitrateBps;
+    private int framesThisWindow;
+    private int fps;
 
     /**
      * @param extensionUris the publisher's header-extension URIs indexed by its ids (1–255), null where unused
@@ -54,6 +76,91 @@ public final class UpTrack {
         this.counters = counters;
         this.cache = new PacketCache(video ? 1024 : 128);
         this.stats = new ReceptionStatistics(codec.clockRate());
+        this.trackKey = id;
+    }
+
+    /**
+     * Makes {@code layers} (in the publisher's rid order) one simulcast track known as
+     * {@code trackKey}; the first is its primary.
+     */
+    public static void groupLayers(List<UpTrack> layers, String trackKey, List<String> rids) {
+        List<UpTrack> list = List.copyOf(layers);
+        for (int i = 0; i < list.size(); i++) {
+            UpTrack l = list.get(i);
+            l.layers = list;
+            l.rid = rids.get(i);
+            l.trackKey = trackKey;
+        }
+    }
+
+    /** Every layer of this track, the primary first; just this one without simulcast. */
+    public List<UpTrack> layers() {
+        return layers;
+    }
+
+    public UpTrack primary() {
+        return layers.get(0);
+    }
+
+    public boolean isSimulcast() {
+        return layers.size() > 1;
+    }
+
+    /** This layer's rid, or null without simulcast. */
+    public String rid() {
+        return rid;
+    }
+
+    /** The key of the whole track (the id of a track without simulcast). */
+    public String trackKey() {
+        return trackKey;
+    }
+
+    /** Marks a track fed by the relay: its packets flow only while someone here subscribes. */
+    public void markRelayed() {
+        relayed = true;
+    }
+
+    /**
+     * Whether the publisher is sending this layer: a packet within the last 1.5 s. A relayed layer
+     * nobody here subscribes to carries nothing, so it counts as live until a subscription shows
+     * otherwise.
+     */
+    public boolean isLive(long nowNanos) {
+        if (nowNanos - lastPacketNanos < LIVE_NANOS) {
+            return true;
+        }
+        return relayed && (downTracks.isEmpty() || nowNanos - subscribedSinceNanos < LIVE_NANOS);
+    }
+
+    private static final long LIVE_NANOS = 1_500_000_000L;
+    private long subscribedSinceNanos;
+
+    /** Frame height from this layer's last VP8 keyframe (RFC 6386 §9.1), or -1 when unknown. */
+    public int height() {
+        return height;
+    }
+
+    /** Bits per second received over the last whole second. */
+    public long bitrateBps() {
+        return bitrateBps;
+    }
+
+    /** Frames per second (RTP marker bits) over the last whole second. */
+    public int fps() {
+        return fps;
+    }
+
+    private int keyframeWaiters;
+
+    /** A subscriber starts ({@code +1}) or stops ({@code -1}) waiting for a keyframe of this layer. */
+    void waitForKeyframe(int delta) {
+        keyframeWaiters = Math.max(0, keyframeWaiters + delta);
+    }
+
+    /** Whether the packet being fanned out right now starts a keyframe (simulcast layers, or someone waits). */
+    boolean keyframeStart() {
+        return keyframeStart;
     }
 
     public String id() {
@@ -114,9 +221,13 @@ public final class UpTrack {
         return downTracks;
     }
 
-    void addDownTrack(DownTrack t) {
+    void addDownTrack(DownTrack t, long nowNanos) {
+        if (downTracks.contains(t)) {
+            return;
+        }
         downTracks.add(t);
         if (downTracks.size() == 1) {
+            subscribedSinceNanos = nowNanos;
             upstream.firstSubscriber(this);
         }
     }
@@ -166,15 +277,48 @@ public final class UpTrack {
             return; // its retransmission came first and was forwarded: once is enough
         }
         cache.store(header.sequenceNumber(), header.buffer(), header.offset(), header.length());
+        measure(header, nowNanos);
         fanOut(header, nowNanos);
         if (lossRecovery != null && nowNanos >= lossRecovery.nextPollNanos()) {
             nackUplinkLoss(nowNanos);
         }
     }
 
+    /** What layer choice needs: liveness, rate, frame rate, and (VP8) the height of keyframes. */
+    private void measure(RtpHeader header, long nowNanos) {
+        lastPacketNanos = nowNanos;
+        bytesThisWindow += header.length();
+        if (header.marker()) {
+            framesThisWindow++;
+        }
+        if (nowNanos - windowStartNanos >= 1_000_000_000L) {
+            long span = nowNanos - windowStartNanos;
+            bitrateBps = span > 2_000_000_000L ? 0 : bytesThisWindow * 8_000_000_000L / span;
+            fps = span > 2_000_000_000L ? 0 : (int) (framesThisWindow * 1_000_000_000L / span);
+            bytesThisWindow = 0;
+            framesThisWindow = 0;
+            windowStartNanos = nowNanos;
+        }
+    }
+
     private void fanOut(RtpHeader header, long nowNanos) {
+        keyframeStart = false;
+        if (video && (layers.size() > 1 || keyframeWaiters > 0)) {
+            // Only where a switch or a layer's size depends on it: most tracks never pay for it.
+            byte[] b = header.buffer();
+            int p = header.payloadOffset();
+            int len = header.payloadLength();
+            keyframeStart = Keyframes.isKeyframeStart(codec.name(), b, p, len);
+            if (keyframeStart) {
+                int h = Keyframes.vp8KeyframeHeight(codec.name(), b, p, len);
+                if (h > 0) {
+                    height = h;
+                }
+            }
+        }
         for (int i = 0, n = downTracks.size(); i < n; i++) {
-            downTracks.get(i).forward(header);
+            // A DownTrack that switches to this layer here leaves its old layer's list, never this one.
+            downTracks.get(i).forward(this, header, nowNanos);
         }
         for (int i = 0, n = sinks.size(); i < n; i++) {
             sinks.get(i).onPacket(header, nowNanos);
@@ -262,7 +406,7 @@ public final class UpTrack {
         lastSrRtp = rtpTimestamp;
         lastSrArrivalNanos = nowNanos;
         for (int i = 0, n = downTracks.size(); i < n; i++) {
-            downTracks.get(i).onSourceSenderReport(ntp, rtpTimestamp);
+            downTracks.get(i).onSourceSenderReport(this, ntp, rtpTimestamp);
         }
         for (int i = 0, n = sinks.size(); i < n; i++) {
             sinks.get(i).onSenderReport(ntp, rtpTimestamp, nowNanos);

@@ -37,7 +37,10 @@ final class MLine {
     Codec rtxCodec;
     List<Extmap> extmaps = List.of();
     boolean receiving;
+    /** The primary layer of what the client publishes here (the track itself without simulcast). */
     UpTrack upTrack;
+    /** The simulcast rids received (answered with a=rid recv and a=simulcast:recv), or empty. */
+    List<String> rids = List.of();
 
     // SUBSCRIBE
     DownTrack downTrack;

@@ -36,6 +36,7 @@ import io.relaycast.sdp.SdpException;
 import io.relaycast.sdp.SdpValidator;
 import io.relaycast.sdp.SessionDescription;
 import io.relaycast.sdp.SsrcGroup;
+import io.relaycast.signal.ClientMessage;
 import io.relaycast.signal.ErrorCode;
 import io.relaycast.signal.ServerMessage;
 import io.relaycast.signal.SignalException;
@@ -81,6 +82,8 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     private boolean renegotiationWanted;
     private int midExtensionId = -1;
     private int twccExtensionId = -1;
+    private int ridExtensionId = -1;
+    private int repairedRidExtensionId = -1;
     private TwccRecorder twcc;
     private int nextMid;
     private long lastReportNanos;
@@ -475,6 +478,10 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
                 midExtensionId = e.id();
             } else if (e.uri().equals(MediaPolicy.EXT_TWCC)) {
                 twccExtensionId = e.id();
+            } else if (e.uri().equals(MediaPolicy.EXT_RID)) {
+                ridExtensionId = e.id();
+            } else if (e.uri().equals(MediaPolicy.EXT_REPAIRED_RID)) {
+                repairedRidExtensionId = e.id();
             }
         }
         if (twccExtensionId > 0 && twcc == null) {
@@ -512,10 +519,62 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         String streamId = peer.peerId();
         String trackId = m.msid().flatMap(x -> x.trackIdIfGiven()).orElse(peer.peerId() + "-" + line.mid);
         TrackCodec codec = new TrackCodec(line.codec, line.rtxCodec == null ? -1 : line.rtxCodec.payloadType());
-        UpTrack t = new UpTrack(peer.peerId() + "/" + line.mid, peer.peerId(), streamId, trackId,
-                line.kind == MediaKind.VIDEO, codec, uris, this, worker.counters());
-        // SSRCs from a=ssrc / a=ssrc-group:FID when the client declared them (RFC 5576); the rest are
-        // learned from the mid header extension of the first packet (RFC 8843 §9.2).
+        String key = peer.peerId() + "/" + line.mid;
+        line.rids = simulcastRids(line, m);
+        UpTrack t;
+        if (line.rids.isEmpty()) {
+            t = new UpTrack(key, peer.peerId(), streamId, trackId, line.kind == MediaKind.VIDEO, codec, uris, this,
+                    worker.counters());
+            bindDeclaredSsrcs(t, m);
+        } else {
+            // Simulcast (RFC 8853): one stream per rid. Their SSRCs are learned from the rid and
+            // repaired-rid header extensions of the first packets (RFC 8852 §3), whatever a=ssrc says.
+            List<UpTrack> layers = new ArrayList<>();
+            for (String rid : line.rids) {
+                layers.add(new UpTrack(key + "~" + rid, peer.peerId(), streamId, trackId, true, codec, uris, this,
+                        worker.counters()));
+            }
+            UpTrack.groupLayers(layers, key, line.rids);
+            t = layers.get(0);
+        }
+        if (codec.hasRtx() && line.codec.hasFeedback("nack", null)) {
+            // The publisher answers NACKs with RTX (it offered both): its uplink loss is repaired here.
+            t.layers().forEach(UpTrack::recoverUplinkLoss);
+        }
+        line.upTrack = t;
+        worker.metrics().tracks(t.isVideo()).incrementAndGet();
+        LOG.info(() -> "peer " + peer.peerId() + " publishes " + t
+                + (t.isSimulcast() ? " with simulcast layers " + line.rids : ""));
+        room.trackPublished(this, t);
+    }
+
+    /**
+     * The rids of a video m-line's {@code a=simulcast:send} that also have an {@code a=rid ... send}
+     * line (RFC 8853 §5.1, RFC 8851 §4), at most three (PROTOCOL.md); the first alternative of
+     * each stream; empty without simulcast or with a single rid.
+     */
+    private static List<String> simulcastRids(MLine line, MediaDescription m) {
+        if (line.kind != MediaKind.VIDEO || m.simulcast().isEmpty()) {
+            return List.of();
+        }
+        Set<String> declared = new java.util.HashSet<>();
+        for (io.relaycast.sdp.Rid r : m.rids()) {
+            if (r.direction() == io.relaycast.sdp.RidDirection.SEND) {
+                declared.add(r.id());
+            }
+        }
+        List<String> rids = new ArrayList<>();
+        for (String rid : m.simulcast().get().sendRids()) {
+            if (declared.contains(rid) && !rids.contains(rid) && rids.size() < 3) {
+                rids.add(rid);
+            }
+        }
+        return rids.size() > 1 ? List.copyOf(rids) : List.of();
+    }
+
+    /** SSRCs from a=ssrc / a=ssrc-group:FID when the client declared them (RFC 5576). */
+    private void bindDeclaredSsrcs(UpTrack t, MediaDescription m) {
+        // The rest are learned from the mid header extension of the first packet (RFC 8843 §9.2).
         List<Long> rtx = new ArrayList<>();
         for (SsrcGroup g : m.ssrcGroups()) {
             if (g.semantics().equals(SsrcGroup.FID) && g.ssrcs().size() == 2) {
@@ -538,14 +597,6 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         if (!rtx.isEmpty()) {
             rtxBySsrc.put(t.rtxSsrc(), t);
         }
-        if (codec.hasRtx() && line.codec.hasFeedback("nack", null)) {
-            // The publisher answers NACKs with RTX (it offered both): its uplink loss is repaired here.
-            t.recoverUplinkLoss();
-        }
-        line.upTrack = t;
-        worker.metrics().tracks(t.isVideo()).incrementAndGet();
-        LOG.info(() -> "peer " + peer.peerId() + " publishes " + t);
-        room.trackPublished(this, t);
     }
 
     private void unpublish(MLine line, long nowNanos) {
@@ -554,9 +605,12 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
             return;
         }
         line.upTrack = null;
+        line.rids = List.of();
         worker.metrics().tracks(t.isVideo()).decrementAndGet();
-        upBySsrc.removeValue(t);
-        rtxBySsrc.removeValue(t);
+        for (UpTrack l : t.layers()) {
+            upBySsrc.removeValue(l);
+            rtxBySsrc.removeValue(l);
+        }
         room.trackUnpublished(this, t, nowNanos);
     }
 
@@ -611,26 +665,31 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         }
     }
 
-    /** Binds an undeclared SSRC to a published m-line by its mid header extension (RFC 8843 §9.2). */
+    /**
+     * Binds an undeclared SSRC to a published m-line by its mid header extension (RFC 8843 §9.2),
+     * and to a simulcast layer by its rid, or repaired-rid for RTX (RFC 8852 §3).
+     */
     private UpTrack learnSsrc(RtpHeader h) {
-        if (midExtensionId <= 0) {
-            return null;
-        }
-        int n;
-        try {
-            n = h.readExtension(midExtensionId, midScratch, 0);
-        } catch (RtpException e) {
-            return null;
-        }
-        if (n <= 0) {
-            return null;
-        }
-        MLine line = byMid.get(new String(midScratch, 0, n, StandardCharsets.US_ASCII));
+        String mid = readSdesExtension(h, midExtensionId);
+        MLine line = mid == null ? null : byMid.get(mid);
         if (line == null || line.upTrack == null) {
             return null;
         }
         UpTrack up = line.upTrack;
-        if (up.codec().hasRtx() && h.payloadType() == up.codec().rtxPayloadType()) {
+        boolean rtx = up.codec().hasRtx() && h.payloadType() == up.codec().rtxPayloadType();
+        if (up.isSimulcast()) {
+            String rid = readSdesExtension(h, rtx ? repairedRidExtensionId : ridExtensionId);
+            up = null;
+            for (UpTrack l : line.upTrack.layers()) {
+                if (l.rid().equals(rid)) {
+                    up = l;
+                }
+            }
+            if (up == null) {
+                return null;
+            }
+        }
+        if (rtx) {
             up.bindRtxSsrc(h.ssrc());
             rtxBySsrc.put(h.ssrc(), up);
         } else if (h.payloadType() == up.codec().payloadType() && !up.hasSsrc()) {
@@ -640,6 +699,20 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
             return null;
         }
         return up;
+    }
+
+    /** An SDES header extension's text (mid, rid, repaired-rid: RFC 8843 §15.1, RFC 8852 §3), or null. */
+    private String readSdesExtension(RtpHeader h, int id) {
+        if (id <= 0) {
+            return null;
+        }
+        int n;
+        try {
+            n = h.readExtension(id, midScratch, 0);
+        } catch (RtpException e) {
+            return null;
+        }
+        return n <= 0 ? null : new String(midScratch, 0, n, StandardCharsets.US_ASCII);
     }
 
     @Override
@@ -664,14 +737,14 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
                 worker.counters().keyframeRequestReceived();
                 DownTrack d = downBySsrc.get((int) pli.mediaSsrc());
                 if (d != null) {
-                    d.source().requestKeyframe(nowNanos);
+                    d.requestKeyframe(nowNanos);
                 }
             } else if (p instanceof FullIntraRequest fir) {
                 worker.counters().keyframeRequestReceived();
                 for (FullIntraRequest.Entry e : fir.entries()) {
                     DownTrack d = downBySsrc.get((int) e.ssrc());
                     if (d != null) {
-                        d.source().requestKeyframe(nowNanos);
+                        d.requestKeyframe(nowNanos);
                     }
                 }
             } else if (p instanceof GenericNack nack) {
@@ -698,7 +771,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
                 // The same path carries this peer's own tracks: their NACK retries follow it.
                 for (MLine m : mlines) {
                     if (m.upTrack != null) {
-                        m.upTrack.onPublisherRtt(rtt);
+                        m.upTrack.layers().forEach(l -> l.onPublisherRtt(rtt));
                     }
                 }
             }
@@ -717,7 +790,11 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         }
         for (MLine m : mlines) {
             if (m.upTrack != null) {
-                m.upTrack.onTick(nowNanos);
+                for (UpTrack l : m.upTrack.layers()) {
+                    l.onTick(nowNanos);
+                }
+            } else if (m.downTrack != null) {
+                m.downTrack.onTick(nowNanos);
             }
         }
         List<RtcpPacket> out = new ArrayList<>();
@@ -728,9 +805,13 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
             lastReportNanos = nowNanos;
             List<ReportBlock> blocks = new ArrayList<>();
             for (MLine m : mlines) {
-                UpTrack up = m.upTrack;
-                if (up != null && up.stats().started() && blocks.size() < 31) {
-                    blocks.add(reportBlock(up, nowNanos));
+                if (m.upTrack == null) {
+                    continue;
+                }
+                for (UpTrack up : m.upTrack.layers()) {
+                    if (up.stats().started() && blocks.size() < 31) {
+                        blocks.add(reportBlock(up, nowNanos));
+                    }
                 }
             }
             if (!blocks.isEmpty()) {
@@ -801,6 +882,27 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     @Override
     public int rtcpSenderSsrc() {
         return rtcpSsrc;
+    }
+
+    @Override
+    public void layerChanged(DownTrack track, String rid) {
+        peer.channel().send(new ServerMessage.Layer(track.source().trackId(), rid));
+    }
+
+    /** PROTOCOL.md {@code setPreferences}: how this client wants one of the tracks it receives. */
+    void setPreferences(ClientMessage.SetPreferences p, long nowNanos) throws SignalException {
+        boolean found = false;
+        for (MLine m : mlines) {
+            if (m.role == MLine.Role.SUBSCRIBE && m.downTrack != null
+                    && m.downTrack.source().trackId().equals(p.trackId())) {
+                m.downTrack.setPreferences(p.maxHeight(), p.maxFps(), p.paused(), nowNanos);
+                found = true;
+            }
+        }
+        if (!found) {
+            throw new SignalException(ErrorCode.BAD_REQUEST, "setPreferences: no track '" + p.trackId()
+                    + "' is sent to you");
+        }
     }
 
     // ------------------------------------------------------------ lifecycle

@@ -340,6 +340,8 @@ public final class Room implements RoomLink.Listener {
             } else if (message instanceof ClientMessage.Leave) {
                 leave(peer);
                 peer.channel().close(1000, "left");
+            } else if (message instanceof ClientMessage.SetPreferences prefs) {
+                session.setPreferences(prefs, now);
             } else if (message instanceof ClientMessage.Ping) {
                 peer.channel().send(new ServerMessage.Pong());
             } else if (message instanceof ClientMessage.Join) {
@@ -411,7 +413,7 @@ public final class Room implements RoomLink.Listener {
         closed = true;
         worker.cancel(timerId);
         for (UpTrack t : remoteTracks.values()) {
-            link.removeRemoteTrack(t, !t.downTracks().isEmpty());
+            link.removeRemoteTrack(t, true);
         }
         remoteTracks.clear();
         link.close();
@@ -559,8 +561,10 @@ public final class Room implements RoomLink.Listener {
     public UpTrack localTrack(String key) {
         for (PeerSession s : sessions.values()) {
             for (UpTrack t : s.publishedTracks()) {
-                if (t.id().equals(key)) {
-                    return t;
+                for (UpTrack layer : t.layers()) {
+                    if (layer.id().equals(key)) {
+                        return layer;
+                    }
                 }
             }
         }

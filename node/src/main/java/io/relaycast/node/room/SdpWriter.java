@@ -14,9 +14,12 @@ import io.relaycast.sdp.MediaDescriptionBuilder;
 import io.relaycast.sdp.Msid;
 import io.relaycast.sdp.MsidSemantic;
 import io.relaycast.sdp.Origin;
+import io.relaycast.sdp.Rid;
+import io.relaycast.sdp.RidDirection;
 import io.relaycast.sdp.SessionDescription;
 import io.relaycast.sdp.SessionDescriptionBuilder;
 import io.relaycast.sdp.Setup;
+import io.relaycast.sdp.Simulcast;
 import io.relaycast.sdp.SsrcGroup;
 import io.relaycast.sdp.Timing;
 
@@ -104,6 +107,11 @@ final class SdpWriter {
             b.addCodec(m.codec);
             if (m.rtxCodec != null) {
                 b.addCodec(m.rtxCodec);
+            }
+            if (!m.rids.isEmpty()) {
+                // RFC 8853 §5.3: the answer reverses the direction of the simulcast streams it takes.
+                m.rids.forEach(rid -> b.addRid(Rid.of(rid, RidDirection.RECV)));
+                b.simulcast(Simulcast.recv(m.rids));
             }
             return b.build();
         }

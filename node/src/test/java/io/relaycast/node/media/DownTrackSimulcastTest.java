@@ -1,0 +1,256 @@
+package io.relaycast.node.media;
+
+import io.relaycast.node.observe.NodeMetrics;
+import io.relaycast.rtp.RtpExtensionIdMap;
+import io.relaycast.rtp.RtpHeader;
+import io.relaycast.rtp.RtpWriter;
+import io.relaycast.rtp.Vp8Descriptor;
+import io.relaycast.sdp.Codec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A subscriber's {@link DownTrack} of a three-layer VP8 simulcast track: it starts on a keyframe
+ * of the best layer, switches only at a keyframe of the new one, and the subscriber sees one
+ * stream whose sequence numbers, timestamps, picture ids and TL0PICIDX run on across switches,
+ * pauses and resumes.
+ */
+class DownTrackSimulcastTest {
+    private static final long MS = 1_000_000L;
+    private static final int PT = 96;
+    private static final int[] HEIGHTS = {180, 360, 720};
+    private static final String[] RIDS = {"q", "h", "f"};
+    private static TransportContext context;
+
+    private final MediaCounters counters = new MediaCounters();
+    private final List<UpTrack> layers = new ArrayList<>();
+    private final Subscriber sub = new Subscriber();
+    private final RtpWriter writer = new RtpWriter();
+    private final MediaWorker worker = new MediaWorker(0, "127.0.0.1", 0, context, new NodeMetrics("t"));
+    private final DownTrack down;
+    /** Per layer: next sequence number, timestamp and picture id the "publisher" uses. */
+    private final int[] seq = {1000, 20000, 40000};
+    private final int[] ts = {5000, 900000, 1 << 30};
+    private final int[] pid = {100, 7000, 32700};
+    private final int[] tl0 = {3, 100, 250};
+    private final int[] keyframeRequests = new int[3];
+
+    @BeforeAll
+    static void context() {
+        context = new TransportContext(List.of("127.0.0.1"));
+    }
+
+    @AfterAll
+    static void close() {
+        context.close();
+    }
+
+    /** What the subscriber's transport is given, parsed back. */
+    private static final class Subscriber implements DownTrack.Sink {
+        final List<int[]> packets = new ArrayList<>(); // seq, ts, ssrc, pid, tl0, payload tag
+        final List<String> layerMessages = new ArrayList<>();
+
+        @Override
+        public void sendRtp(byte[] buf, int off, int len) {
+            try {
+                RtpHeader h = new RtpHeader().wrap(Arrays.copyOfRange(buf, off, off + len), 0, len);
+                Vp8Descriptor d = new Vp8Descriptor();
+                assertTrue(d.parse(h.buffer(), h.payloadOffset(), h.payloadLength()));
+                packets.add(new int[]{h.sequenceNumber(), h.timestamp(), h.ssrc(), d.pictureId(h.buffer()),
+                        d.tl0PicIdx(h.buffer()), h.buffer()[h.payloadOffset() + h.payloadLength() - 1]});
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        @Override
+        public void sendRtcp(byte[] buf, int off, int len) {
+        }
+
+        @Override
+        public int rtcpSenderSsrc() {
+            return 1;
+        }
+
+        @Override
+        public void layerChanged(DownTrack track, String rid) {
+            layerMessages.add(rid);
+        }
+
+        int[] last() {
+            return packets.get(packets.size() - 1);
+        }
+    }
+
+    DownTrackSimulcastTest() {
+        for (int i = 0; i < 3; i++) {
+            int layer = i;
+            Upstream up = new Upstream() {
+                @Override
+                public void requestKeyframe(UpTrack track) {
+                    keyframeRequests[layer]++;
+                }
+
+                @Override
+                public void nack(UpTrack track, int[] sequences, int count) {
+                }
+            };
+            UpTrack t = new UpTrack("p/1~" + RIDS[i], "p", "p", "v", true,
+                    new TrackCodec(Codec.of(PT, "VP8", 90000), -1), new String[256], up, counters);
+            t.bindSsrc(0x100 + i);
+            layers.add(t);
+        }
+        UpTrack.groupLayers(layers, "p/1", List.of(RIDS));
+        down = new DownTrack(layers.get(0), sub, worker, 0xabc, 0, 100, -1, new RtpExtensionIdMap(), 7, 11, "p");
+    }
+
+    /** One single-packet frame of {@code layer}; the payload's last byte names the layer. */
+    private void frame(int layer, boolean key, long now) throws Exception {
+        byte[] payload = new byte[key ? 16 : 10];
+        payload[0] = (byte) 0x90; // X=1, S=1, PID=0 (RFC 7741 §4.2)
+        payload[1] = (byte) 0xc0; // I=1, L=1
+        payload[2] = (byte) (0x80 | (pid[layer] >>> 8)); // M=1: 15-bit picture id
+        payload[3] = (byte) pid[layer];
+        payload[4] = (byte) tl0[layer];
+        payload[5] = (byte) (key ? 0x00 : 0x01); // frame tag, P bit (RFC 6386 §9.1)
+        if (key) {
+            payload[8] = (byte) 0x9d;
+            payload[9] = 0x01;
+            payload[10] = 0x2a;
+            payload[11] = (byte) (HEIGHTS[layer] * 16 / 9);
+            payload[12] = (byte) ((HEIGHTS[layer] * 16 / 9) >>> 8);
+            payload[13] = (byte) HEIGHTS[layer];
+            payload[14] = (byte) (HEIGHTS[layer] >>> 8);
+        }
+        payload[payload.length - 1] = (byte) layer;
+        byte[] buf = new byte[1500];
+        int n = writer.reset().payloadType(PT).sequenceNumber(seq[layer] & 0xffff).timestamp(ts[layer])
+                .ssrc(0x100 + layer).marker(true).writeTo(buf, 0, payload, 0, payload.length);
+        layers.get(layer).onRtp(new RtpHeader().wrap(buf, 0, n), now);
+        seq[layer]++;
+        ts[layer] += 3000;
+        pid[layer] = (pid[layer] + 1) & 0x7fff;
+        tl0[layer] = (tl0[layer] + 1) & 0xff;
+    }
+
+    /** Every layer sends one frame (a keyframe where asked). */
+    private void allLayers(boolean key, long now) throws Exception {
+        for (int l = 0; l < 3; l++) {
+            frame(l, key, now);
+        }
+    }
+
+    private void assertContinuous() {
+        for (int i = 1; i < sub.packets.size(); i++) {
+            int[] a = sub.packets.get(i - 1);
+            int[] b = sub.packets.get(i);
+            int at = i;
+            assertEquals((a[0] + 1) & 0xffff, b[0], () -> "sequence gap at packet " + at);
+            assertTrue(Integer.compareUnsigned(b[1] - a[1], 0) > 0 && b[1] - a[1] < 5 * 90000,
+                    () -> "timestamp jump at packet " + at + ": " + (b[1] - a[1]));
+            assertEquals(0xabc, b[2]);
+            assertEquals((a[3] + 1) & 0x7fff, b[3], () -> "picture id gap at packet " + at);
+            assertEquals((a[4] + 1) & 0xff, b[4], () -> "TL0PICIDX gap at packet " + at);
+        }
+    }
+
+    @Test
+    void startsOnTheTopLayersKeyframeAndSwitchesOnlyAtKeyframes() throws Exception {
+        long now = 0;
+        allLayers(true, now); // the heights become known
+        down.activate(now);
+        assertSame(layers.get(2), down.targetLayer());
+        assertEquals(1, keyframeRequests[2]);
+        allLayers(false, now += 33 * MS);
+        assertTrue(sub.packets.isEmpty(), "nothing before a keyframe of the chosen layer");
+        allLayers(true, now += 33 * MS);
+        assertEquals(List.of("f"), sub.layerMessages);
+        for (int i = 0; i < 5; i++) {
+            allLayers(false, now += 33 * MS);
+        }
+        assertEquals(6, sub.packets.size());
+        assertTrue(sub.packets.stream().allMatch(p -> p[5] == 2), "only the top layer");
+
+        down.setPreferences(180, null, null, now);
+        assertSame(layers.get(0), down.targetLayer());
+        allLayers(false, now += 33 * MS);
+        assertEquals(2, sub.last()[5], "still the top layer until the low one's keyframe");
+        frame(1, true, now += 33 * MS); // a keyframe of a layer nobody asked for changes nothing
+        frame(2, false, now);
+        frame(0, true, now);
+        assertEquals(0, sub.last()[5]);
+        assertEquals(List.of("f", "q"), sub.layerMessages);
+        frame(2, false, now += 33 * MS);
+        frame(0, false, now);
+        assertEquals(0, sub.last()[5], "the old layer is no longer forwarded");
+        assertContinuous();
+        assertNull(down.targetLayer());
+        assertEquals(List.of(down), layers.get(0).downTracks());
+        assertTrue(layers.get(2).downTracks().isEmpty());
+    }
+
+    @Test
+    void pauseAndResume() throws Exception {
+        long now = 0;
+        allLayers(true, now);
+        down.activate(now);
+        allLayers(true, now += 33 * MS);
+        allLayers(false, now += 33 * MS);
+        int sent = sub.packets.size();
+        down.setPreferences(null, null, true, now);
+        assertEquals("paused", sub.layerMessages.get(sub.layerMessages.size() - 1));
+        allLayers(true, now += 33 * MS);
+        assertEquals(sent, sub.packets.size(), "nothing while paused");
+        assertTrue(layers.stream().allMatch(l -> l.downTracks().isEmpty()));
+
+        down.setPreferences(360, null, false, now);
+        allLayers(false, now += 33 * MS);
+        assertEquals(sent, sub.packets.size(), "resumes at a keyframe");
+        allLayers(true, now += 500 * MS);
+        allLayers(false, now += 33 * MS);
+        assertEquals(sent + 2, sub.packets.size());
+        assertEquals(1, sub.last()[5], "the 360p layer for maxHeight 360");
+        assertEquals(List.of("f", "paused", "h"), sub.layerMessages);
+        assertContinuous();
+        int[] before = sub.packets.get(sent - 1);
+        int[] after = sub.packets.get(sent);
+        assertTrue(after[1] - before[1] >= 90000 * 500 / 1000, "the pause shows as elapsed time");
+    }
+
+    @Test
+    void aLayerThatStopsIsLeftForOneThatIsSent() throws Exception {
+        long now = 0;
+        allLayers(true, now);
+        down.activate(now);
+        allLayers(true, now += 33 * MS);
+        assertEquals(2, sub.last()[5]);
+        // The publisher's uplink shrinks: it stops sending the top layer (browsers do).
+        for (int i = 0; i < 60; i++) {
+            now += 33 * MS;
+            frame(0, i % 30 == 29, now);
+            frame(1, i % 30 == 29, now);
+            down.onTick(now);
+        }
+        assertEquals(1, sub.last()[5], "moved to the best layer still sent");
+        assertContinuous();
+    }
+
+    @Test
+    void chooseLayerFollowsMaxHeightAndFallsBackToTheLowest() throws Exception {
+        allLayers(true, 0);
+        assertSame(layers.get(2), DownTrack.chooseLayer(layers, Integer.MAX_VALUE, Integer.MAX_VALUE, 0));
+        assertSame(layers.get(1), DownTrack.chooseLayer(layers, 540, Integer.MAX_VALUE, 0));
+        assertSame(layers.get(0), DownTrack.chooseLayer(layers, 180, Integer.MAX_VALUE, 0));
+        assertSame(layers.get(0), DownTrack.chooseLayer(layers, 90, Integer.MAX_VALUE, 0), "none that small");
+    }
+}
