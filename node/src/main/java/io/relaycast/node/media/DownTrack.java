@@ -385,7 +385,7 @@ public final class DownTrack {
             }
         }
         if (record) {
-            resyncVp8 = true;
+            resyncVp8 = false;
         }
     }
 

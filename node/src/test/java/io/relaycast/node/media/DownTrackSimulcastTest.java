@@ -114,30 +114,37 @@ class DownTrackSimulcastTest {
         down = new DownTrack(layers.get(0), sub, worker, 0xabc, 0, 100, -1, new RtpExtensionIdMap(), 7, 11, "p");
     }
 
-    /** One single-packet frame of {@code layer}; the payload's last byte names the layer. */
+    /**
+     * One frame of {@code layer} in two packets (same picture id and timestamp, marker on the
+     * second, RFC 7741 §4.2 S bit on the first); the payload's last byte names the layer.
+     */
     private void frame(int layer, boolean key, long now) throws Exception {
-        byte[] payload = new byte[key ? 16 : 10];
-        payload[0] = (byte) 0x90; // X=1, S=1, PID=0 (RFC 7741 §4.2)
-        payload[1] = (byte) 0xc0; // I=1, L=1
-        payload[2] = (byte) (0x80 | (pid[layer] >>> 8)); // M=1: 15-bit picture id
-        payload[3] = (byte) pid[layer];
-        payload[4] = (byte) tl0[layer];
-        payload[5] = (byte) (key ? 0x00 : 0x01); // frame tag, P bit (RFC 6386 §9.1)
-        if (key) {
-            payload[8] = (byte) 0x9d;
-            payload[9] = 0x01;
-            payload[10] = 0x2a;
-            payload[11] = (byte) (HEIGHTS[layer] * 16 / 9);
-            payload[12] = (byte) ((HEIGHTS[layer] * 16 / 9) >>> 8);
-            payload[13] = (byte) HEIGHTS[layer];
-            payload[14] = (byte) (HEIGHTS[layer] >>> 8);
+        for (int part = 0; part < 2; part++) {
+            boolean first = part == 0;
+            byte[] payload = new byte[first && key ? 16 : 10];
+            payload[0] = (byte) (first ? 0x90 : 0x80); // X=1, S on the first packet, PID=0
+            payload[1] = (byte) 0xe0; // I=1, L=1, T=1
+            payload[2] = (byte) (0x80 | (pid[layer] >>> 8)); // M=1: 15-bit picture id
+            payload[3] = (byte) pid[layer];
+            payload[4] = (byte) tl0[layer];
+            payload[5] = 0x20; // TID 0, Y=1
+            payload[6] = (byte) (key ? 0x00 : 0x01); // frame tag, P bit (RFC 6386 §9.1)
+            if (first && key) {
+                payload[9] = (byte) 0x9d;
+                payload[10] = 0x01;
+                payload[11] = 0x2a;
+                payload[12] = (byte) (HEIGHTS[layer] * 16 / 9);
+                payload[13] = (byte) ((HEIGHTS[layer] * 16 / 9) >>> 8);
+                payload[14] = (byte) HEIGHTS[layer];
+                payload[15] = (byte) (HEIGHTS[layer] >>> 8);
+            }
+            payload[payload.length - 1] = (byte) layer;
+            byte[] buf = new byte[1500];
+            int n = writer.reset().payloadType(PT).sequenceNumber(seq[layer] & 0xffff).timestamp(ts[layer])
+                    .ssrc(0x100 + layer).marker(!first).writeTo(buf, 0, payload, 0, payload.length);
+            layers.get(layer).onRtp(new RtpHeader().wrap(buf, 0, n), now);
+            seq[layer]++;
         }
-        payload[payload.length - 1] = (byte) layer;
-        byte[] buf = new byte[1500];
-        int n = writer.reset().payloadType(PT).sequenceNumber(seq[layer] & 0xffff).timestamp(ts[layer])
-                .ssrc(0x100 + layer).marker(true).writeTo(buf, 0, payload, 0, payload.length);
-        layers.get(layer).onRtp(new RtpHeader().wrap(buf, 0, n), now);
-        seq[layer]++;
         ts[layer] += 3000;
         pid[layer] = (pid[layer] + 1) & 0x7fff;
         tl0[layer] = (tl0[layer] + 1) & 0xff;
@@ -150,17 +157,24 @@ class DownTrackSimulcastTest {
         }
     }
 
+    /** Packets come two per frame: a frame's pair shares timestamp and picture id; frames step by one. */
     private void assertContinuous() {
         for (int i = 1; i < sub.packets.size(); i++) {
             int[] a = sub.packets.get(i - 1);
             int[] b = sub.packets.get(i);
             int at = i;
             assertEquals((a[0] + 1) & 0xffff, b[0], () -> "sequence gap at packet " + at);
-            assertTrue(Integer.compareUnsigned(b[1] - a[1], 0) > 0 && b[1] - a[1] < 5 * 90000,
-                    () -> "timestamp jump at packet " + at + ": " + (b[1] - a[1]));
             assertEquals(0xabc, b[2]);
-            assertEquals((a[3] + 1) & 0x7fff, b[3], () -> "picture id gap at packet " + at);
-            assertEquals((a[4] + 1) & 0xff, b[4], () -> "TL0PICIDX gap at packet " + at);
+            if (i % 2 == 1) {
+                assertEquals(a[1], b[1], () -> "timestamp changed inside a frame at packet " + at);
+                assertEquals(a[3], b[3], () -> "picture id changed inside a frame at packet " + at);
+                assertEquals(a[4], b[4], () -> "TL0PICIDX changed inside a frame at packet " + at);
+            } else {
+                assertTrue(b[1] - a[1] > 0 && b[1] - a[1] < 5 * 90000,
+                        () -> "timestamp jump at packet " + at + ": " + (b[1] - a[1]));
+                assertEquals((a[3] + 1) & 0x7fff, b[3], () -> "picture id gap at packet " + at);
+                assertEquals((a[4] + 1) & 0xff, b[4], () -> "TL0PICIDX gap at packet " + at);
+            }
         }
     }
 
@@ -178,7 +192,7 @@ class DownTrackSimulcastTest {
         for (int i = 0; i < 5; i++) {
             allLayers(false, now += 33 * MS);
         }
-        assertEquals(6, sub.packets.size());
+        assertEquals(12, sub.packets.size());
         assertTrue(sub.packets.stream().allMatch(p -> p[5] == 2), "only the top layer");
 
         down.setPreferences(180, null, null, now);
@@ -218,11 +232,11 @@ class DownTrackSimulcastTest {
         assertEquals(sent, sub.packets.size(), "resumes at a keyframe");
         allLayers(true, now += 500 * MS);
         allLayers(false, now += 33 * MS);
-        assertEquals(sent + 2, sub.packets.size());
+        assertEquals(sent + 4, sub.packets.size());
         assertEquals(1, sub.last()[5], "the 360p layer for maxHeight 360");
         assertEquals(List.of("f", "paused", "h"), sub.layerMessages);
         assertContinuous();
-        int[] before = sub.packets.get(sent - 1);
+        int[] before = sub.packets.get(sent - 1); // the last packet before the pause
         int[] after = sub.packets.get(sent);
         assertTrue(after[1] - before[1] >= 90000 * 500 / 1000, "the pause shows as elapsed time");
     }
