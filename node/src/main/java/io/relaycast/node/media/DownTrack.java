@@ -7,6 +7,7 @@ import io.relaycast.rtcp.SourceDescription;
 import io.relaycast.rtp.RtpException;
 import io.relaycast.rtp.RtpExtensionIdMap;
 import io.relaycast.rtp.RtpHeader;
+import io.relaycast.rtp.RtpWriter;
 import io.relaycast.rtp.Vp8Descriptor;
 
 import java.util.List;
@@ -33,6 +34,14 @@ public final class DownTrack {
         /** The SSRC the subscriber's session uses as sender of its RTCP. */
         int rtcpSenderSsrc();
 
+        /**
+         * The transport-wide sequence number (draft-holmer-rmcat-transport-wide-cc-extensions-01
+         * §2) for a packet of {@code length} bytes about to be sent now; the transport's count.
+         */
+        default int transportSequence(int length, boolean probe, long nowNanos) {
+            return 0;
+        }
+
         /** What this subscriber receives of the track changed: a layer's rid, null (no simulcast) or "paused". */
         default void layerChanged(DownTrack track, String rid) {
         }
@@ -40,6 +49,8 @@ public final class DownTrack {
 
     /** The layer sent when nothing fits: "paused" in PROTOCOL.md's {@code layer} message. */
     public static final String PAUSED = "paused";
+    /** A padding packet's header: 12 fixed, 4 extension header, 4 for the transport-cc element. */
+    private static final int PADDING_HEADER_BYTES = 20;
     /** How often the choice of layer is looked at again (liveness, heights, rates change). */
     private static final long RESELECT_NANOS = 500_000_000L;
 
@@ -87,6 +98,11 @@ public final class DownTrack {
     private int maxFps = Integer.MAX_VALUE;
     private boolean paused;
     private long nextReselectNanos;
+    /** The subscriber's id for transport-cc, or 0 when it did not negotiate it. */
+    private int twccId;
+    /** The layer the subscriber's bandwidth allows (its allocator's choice), or null for no limit. */
+    private UpTrack allocated;
+    private final RtpWriter paddingWriter = new RtpWriter();
 
     /**
      * @param source       the track (its primary layer for simulcast)
@@ -178,6 +194,66 @@ public final class DownTrack {
         }
     }
 
+    /** Numbers every packet sent with the subscriber's transport-cc extension id {@code id}. */
+    public void useTransportCc(int id) {
+        this.twccId = id;
+    }
+
+    public boolean usesTransportCc() {
+        return twccId > 0;
+    }
+
+    /** The subscriber's preferences, as the allocator needs them. */
+    public int maxHeight() {
+        return maxHeight;
+    }
+
+    public int maxFps() {
+        return maxFps;
+    }
+
+    public boolean isPaused() {
+        return paused || maxHeight == 0;
+    }
+
+    /**
+     * The layer the subscriber's bandwidth estimate allows (null: no limit); a change takes
+     * effect at once (a switch still waits for a keyframe).
+     */
+    public void allocate(UpTrack layer, long nowNanos) {
+        if (layer != allocated) {
+            allocated = layer;
+            if (active) {
+                reselect(nowNanos);
+            }
+        }
+    }
+
+    /** The layers the choice is made among, lowest first: the live ones, ranked (see chooseLayer). */
+    public List<UpTrack> rankedLayers(long nowNanos) {
+        return rank(source.layers(), nowNanos);
+    }
+
+    /**
+     * Sends a padding-only packet of about {@code bytes} on the RTX stream (RFC 4588; RFC 3550
+     * §5.1 padding), as libwebrtc probes: bandwidth the subscriber's feedback can measure without
+     * touching its decoder. Returns the bytes sent, 0 without RTX or transport-cc.
+     */
+    public int sendPadding(int bytes, long nowNanos) {
+        if (!active || !hasRtx() || twccId <= 0 || current == null) {
+            return 0;
+        }
+        int pad = Math.max(1, Math.min(255, bytes));
+        int seq = sink.transportSequence(PADDING_HEADER_BYTES + pad, true, nowNanos);
+        byte[] scratch = worker.scratch();
+        int len = paddingWriter.reset().payloadType(rtxPayloadType).sequenceNumber(rtxSeq).timestamp(lastOutTs)
+                .ssrc(rtxSsrc).padding(pad).addTransportSequenceNumber(twccId, seq)
+                .writeTo(scratch, 0, scratch, 0, 0);
+        rtxSeq = (rtxSeq + 1) & 0xffff;
+        sink.sendRtp(scratch, 0, len);
+        return len;
+    }
+
     /** A subscriber's PLI or FIR: a keyframe of the layer it gets (or is about to get). */
     public void requestKeyframe(long nowNanos) {
         UpTrack layer = target != null ? target : current;
@@ -227,12 +303,17 @@ public final class DownTrack {
     void reselect(long nowNanos) {
         nextReselectNanos = nowNanos + RESELECT_NANOS;
         UpTrack want = paused || maxHeight == 0 ? null : chooseLayer(source.layers(), maxHeight, maxFps, nowNanos);
+        if (want != null && allocated != null && source.isSimulcast()) {
+            // The bandwidth allocator applied the same preferences, within the estimate.
+            want = allocated;
+        }
         if (want == null) {
             if (current != null || target != null) {
                 leave(current);
                 leave(target);
                 current = null;
                 target = null;
+                worker.metrics().layerSwitch(0, true);
                 sink.layerChanged(this, PAUSED);
             }
             return;
@@ -272,6 +353,22 @@ public final class DownTrack {
         if (layers.size() == 1) {
             return layers.get(0);
         }
+        List<UpTrack> ranked = rank(layers, nowNanos);
+        UpTrack best = null;
+        for (UpTrack l : ranked) {
+            boolean heightFits = maxHeight == Integer.MAX_VALUE || (l.height() > 0 && l.height() <= maxHeight);
+            boolean fpsFits = maxFps == Integer.MAX_VALUE || l.fps() <= maxFps;
+            if (heightFits && fpsFits) {
+                best = l;
+            }
+        }
+        return best != null ? best : ranked.get(0);
+    }
+
+    private static List<UpTrack> rank(List<UpTrack> layers, long nowNanos) {
+        if (layers.size() == 1) {
+            return layers;
+        }
         List<UpTrack> ranked = new java.util.ArrayList<>(layers.size());
         for (UpTrack l : layers) {
             if (l.isLive(nowNanos)) {
@@ -285,15 +382,7 @@ public final class DownTrack {
         if (heightsKnown) {
             ranked.sort(java.util.Comparator.comparingInt(UpTrack::height));
         }
-        UpTrack best = null;
-        for (UpTrack l : ranked) {
-            boolean heightFits = maxHeight == Integer.MAX_VALUE || (l.height() > 0 && l.height() <= maxHeight);
-            boolean fpsFits = maxFps == Integer.MAX_VALUE || l.fps() <= maxFps;
-            if (heightFits && fpsFits) {
-                best = l;
-            }
-        }
-        return best != null ? best : ranked.get(0);
+        return ranked;
     }
 
     void forward(UpTrack layer, RtpHeader in, long nowNanos) {
@@ -327,10 +416,26 @@ public final class DownTrack {
         if (vp8) {
             rewriteVp8(scratch, out.payloadOffset(), out.payloadLength(), true);
         }
+        stampTransportSequence(len, nowNanos);
         packetsSent++;
         octetsSent += out.payloadLength();
         sink.sendRtp(scratch, 0, len);
         worker.counters().forwarded();
+    }
+
+    /**
+     * Overwrites the transport-cc element the packet kept from the publisher (mapped to the
+     * subscriber's id) with this transport's own sequence number. A packet whose publisher sent
+     * none goes unnumbered: inserting an element would move the payload.
+     */
+    private void stampTransportSequence(int len, long nowNanos) {
+        if (twccId > 0 && out.hasExtensionElement(twccId)) {
+            try {
+                out.setTransportSequenceNumber(twccId, sink.transportSequence(len, false, nowNanos));
+            } catch (RtpException e) {
+                // cannot happen for an element that is there; the packet goes unnumbered
+            }
+        }
     }
 
     /**
@@ -354,7 +459,18 @@ public final class DownTrack {
         }
         spliceSeq = in.sequenceNumber();
         spliced = true;
+        if (old != null) {
+            worker.metrics().layerSwitch(compareLayers(layer, old), false);
+        }
         sink.layerChanged(this, layer.rid());
+    }
+
+    /** Higher (positive) or lower: by keyframe height when both are known, else by rid order. */
+    private int compareLayers(UpTrack a, UpTrack b) {
+        if (a.height() > 0 && b.height() > 0) {
+            return Integer.compare(a.height(), b.height());
+        }
+        return Integer.compare(source.layers().indexOf(a), source.layers().indexOf(b));
     }
 
     /** Keeps VP8 picture ids and TL0PICIDX continuous across splices; {@code record} for first sends. */
@@ -429,6 +545,7 @@ public final class DownTrack {
             scratch[headerLen] = (byte) (subSeq >>> 8);
             scratch[headerLen + 1] = (byte) subSeq;
             scratch[0] &= (byte) 0xdf; // the padding, if any, is not carried over
+            stampTransportSequence(headerLen + 2 + payloadLen, worker.nowNanos());
             sink.sendRtp(scratch, 0, headerLen + 2 + payloadLen);
             worker.counters().retransmitted();
         }

@@ -146,6 +146,21 @@ public final class UpTrack {
         return bitrateBps;
     }
 
+    private final long[] recentBitrates = new long[3];
+    private int recentNext;
+
+    /**
+     * The highest of the last three seconds' bit rates: what a subscriber must be able to carry
+     * to receive this layer without congesting when the encoder peaks (a keyframe, motion).
+     */
+    public long peakBitrateBps() {
+        long max = 0;
+        for (long b : recentBitrates) {
+            max = Math.max(max, b);
+        }
+        return max;
+    }
+
     /** Frames per second (RTP marker bits) over the last whole second. */
     public int fps() {
         return fps;
@@ -294,6 +309,8 @@ public final class UpTrack {
         if (nowNanos - windowStartNanos >= 1_000_000_000L) {
             long span = nowNanos - windowStartNanos;
             bitrateBps = span > 2_000_000_000L ? 0 : bytesThisWindow * 8_000_000_000L / span;
+            recentBitrates[recentNext] = bitrateBps;
+            recentNext = (recentNext + 1) % recentBitrates.length;
             fps = span > 2_000_000_000L ? 0 : (int) (framesThisWindow * 1_000_000_000L / span);
             bytesThisWindow = 0;
             framesThisWindow = 0;

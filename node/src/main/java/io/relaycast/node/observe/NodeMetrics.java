@@ -43,6 +43,12 @@ public final class NodeMetrics {
     private final AtomicInteger videoTracks = new AtomicInteger();
     private final Timer clientRtt;
     private final DistributionSummary clientFractionLost;
+    private final DistributionSummary downlinkEstimate;
+    private final Counter layerSwitchesUp;
+    private final Counter layerSwitchesDown;
+    private final Counter layerPauses;
+    private final Counter probeBytes;
+    private final Counter speakerChanges;
     private final Timer dtlsHandshake;
     private final LabelledCounters websocketCloses = new LabelledCounters("relaycast_websocket_closes_total",
             "WebSocket closes decided by the node, by close code", "code");
@@ -70,6 +76,19 @@ public final class NodeMetrics {
         clientFractionLost = DistributionSummary.builder("relaycast_client_fraction_lost")
                 .description("Fraction of packets lost as reported by subscribers' receiver reports (0-1)")
                 .register(registry);
+        downlinkEstimate = DistributionSummary.builder("relaycast_downlink_estimate_bps")
+                .description("Send-side bandwidth estimates of subscribers' downlinks from their transport-cc feedback, one sample per subscriber per second")
+                .register(registry);
+        layerSwitchesUp = Counter.builder("relaycast_layer_switches_total").tag("direction", "up")
+                .description("Simulcast layer switches made for subscribers (spliced at a keyframe)").register(registry);
+        layerSwitchesDown = Counter.builder("relaycast_layer_switches_total").tag("direction", "down")
+                .description("Simulcast layer switches made for subscribers (spliced at a keyframe)").register(registry);
+        layerPauses = Counter.builder("relaycast_layer_pauses_total")
+                .description("Tracks paused for a subscriber (setPreferences paused or maxHeight 0)").register(registry);
+        probeBytes = Counter.builder("relaycast_probe_bytes_total")
+                .description("Padding bytes sent to probe subscribers' downlinks").register(registry);
+        speakerChanges = Counter.builder("relaycast_dominant_speaker_changes_total")
+                .description("Changes of a room's dominant speaker (dominantSpeaker messages broadcast)").register(registry);
         dtlsHandshake = Timer.builder("relaycast_dtls_handshake")
                 .description("Time from a peer's transport creation to DTLS completion (ICE + DTLS)")
                 .register(registry);
@@ -226,6 +245,29 @@ public final class NodeMetrics {
 
     public void clientFractionLost(double fraction) {
         clientFractionLost.record(fraction);
+    }
+
+    /** A subscriber's layer changed: up or down in rank, or to paused. */
+    public void layerSwitch(int rankDelta, boolean paused) {
+        if (paused) {
+            layerPauses.increment();
+        } else if (rankDelta > 0) {
+            layerSwitchesUp.increment();
+        } else if (rankDelta < 0) {
+            layerSwitchesDown.increment();
+        }
+    }
+
+    public void downlinkEstimate(long bps) {
+        downlinkEstimate.record(bps);
+    }
+
+    public void probeBytes(long bytes) {
+        probeBytes.increment(bytes);
+    }
+
+    public void dominantSpeakerChange() {
+        speakerChanges.increment();
     }
 
     public void dtlsHandshake(long nanos) {

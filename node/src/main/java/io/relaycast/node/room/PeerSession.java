@@ -22,6 +22,7 @@ import io.relaycast.rtcp.RtcpCompound;
 import io.relaycast.rtcp.RtcpException;
 import io.relaycast.rtcp.RtcpPacket;
 import io.relaycast.rtcp.SenderReport;
+import io.relaycast.rtcp.TransportCcFeedback;
 import io.relaycast.rtp.ReceptionStatistics;
 import io.relaycast.rtp.RtpException;
 import io.relaycast.rtp.RtpExtensionIdMap;
@@ -83,6 +84,8 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     private int midExtensionId = -1;
     private int twccExtensionId = -1;
     private int ridExtensionId = -1;
+    /** The estimate of this client's downlink, once it receives a track with transport-cc. */
+    private DownlinkBandwidth downlink;
     private int repairedRidExtensionId = -1;
     private TwccRecorder twcc;
     private int nextMid;
@@ -331,13 +334,18 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     /** Makes {@code m} carry {@code t} to this client with {@code codec} (the client's payload type). */
     private void attach(MLine m, UpTrack t, Codec codec) {
         MediaKind kind = m.kind;
-        Codec send = MediaPolicy.keepFeedback(codec, Set.of("nack", "ccm", "goog-remb"));
+        // transport-cc on the node's own packets (issue 10): the client's feedback about them
+        // drives the bandwidth estimate that picks simulcast layers for it.
+        Optional<Integer> twccId = caps.extensionId(MediaPolicy.EXT_TWCC);
+        boolean countsPackets = codec.hasFeedback("transport-cc", null) && twccId.isPresent();
+        Codec send = MediaPolicy.keepFeedback(codec, countsPackets ? Set.of("nack", "ccm", "goog-remb", "transport-cc")
+                : Set.of("nack", "ccm", "goog-remb"));
         Optional<Codec> offeredRtx = m.clientMedia != null ? m.clientMedia.rtxFor(send.payloadType())
                 : caps.rtxFor(kind, send.payloadType());
         Codec rtx = offeredRtx.map(Codec::withoutFeedback).orElse(null);
         m.sendCodec = send;
         m.sendRtxCodec = rtx;
-        m.sendExtmaps = subscriberExtmaps(t);
+        m.sendExtmaps = subscriberExtmaps(t, countsPackets);
         if (m.clientMedia != null) {
             // An answer only echoes extensions this m-line offered.
             Set<String> offered = new java.util.HashSet<>();
@@ -347,8 +355,8 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         RtpExtensionIdMap map = new RtpExtensionIdMap();
         for (int id = 1; id <= 255; id++) {
             String uri = t.extensionUri(id);
-            Integer to = uri != null && MediaPolicy.FORWARDED_EXTENSIONS.contains(uri)
-                    ? caps.extensionId(uri).orElse(null) : null;
+            Integer to = uri != null && (MediaPolicy.FORWARDED_EXTENSIONS.contains(uri)
+                    || countsPackets && uri.equals(MediaPolicy.EXT_TWCC)) ? caps.extensionId(uri).orElse(null) : null;
             if (to == null) {
                 map.drop(id);
             } else {
@@ -359,15 +367,24 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         m.downTrack = new DownTrack(t, this, worker, random.nextInt(), rtx != null ? random.nextInt() : 0,
                 send.payloadType(), rtx != null ? rtx.payloadType() : -1, map, random.nextInt(), random.nextInt(),
                 t.publisherPeerId());
+        if (countsPackets) {
+            m.downTrack.useTransportCc(twccId.get());
+            if (downlink == null) {
+                downlink = new DownlinkBandwidth(worker.metrics());
+            }
+        }
     }
 
-    private List<Extmap> subscriberExtmaps(UpTrack t) {
+    private List<Extmap> subscriberExtmaps(UpTrack t, boolean twcc) {
         List<Extmap> out = new ArrayList<>();
         for (String uri : MediaPolicy.FORWARDED_EXTENSIONS) {
             if (uri.equals(MediaPolicy.EXT_AUDIO_LEVEL) && t.isVideo()) {
                 continue;
             }
             caps.extensionId(uri).ifPresent(id -> out.add(Extmap.of(id, uri)));
+        }
+        if (twcc) {
+            caps.extensionId(MediaPolicy.EXT_TWCC).ifPresent(id -> out.add(Extmap.of(id, MediaPolicy.EXT_TWCC)));
         }
         out.sort((a, b) -> Integer.compare(a.id(), b.id()));
         return out;
@@ -747,6 +764,12 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
                         d.requestKeyframe(nowNanos);
                     }
                 }
+            } else if (p instanceof TransportCcFeedback fb) {
+                // About the node's packets to this client (the node sends, never receives, the
+                // feedback about what a client publishes).
+                if (downlink != null) {
+                    downlink.onFeedback(fb, nowNanos);
+                }
             } else if (p instanceof GenericNack nack) {
                 worker.counters().nackReceived();
                 DownTrack d = downBySsrc.get((int) nack.mediaSsrc());
@@ -796,6 +819,15 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
             } else if (m.downTrack != null) {
                 m.downTrack.onTick(nowNanos);
             }
+        }
+        if (downlink != null) {
+            List<DownTrack> receiving = new ArrayList<>();
+            for (MLine m : mlines) {
+                if (m.downTrack != null) {
+                    receiving.add(m.downTrack);
+                }
+            }
+            downlink.allocate(receiving, nowNanos);
         }
         List<RtcpPacket> out = new ArrayList<>();
         if (twcc != null) {
@@ -882,6 +914,11 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     @Override
     public int rtcpSenderSsrc() {
         return rtcpSsrc;
+    }
+
+    @Override
+    public int transportSequence(int length, boolean probe, long nowNanos) {
+        return downlink == null ? 0 : downlink.onSending(length, probe, nowNanos);
     }
 
     @Override

@@ -696,6 +696,7 @@ public final class Room implements RoomLink.Listener {
     private void tick() {
         long now = worker.nowNanos();
         if (speakers.tick(now)) {
+            metrics.dominantSpeakerChange();
             broadcast(new ServerMessage.DominantSpeaker(speakers.dominant()), null);
         }
         for (PeerSession s : sessions.values()) {

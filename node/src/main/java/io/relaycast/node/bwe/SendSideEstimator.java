@@ -1,0 +1,300 @@
+package io.relaycast.node.bwe;
+
+import io.relaycast.rtcp.PacketArrival;
+import io.relaycast.rtcp.TransportCcFeedback;
+
+import java.util.List;
+
+/**
+ * A send-side bandwidth estimate of one subscriber's downlink, from the transport-cc feedback
+ * (draft-holmer-rmcat-transport-wide-cc-extensions-01) about the packets the node sends it: the
+ * GCC design of draft-ietf-rmcat-gcc-02, as libwebrtc runs it. Sans-IO: the caller numbers the
+ * packets it sends ({@link #onPacketSent}), hands over the feedback ({@link #onFeedback}) and
+ * passes the time in; nothing here reads a clock, sleeps or sends.
+ *
+ * <ul>
+ *   <li>Delay-based (§5): {@link DelayTrend} turns packet groups' send and arrival times into a
+ *       queuing-delay trend and says overusing, normal or underusing; an AIMD controller (§5.5)
+ *       cuts to 0.85 x the acknowledged rate on overuse, holds on underuse, and otherwise grows
+ *       8 % a second, or by about a packet per round trip once near the rate where it last had
+ *       to cut.</li>
+ *   <li>Loss-based (§6): over each window of at least 20 reported packets, more than 10 % lost
+ *       cuts by (1 - 0.5 x loss), less than 2 % lets it grow 8 % a second.</li>
+ *   <li>The estimate is the lower of the two, clamped to [min, max]. As in libwebrtc, growth
+ *       stops at 1.5 x the acknowledged rate plus 10 kbps: a node that sends little learns
+ *       nothing about more, so headroom is discovered by probing instead.</li>
+ *   <li>Probing: when the caller needs more than the estimate ({@link #wantRate}), a cluster of
+ *       padding ({@link #paddingBytesDue}) goes out at once; the rate at which its packets
+ *       arrived (the bottleneck spreads a burst) becomes the estimate if higher. Never while the
+ *       link is not in the normal state or lost more than 2 %, and after a probe that found
+ *       nothing the next waits twice as long (1, 2, 4, then 8 s).</li>
+ * </ul>
+ */
+public final class SendSideEstimator {
+    private static final long SECOND = 1_000_000_000L;
+    /** Send-time groups (§5.2: a burst sent within 5 ms is one group). */
+    private static final long GROUP_NANOS = 5_000_000L;
+    private static final double MAX_GROWTH_PER_SECOND = 0.08;
+    private static final int LOSS_WINDOW_PACKETS = 20;
+    /**
+     * A probe cluster: this many bytes of padding (8 packets of at most 255), at most once a
+     * second. Small on purpose: it must fit the burst allowance of a slow access link (a 300
+     * kbit/s token bucket with a 2 KB bucket drops little of it), or the probe itself makes the
+     * loss and the delay spike that freeze a subscriber's video.
+     */
+    private static final int PROBE_BYTES = 2_000;
+    private static final int PROBE_MIN_PACKETS = 4;
+    private static final long PROBE_INTERVAL_NANOS = SECOND;
+    private static final long PROBE_TIMEOUT_NANOS = SECOND;
+
+    private final long minBps;
+    private final long maxBps;
+    private final SentPacketHistory history = new SentPacketHistory();
+    private final DelayTrend trend = new DelayTrend();
+    private final AckedRate acked = new AckedRate();
+    private long delayBps;
+    private long lossBps;
+    private long lastUpdateNanos = -1;
+    /** The acknowledged rate when the delay controller last had to cut, 0 before (§5.5 "near convergence"). */
+    private double rateAtLastDecrease;
+    private long lastDecreaseNanos = Long.MIN_VALUE / 2;
+    private int windowSent;
+    private int windowLost;
+    private long unknownReports;
+    // The group being built from the feedback, and the previous complete one (§5.2).
+    private long groupFirstSend = Long.MIN_VALUE;
+    private long groupLastSend;
+    private long groupLastArrival;
+    private long prevGroupSend = Long.MIN_VALUE;
+    private long prevGroupArrival;
+    // Probing.
+    private int probeCluster;
+    private long probeTargetBps;
+    private long probeStartedNanos = Long.MIN_VALUE / 2;
+    private int probeBytesLeft;
+    private long probes;
+    private long probeIntervalNanos = PROBE_INTERVAL_NANOS;
+    private boolean lastProbeRaised = true;
+    private double lastLoss;
+
+    /**
+     * @param minBps   floor of the estimate
+     * @param maxBps   ceiling of the estimate
+     * @param startBps the estimate before any feedback
+     */
+    public SendSideEstimator(long minBps, long maxBps, long startBps) {
+        this.minBps = minBps;
+        this.maxBps = maxBps;
+        this.delayBps = startBps;
+        this.lossBps = startBps;
+    }
+
+    /** Records a packet about to be sent, numbered {@code transportSeq}; {@code probe} for padding of a probe. */
+    public void onPacketSent(int transportSeq, int sizeBytes, long nowNanos, boolean probe) {
+        history.add(transportSeq, sizeBytes, nowNanos, probe ? probeCluster : 0);
+    }
+
+    /** The subscriber's feedback about packets it received, or not, from this node. */
+    public void onFeedback(TransportCcFeedback fb, long nowNanos) {
+        List<PacketArrival> packets = fb.packets();
+        int clusterReceived = 0;
+        long clusterBytes = 0;
+        long clusterFirstArrival = Long.MAX_VALUE;
+        long clusterLastArrival = Long.MIN_VALUE;
+        int firstSize = 0;
+        for (PacketArrival p : packets) {
+            int slot = history.find(p.sequence());
+            if (slot < 0) {
+                unknownReports++; // never sent, or too long ago: nothing to learn from it
+                continue;
+            }
+            if (history.reported(slot)) {
+                continue; // a repeated report (feedback is cumulative only in the receiver's view)
+            }
+            history.markReported(slot);
+            windowSent++;
+            if (!p.received()) {
+                windowLost++;
+                continue;
+            }
+            long arrivalNanos = p.arrivalMicros() * 1000;
+            long sendNanos = history.sendNanos(slot);
+            acked.add(arrivalNanos, history.size(slot));
+            onArrival(sendNanos, arrivalNanos, nowNanos);
+            if (history.cluster(slot) == probeCluster && probeCluster > 0) {
+                clusterReceived++;
+                if (arrivalNanos < clusterFirstArrival) {
+                    clusterFirstArrival = arrivalNanos;
+                    firstSize = history.size(slot);
+                }
+                clusterLastArrival = Math.max(clusterLastArrival, arrivalNanos);
+                clusterBytes += history.size(slot);
+            }
+        }
+        if (clusterReceived >= PROBE_MIN_PACKETS) {
+            // The bytes after the first arrived over the spread of the arrivals: the bottleneck's
+            // rate. A fast link delivers the burst within the feedback's 250 µs resolution
+            // (draft §3.1.5), so the spread counts as at least 1 ms: that still says "far more
+            // than the probe's target".
+            long spread = Math.max(clusterLastArrival - clusterFirstArrival, 1_000_000L);
+            long probed = (clusterBytes - firstSize) * 8 * SECOND / spread;
+            long result = Math.min(probed, probeTargetBps);
+            if (result > estimateBps()) {
+                // Either part may be the one holding the estimate down (a loss-based cut outlives
+                // the loss): the link just carried this rate, so neither may stay below it.
+                delayBps = Math.max(delayBps, result);
+                lossBps = Math.max(lossBps, result);
+                lastProbeRaised = true;
+            }
+            probeCluster++; // this cluster is evaluated; later reports of it change nothing
+        }
+        update(nowNanos);
+    }
+
+    /** Feeds one arrival into the send-time grouping; a completed group gives one delay sample. */
+    private void onArrival(long sendNanos, long arrivalNanos, long nowNanos) {
+        if (groupFirstSend == Long.MIN_VALUE) {
+            startGroup(sendNanos, arrivalNanos);
+            return;
+        }
+        if (sendNanos - groupFirstSend <= GROUP_NANOS && sendNanos >= groupFirstSend) {
+            groupLastSend = Math.max(groupLastSend, sendNanos);
+            groupLastArrival = Math.max(groupLastArrival, arrivalNanos);
+            return;
+        }
+        if (sendNanos < groupFirstSend) {
+            return; // reordered into an earlier group: ignore rather than corrupt the deltas
+        }
+        if (prevGroupSend != Long.MIN_VALUE) {
+            // §5.3: d(i) = (t(i) - t(i-1)) - (T(i) - T(i-1)), arrival minus send spacing.
+            double sendDeltaMs = (groupLastSend - prevGroupSend) / 1e6;
+            double arrivalDeltaMs = (groupLastArrival - prevGroupArrival) / 1e6;
+            trend.add(arrivalDeltaMs - sendDeltaMs, groupLastArrival / 1e6, sendDeltaMs, nowNanos);
+        }
+        prevGroupSend = groupLastSend;
+        prevGroupArrival = groupLastArrival;
+        startGroup(sendNanos, arrivalNanos);
+    }
+
+    private void startGroup(long sendNanos, long arrivalNanos) {
+        groupFirstSend = sendNanos;
+        groupLastSend = sendNanos;
+        groupLastArrival = arrivalNanos;
+    }
+
+    /** Runs the two controllers once per feedback. */
+    private void update(long nowNanos) {
+        double dt = lastUpdateNanos < 0 ? 0 : Math.min(1.0, (nowNanos - lastUpdateNanos) / (double) SECOND);
+        lastUpdateNanos = nowNanos;
+        long ackedBps = acked.bps();
+        switch (trend.state()) {
+            case OVERUSING -> {
+                // At most one cut per 300 ms (about a round trip and a feedback interval): the
+                // acknowledged rate lags the cut, and cutting on it again would spiral down.
+                if (ackedBps > 0 && nowNanos - lastDecreaseNanos >= 300_000_000L) {
+                    lastDecreaseNanos = nowNanos;
+                    long cut = (long) (0.85 * ackedBps);
+                    if (cut < delayBps) {
+                        delayBps = cut;
+                        rateAtLastDecrease = ackedBps;
+                    }
+                }
+            }
+            case UNDERUSING -> {
+                // §5.5: hold while the queues drain.
+            }
+            case NORMAL -> {
+                boolean nearConvergence = rateAtLastDecrease > 0
+                        && Math.abs(ackedBps - rateAtLastDecrease) < 0.15 * rateAtLastDecrease;
+                long grown = nearConvergence
+                        // Additive: about one 1200-byte packet per 100 ms round trip, per second.
+                        ? delayBps + (long) (dt * 96_000)
+                        : (long) (delayBps * Math.pow(1 + MAX_GROWTH_PER_SECOND, dt));
+                // libwebrtc's cap on growth: do not believe in more than half again what actually
+                // got through. It limits growing only; a probe's result above it stands.
+                long cap = ackedBps > 0 ? ackedBps * 3 / 2 + 10_000 : Long.MAX_VALUE;
+                delayBps = Math.max(delayBps, Math.min(grown, cap));
+            }
+        }
+        if (windowSent >= LOSS_WINDOW_PACKETS) {
+            double loss = windowLost / (double) windowSent;
+            lastLoss = loss;
+            if (loss > 0.10) {
+                lossBps = (long) (Math.min(lossBps, delayBps) * (1 - 0.5 * loss));
+            } else if (loss < 0.02) {
+                lossBps = Math.max(lossBps, (long) (lossBps * Math.pow(1 + MAX_GROWTH_PER_SECOND, dt * 4)));
+            }
+            windowSent = 0;
+            windowLost = 0;
+        }
+        delayBps = clamp(delayBps);
+        lossBps = clamp(Math.max(lossBps, minBps));
+    }
+
+    private long clamp(long bps) {
+        return Math.max(minBps, Math.min(maxBps, bps));
+    }
+
+    /** The estimate, bits per second. */
+    public long estimateBps() {
+        return clamp(Math.min(delayBps, lossBps));
+    }
+
+    /** What the subscriber acknowledged receiving over the last half second, bits per second. */
+    public long ackedBps() {
+        return acked.bps();
+    }
+
+    /** The delay detector's current verdict. */
+    public DelayTrend.State delayState() {
+        return trend.state();
+    }
+
+    /** Feedback entries about sequence numbers this estimator never sent (or forgot): ignored. */
+    public long unknownReports() {
+        return unknownReports;
+    }
+
+    /** Probe clusters started so far. */
+    public long probes() {
+        return probes;
+    }
+
+    /**
+     * The caller would use {@code bps} if it had it (an allocator's next upgrade): probe for it,
+     * up to twice the estimate, at most once a second.
+     */
+    public void wantRate(long bps, long nowNanos) {
+        long estimate = estimateBps();
+        if (bps <= estimate || nowNanos - probeStartedNanos < probeIntervalNanos) {
+            return;
+        }
+        if (trend.state() != DelayTrend.State.NORMAL || lastLoss > 0.02) {
+            return; // a burst into a link that is queuing, draining or losing only hurts it more
+        }
+        if (probes > 0 && !lastProbeRaised) {
+            // The last probe found nothing: wait longer each time (1, 2, 4, 8 s), so a link at
+            // its limit is not hit by a burst every second.
+            probeIntervalNanos = Math.min(probeIntervalNanos * 2, 8 * PROBE_INTERVAL_NANOS);
+        } else {
+            probeIntervalNanos = PROBE_INTERVAL_NANOS;
+        }
+        lastProbeRaised = false;
+        probeCluster++;
+        probes++;
+        probeTargetBps = Math.min(Math.min(bps, 2 * estimate), maxBps);
+        probeStartedNanos = nowNanos;
+        probeBytesLeft = PROBE_BYTES;
+    }
+
+    /** Padding bytes the caller should send now, as packets of up to 255 padding bytes flagged as probes. */
+    public int paddingBytesDue(long nowNanos) {
+        if (probeBytesLeft <= 0 || nowNanos - probeStartedNanos > PROBE_TIMEOUT_NANOS) {
+            probeBytesLeft = 0;
+            return 0;
+        }
+        int due = probeBytesLeft;
+        probeBytesLeft = 0; // a burst: the bottleneck does the spreading that the measurement reads
+        return due;
+    }
+}

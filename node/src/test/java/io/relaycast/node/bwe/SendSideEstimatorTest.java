@@ -1,0 +1,177 @@
+package io.relaycast.node.bwe;
+
+import io.relaycast.node.media.TwccRecorder;
+import io.relaycast.rtcp.PacketArrival;
+import io.relaycast.rtcp.RtcpPacket;
+import io.relaycast.rtcp.TransportCcFeedback;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link SendSideEstimator} against a simulated downlink: a bottleneck of a given rate with a
+ * drop-tail queue (what {@code tc tbf} does to a subscriber's veth in the browser test) and a
+ * receiver that reports arrivals with the node's own {@link TwccRecorder}, every 50 ms. A
+ * sender that follows the estimate, as the allocator makes the node do, must settle near the
+ * bottleneck and find the headroom again, by probing, once the bottleneck goes.
+ */
+class SendSideEstimatorTest {
+    private static final long MS = 1_000_000L;
+
+    /** The link and the receiver at its end; time in nanos, deterministic. */
+    private static final class Link {
+        long rateBps;
+        final long queueLimitNanos;
+        final long propagationNanos = 20 * MS;
+        long busyUntil;
+        final TwccRecorder receiver = new TwccRecorder(1);
+        /** Arrivals due at the receiver, in order: time and sequence. */
+        final List<long[]> inFlight = new ArrayList<>();
+        long dropped;
+
+        Link(long rateBps, long queueLimitNanos) {
+            this.rateBps = rateBps;
+            this.queueLimitNanos = queueLimitNanos;
+        }
+
+        void send(int seq, int size, long now) {
+            long start = Math.max(now, busyUntil);
+            if (start - now > queueLimitNanos) {
+                dropped++;
+                return;
+            }
+            busyUntil = start + size * 8L * 1_000_000_000L / rateBps;
+            inFlight.add(new long[]{busyUntil + propagationNanos, seq});
+        }
+
+        /** Delivers what has arrived by {@code now}; returns the feedback the receiver sends. */
+        List<TransportCcFeedback> feedback(long now) {
+            while (!inFlight.isEmpty() && inFlight.get(0)[0] <= now) {
+                long[] a = inFlight.remove(0);
+                receiver.record((int) a[1], a[0]);
+            }
+            List<RtcpPacket> out = new ArrayList<>();
+            receiver.drainInto(2, out);
+            List<TransportCcFeedback> fb = new ArrayList<>();
+            for (RtcpPacket p : out) {
+                fb.add((TransportCcFeedback) p);
+            }
+            return fb;
+        }
+    }
+
+    /** A node sending 1200-byte packets at min(estimate, wanted) plus the probes it asks for. */
+    private static final class Sender {
+        final SendSideEstimator estimator = new SendSideEstimator(100_000, 50_000_000, 1_000_000);
+        int seq = 65_000; // wraps past 65535 within the first seconds
+        double credit;
+
+        void run(Link link, long from, long to, long wantedBps) {
+            for (long now = from; now < to; now += MS) {
+                long rate = Math.min(estimator.estimateBps(), wantedBps);
+                credit += rate / 8.0 / 1000;
+                while (credit >= 1200) {
+                    credit -= 1200;
+                    send(link, 1200, now, false);
+                }
+                if (now % (100 * MS) == 0) {
+                    estimator.wantRate(wantedBps, now);
+                    int padding = estimator.paddingBytesDue(now);
+                    while (padding > 0) {
+                        int p = Math.min(255, padding);
+                        send(link, 20 + p, now, true);
+                        padding -= p;
+                    }
+                }
+                if (now % (50 * MS) == 0) {
+                    for (TransportCcFeedback fb : link.feedback(now)) {
+                        estimator.onFeedback(fb, now + 10 * MS);
+                    }
+                }
+            }
+        }
+
+        void send(Link link, int size, long now, boolean probe) {
+            int s = seq & 0xffff;
+            seq++;
+            estimator.onPacketSent(s, size, now, probe);
+            link.send(s, size, now);
+        }
+    }
+
+    @Test
+    void settlesNearABottleneckAndFindsTheHeadroomAgainByProbing() {
+        Link link = new Link(300_000, 200 * MS);
+        Sender sender = new Sender();
+        sender.run(link, 0, 10_000 * MS, 1_500_000);
+        long settled = sender.estimator.estimateBps();
+        System.out.printf("300 kbit/s bottleneck: estimate %d bps after 10 s, %d packets dropped by the queue%n",
+                settled, link.dropped);
+        assertTrue(settled >= 150_000 && settled <= 420_000, "estimate " + settled + " not near 300 kbit/s");
+
+        // The bottleneck goes (tc's shaping lifted): probing must find the room again.
+        link.rateBps = 20_000_000;
+        long liftedAt = 10_000 * MS;
+        long recoveredAt = -1;
+        for (long t = liftedAt; t < liftedAt + 15_000 * MS; t += 500 * MS) {
+            sender.run(link, t, t + 500 * MS, 1_500_000);
+            if (recoveredAt < 0 && sender.estimator.estimateBps() >= 1_200_000) {
+                recoveredAt = t + 500 * MS;
+            }
+        }
+        long recovered = recoveredAt;
+        System.out.printf("after lifting: estimate reached 1.2 Mbit/s %d ms later, %d probes in all%n",
+                (recoveredAt - liftedAt) / MS, sender.estimator.probes());
+        assertTrue(recovered > 0 && recovered - liftedAt <= 15_000 * MS,
+                "no recovery to 1.2 Mbit/s within 15 s: " + sender.estimator.estimateBps());
+        assertTrue(sender.estimator.probes() > 0);
+    }
+
+    @Test
+    void staysHighOnAnOpenLink() {
+        Link link = new Link(20_000_000, 200 * MS);
+        Sender sender = new Sender();
+        sender.run(link, 0, 5_000 * MS, 1_500_000);
+        assertTrue(sender.estimator.estimateBps() >= 1_200_000, "estimate " + sender.estimator.estimateBps());
+        assertEquals(0, link.dropped);
+    }
+
+    @Test
+    void heavyLossCutsTheEstimate() {
+        SendSideEstimator e = new SendSideEstimator(100_000, 50_000_000, 2_000_000);
+        long now = 0;
+        int seq = 0;
+        for (int round = 0; round < 20; round++) {
+            List<PacketArrival> arrivals = new ArrayList<>();
+            for (int i = 0; i < 50; i++, seq++) {
+                e.onPacketSent(seq, 1200, now + i * MS, false);
+                // every third packet lost, the rest arriving in step with their sending
+                arrivals.add(i % 3 == 0 ? PacketArrival.lost(seq) : PacketArrival.received(seq, (now + i * MS) / 1000 + 20_000));
+            }
+            now += 50 * MS;
+            for (TransportCcFeedback fb : new io.relaycast.rtcp.TransportCcFeedbackEncoder(1, 1000, round)
+                    .encode(2, arrivals.get(0).sequence(), arrivals)) {
+                e.onFeedback(fb, now);
+            }
+        }
+        assertTrue(e.estimateBps() < 1_000_000, "33 % loss must cut 2 Mbit/s well down: " + e.estimateBps());
+    }
+
+    @Test
+    void feedbackAboutPacketsNeverSentIsIgnoredAndCounted() {
+        SendSideEstimator e = new SendSideEstimator(100_000, 50_000_000, 1_000_000);
+        e.onPacketSent(10, 1200, 0, false);
+        List<PacketArrival> arrivals = List.of(PacketArrival.received(10, 20_000), PacketArrival.received(11, 21_000),
+                PacketArrival.lost(12), PacketArrival.received(13, 22_000));
+        for (TransportCcFeedback fb : new io.relaycast.rtcp.TransportCcFeedbackEncoder(1, 1000, 0)
+                .encode(2, 10, arrivals)) {
+            e.onFeedback(fb, 50 * MS);
+        }
+        assertEquals(3, e.unknownReports());
+        assertEquals(1_000_000, e.estimateBps());
+    }
+}
