@@ -12,7 +12,8 @@ import sys
 root = pathlib.Path(sys.argv[1])
 order = ["relaycast", "relaycast2", "janus", "floor"]
 names = {"relaycast": "Relaycast, 1 node", "relaycast2": "Relaycast, 2 nodes", "janus": "Janus 1.1.2", "floor": "floor relay"}
-scen = {"mesh10": "1 room x 10 peers (90 sub.)", "fanout200": "1 pub. x 200 sub.", "rooms20": "20 rooms x 5 peers (400 sub.)"}
+scen = {"mesh10": "1 room x 10 peers (90 sub.)", "fanout200": "1 pub. x 200 sub.", "rooms20": "20 rooms x 5 peers (400 sub.)",
+        "simulcast": "mesh10, simulcast q/h/f, half at 180p (90 sub.)"}
 
 
 def pct(x):
@@ -41,6 +42,23 @@ for sc in scen:
     for a, b in [("relaycast", "floor"), ("relaycast", "janus"), ("relaycast2", "relaycast"), ("janus", "floor")]:
         if per.get(a) and per.get(b):
             ratios.append(f"{sc}: {names[a]} / {names[b]} = {per[a] / per[b]:.2f}x")
+# Simulcast beside single-layer, same server, same run (issue 10): per forwarded packet, and the layers the
+# subscribers ended on.
+for t in ["relaycast", "relaycast2"]:
+    runs = {}
+    for sc in ["mesh10", "simulcast"]:
+        p = root / f"{t}-{sc}" / "result.json"
+        if p.exists():
+            runs[sc] = json.loads(p.read_text())
+    if len(runs) == 2:
+        a = runs["simulcast"]["headline"].get("cpuMicrosPerForwardedPacket")
+        b = runs["mesh10"]["headline"].get("cpuMicrosPerForwardedPacket")
+        if a and b:
+            ratios.append(f"{names[t]}: simulcast / mesh10 per forwarded packet = {a / b:.2f}x")
+    if "simulcast" in runs and "layers" in runs["simulcast"]:
+        l = runs["simulcast"]["layers"]
+        ratios.append(f"{names[t]} simulcast layers at end: preferring 180p {l['streamsPerLayerAtEndPreferring']}, "
+                      f"others {l['streamsPerLayerAtEndOthers']}; switches {l['switches']}, mid-frame {l['midFrameSwitches']}")
 print()
 for r in ratios:
     print("- " + r)

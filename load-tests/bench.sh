@@ -4,7 +4,7 @@
 # jars:  mvn -B -o -q -pl shared-model,node,load-tests package -DskipTests
 #
 #   load-tests/bench.sh [target ...]      targets: relaycast relaycast2 janus floor  (default: all four)
-#   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  (also: storm, ramp)  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
+#   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  (also: storm, ramp, simulcast)  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
 #   BENCH_NODE_FLAGS="-Dio.netty.transport.noNative=true"  (extra JVM flags for the node)
 #   BENCH_NODE2_CORE=1  (relaycast2: the second node on core 1, beside the harness, instead of core 0)
 #   BENCH_PREWARM=60  (seconds of the same scenario run against the fresh server before the measured
@@ -72,6 +72,11 @@ scenario_args() {
     # harness can receive the 400 streams at the end, as in rooms20.
     storm)     echo "--rooms 10 --peers 5 --storm 50 --storm-seconds 2 --storm-after 10" ;;
     ramp)      echo "--ramp --rooms 1 --peers 10 --ramp-step ${BENCH_RAMP_STEP:-12} --ramp-max-steps 12" ;;
+    # mesh10 with every publisher sending three simulcast layers (1/16, 1/4 and all of the bitrate),
+    # half the subscribers asking for 180p (layer q): 90 subscriber streams, as mesh10, so
+    # BENCH_SCENARIOS="mesh10 simulcast" gives CPU per forwarded packet with and without simulcast
+    # in one run (issue 10). Relaycast targets only: janus and floor skip it.
+    simulcast) echo "--rooms 1 --peers 10 --simulcast --prefer-height 180 --prefer-fraction 0.5" ;;
     *) echo "bench: unknown scenario $1" >&2; exit 2 ;;
   esac
 }
@@ -165,6 +170,10 @@ done
 # minutes apart on a machine whose other load changes.
 for sc in "${scenarios[@]}"; do
   for t in "${targets[@]}"; do
+    if [ "$sc" = simulcast ] && [ "$t" != relaycast ] && [ "$t" != relaycast2 ]; then
+      echo "== $t / $sc: skipped (the harness publishes simulcast to Relaycast only)" >&2
+      continue
+    fi
     case "$t" in
       relaycast)
         jfr=""

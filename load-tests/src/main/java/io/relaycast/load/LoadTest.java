@@ -34,6 +34,9 @@ public final class LoadTest {
         if (r.tree.containsKey("storm")) {
             System.out.println("storm    " + json.writeValueAsString(r.tree.get("storm")));
         }
+        if (r.layersSummary() != null) {
+            System.out.println("layers   " + r.layersSummary());
+        }
         for (String w : r.harnessWarnings()) {
             System.out.println("HARNESS LIMITED: " + w);
         }

@@ -51,6 +51,33 @@ final class MediaPattern {
     int extAudioLevel;
     String audioMid = "0";
     String videoMid = "1";
+    /** RFC 8852 rid and repaired-rid header extension ids (0: not negotiated); simulcast layers only. */
+    int extRid;
+    int extRepairedRid;
+
+    /** Simulcast (--simulcast): the layers' rids, lowest first, their nominal sizes and bitrate shares. */
+    static final String[] LAYER_RIDS = {"q", "h", "f"};
+    static final int[] LAYER_WIDTHS = {320, 640, 1280};
+    static final int[] LAYER_HEIGHTS = {180, 360, 720};
+    static final int[] LAYER_BITRATE_DIVISORS = {16, 4, 1};
+    /**
+     * Where a simulcast layer's video payload says which layer it is: {@link #LAYER_MAGIC} at
+     * offsets 11 and 12 (after the VP8 descriptor, frame tag and keyframe header, before the send
+     * time), the layer index (0 = q) at 13. A single-layer stream has 0 at offset 11.
+     */
+    static final int LAYER_MARK_OFFSET = 11;
+    static final byte[] LAYER_MAGIC = {'R', 'L'};
+    /** This stream's simulcast rid and index (null, -1: a single-layer publisher). */
+    final String rid;
+    final int layerIndex;
+    private final byte[] ridBytes;
+    private final int width;
+    private final int height;
+    private final boolean audio;
+    /** The video layers of a simulcast publisher (q, h, f; f is this one); a single-layer publisher: empty. */
+    private final java.util.List<MediaPattern> layers = new java.util.ArrayList<>();
+    /** The transport-wide sequence number (one per transport, shared by a simulcast publisher's layers). */
+    private int[] twccCounter = new int[1];
 
     private final Random random;
     private final byte[] payload = new byte[MAX_PAYLOAD];
@@ -59,7 +86,6 @@ final class MediaPattern {
     private int videoSeq;
     private int audioTs;
     private int videoTs;
-    private int twccSeq;
     private long nextAudio;
     private long nextFrame;
     private long nextKeyframe;
@@ -81,9 +107,37 @@ final class MediaPattern {
     private int audioLevel = -1;
 
     MediaPattern(Random random, boolean video, int bitrate) {
+        this(random, video, bitrate, true, -1);
+    }
+
+    /**
+     * A simulcast publisher (--simulcast): audio plus three VP8-like video streams on SSRCs of
+     * their own (each with its RTX SSRC), at 1/16, 1/4 and all of {@code bitrate}, 320x180,
+     * 640x360 and 1280x720 in their keyframe headers, each packet carrying its rid (RFC 8852), the
+     * payload marked with its layer index. The returned pattern is layer f (and the audio); the
+     * others are driven through it, so a session treats it as one publisher.
+     */
+    static MediaPattern simulcast(Random random, int bitrate) {
+        MediaPattern f = new MediaPattern(random, true, bitrate, true, 2);
+        for (int i = 0; i < 2; i++) {
+            MediaPattern l = new MediaPattern(random, true, bitrate / LAYER_BITRATE_DIVISORS[i], false, i);
+            l.twccCounter = f.twccCounter;
+            f.layers.add(l);
+        }
+        f.layers.add(f);
+        return f;
+    }
+
+    private MediaPattern(Random random, boolean video, int bitrate, boolean audio, int layerIndex) {
         this.random = random;
         this.video = video;
         this.bitrate = bitrate;
+        this.audio = audio;
+        this.layerIndex = layerIndex;
+        this.rid = layerIndex < 0 ? null : LAYER_RIDS[layerIndex];
+        this.ridBytes = rid == null ? null : rid.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        this.width = layerIndex < 0 ? 640 : LAYER_WIDTHS[layerIndex];
+        this.height = layerIndex < 0 ? 480 : LAYER_HEIGHTS[layerIndex];
         this.audioSsrc = random.nextInt();
         this.videoSsrc = random.nextInt();
         this.videoRtxSsrc = random.nextInt();
@@ -93,7 +147,64 @@ final class MediaPattern {
         this.videoTs = random.nextInt();
         this.rtxSeq = random.nextInt(1 << 16);
         random.nextBytes(payload);
+        if (layerIndex < 0) {
+            payload[LAYER_MARK_OFFSET] = 0;
+        } else {
+            payload[LAYER_MARK_OFFSET] = LAYER_MAGIC[0];
+            payload[LAYER_MARK_OFFSET + 1] = LAYER_MAGIC[1];
+            payload[LAYER_MARK_OFFSET + 2] = (byte) layerIndex;
+        }
         java.util.Arrays.fill(historySeq, -1);
+    }
+
+    /** Whether this publisher sends simulcast layers. */
+    boolean simulcast() {
+        return !layers.isEmpty();
+    }
+
+    /** The simulcast layers, lowest first (this one last); empty for a single-layer publisher. */
+    java.util.List<MediaPattern> layers() {
+        return layers;
+    }
+
+    /** The video stream (this one or a simulcast layer) whose media or RTX SSRC is {@code ssrc}; null if none. */
+    MediaPattern videoStreamOf(int ssrc) {
+        for (MediaPattern l : layers.isEmpty() ? java.util.List.of(this) : layers) {
+            if (l.videoSsrc == ssrc || l.videoRtxSsrc == ssrc) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /** Copies what the answer negotiated (payload types, mid, extension ids) from this pattern to its other layers. */
+    void negotiatedToLayers() {
+        for (MediaPattern l : layers) {
+            if (l == this) {
+                continue;
+            }
+            l.audioPt = audioPt;
+            l.videoPt = videoPt;
+            l.videoRtxPt = videoRtxPt;
+            l.extMid = extMid;
+            l.extAbsSendTime = extAbsSendTime;
+            l.extTwcc = extTwcc;
+            l.extAudioLevel = extAudioLevel;
+            l.extRid = extRid;
+            l.extRepairedRid = extRepairedRid;
+            l.audioMid = audioMid;
+            l.videoMid = videoMid;
+        }
+    }
+
+    /** The layer index marked in a video payload at {@code p} of {@code len} bytes, or -1 when unmarked. */
+    static int layerOf(byte[] b, int p, int len) {
+        if (len < LAYER_MARK_OFFSET + 3 || b[p + LAYER_MARK_OFFSET] != LAYER_MAGIC[0]
+                || b[p + LAYER_MARK_OFFSET + 1] != LAYER_MAGIC[1]) {
+            return -1;
+        }
+        int i = b[p + LAYER_MARK_OFFSET + 2];
+        return i >= 0 && i < LAYER_RIDS.length ? i : -1;
     }
 
     /** A fixed audio level (0-127 -dBov) for every audio packet from now on. */
@@ -109,6 +220,11 @@ final class MediaPattern {
 
     /** Starts the clocks at {@code now} with a random phase, so many publishers do not send in lockstep. */
     void start(long now) {
+        for (MediaPattern l : layers) {
+            if (l != this) {
+                l.start(now);
+            }
+        }
         started = true;
         nextAudio = now + random.nextInt(20_000_000);
         nextFrame = now + random.nextInt((int) FRAME_INTERVAL_NANOS);
@@ -122,6 +238,9 @@ final class MediaPattern {
     /** No more media from now on; NACKs are still answered from the history. */
     void stop() {
         stopped = true;
+        for (MediaPattern l : layers) {
+            l.stopped = true;
+        }
     }
 
     private boolean stopped;
@@ -134,7 +253,13 @@ final class MediaPattern {
         if (!started || stopped) {
             return Long.MAX_VALUE;
         }
-        return video ? Math.min(nextAudio, nextFrame) : nextAudio;
+        long d = video ? Math.min(audio ? nextAudio : Long.MAX_VALUE, nextFrame) : nextAudio;
+        for (MediaPattern l : layers) {
+            if (l != this) {
+                d = Math.min(d, l.nextDeadline());
+            }
+        }
+        return d;
     }
 
     /** Sends everything due at {@code now}; returns the packets sent. */
@@ -143,12 +268,17 @@ final class MediaPattern {
             return 0;
         }
         int sent = 0;
+        for (MediaPattern l : layers) {
+            if (l != this) {
+                sent += l.emit(now, buf, off, sink, stats);
+            }
+        }
         if (now - nextAudio > MAX_LAG_NANOS) {
             long skip = (now - nextAudio) / AUDIO_INTERVAL_NANOS;
             nextAudio += skip * AUDIO_INTERVAL_NANOS;
             audioTs += (int) (skip * 960);
         }
-        while (nextAudio <= now) {
+        while (audio && nextAudio <= now) {
             sent += audio(now, buf, off, sink, stats);
             nextAudio += AUDIO_INTERVAL_NANOS;
         }
@@ -168,6 +298,10 @@ final class MediaPattern {
     }
 
     private void extensions(long now, String mid, boolean audio) {
+        extensions(now, mid, audio, false);
+    }
+
+    private void extensions(long now, String mid, boolean audio, boolean repair) {
         writer.clearExtensions();
         if (extMid > 0) {
             byte[] m = mid.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -177,7 +311,12 @@ final class MediaPattern {
             writer.addAbsSendTime(extAbsSendTime, AbsSendTime.fromNanos(now));
         }
         if (extTwcc > 0) {
-            writer.addTransportSequenceNumber(extTwcc, twccSeq++);
+            writer.addTransportSequenceNumber(extTwcc, twccCounter[0]++);
+        }
+        // As Chromium does: every packet of a layer names its rid, an RTX packet the rid it repairs.
+        int ridId = repair ? extRepairedRid : extRid;
+        if (!audio && ridBytes != null && ridId > 0) {
+            writer.addExtension(ridId, ridBytes, 0, ridBytes.length);
         }
         if (audio && extAudioLevel > 0) {
             int level = audioLevel >= 0 ? audioLevel : 30 + random.nextInt(40);
@@ -229,10 +368,10 @@ final class MediaPattern {
                     payload[4] = (byte) 0x9d; // key frame start code
                     payload[5] = 0x01;
                     payload[6] = 0x2a;
-                    payload[7] = (byte) 0x80; // width 640
-                    payload[8] = 0x02;
-                    payload[9] = (byte) 0xe0; // height 480
-                    payload[10] = 0x01;
+                    payload[7] = (byte) width; // 14-bit width, no scaling (640, or the layer's)
+                    payload[8] = (byte) ((width >> 8) & 0x3f);
+                    payload[9] = (byte) height; // 14-bit height (480, or the layer's)
+                    payload[10] = (byte) ((height >> 8) & 0x3f);
                 }
             } else {
                 payload[0] = 0x00; // continuation of the partition
@@ -285,7 +424,7 @@ final class MediaPattern {
             writer.reset();
             writer.payloadType(videoRtxPt).sequenceNumber(rtxSeq++ & 0xffff).timestamp(historyTs[i])
                     .ssrc(videoRtxSsrc).marker(historyMarker[i]);
-            extensions(now, videoMid, false);
+            extensions(now, videoMid, false, true);
             int n = writer.writeTo(buf, off, rtxPayload, 0, historyLen[i] + 2);
             sink.send(buf, off, n);
             stats.retransmissionsSent++;

@@ -103,6 +103,9 @@ final class MediaReceiver {
         s.packets++;
         s.bytes += len;
         int p = header.payloadOffset();
+        if ("video".equals(s.kind)) {
+            layerOf(s, buf, p, header.payloadLength(), now);
+        }
         if (header.payloadLength() >= MediaPattern.SEND_TIME_OFFSET + 8) {
             long sent = MediaPattern.getLong(buf, p + MediaPattern.SEND_TIME_OFFSET);
             long micros = (now - sent) / 1000;
@@ -111,6 +114,47 @@ final class MediaReceiver {
                 stats.latency(s, micros);
             }
         }
+    }
+
+    /**
+     * The simulcast layer a video packet belongs to (the publisher's mark in the payload), and
+     * where it sits in its frame: the VP8 payload descriptor's S bit and partition index (RFC 7741
+     * §4.2), then the frame tag's key-frame bit (RFC 6386 §9.1) in a frame's first packet.
+     */
+    private void layerOf(StreamStats s, byte[] b, int p, int len, long now) {
+        int layer = MediaPattern.layerOf(b, p, len);
+        int d = vp8DescriptorLength(b, p, len);
+        boolean start = d > 0 && (b[p] & 0x10) != 0 && (b[p] & 0x0f) == 0;
+        boolean key = start && len > d && (b[p + d] & 0x01) == 0;
+        s.onLayer(layer, header.marker(), start, key, now);
+    }
+
+    /** Length of the VP8 payload descriptor at {@code p} (RFC 7741 §4.2), or 0 if it does not fit. */
+    static int vp8DescriptorLength(byte[] b, int p, int len) {
+        if (len < 1) {
+            return 0;
+        }
+        int n = 1;
+        if ((b[p] & 0x80) != 0) {
+            if (len < 2) {
+                return 0;
+            }
+            int x = b[p + 1] & 0xff;
+            n = 2;
+            if ((x & 0x80) != 0) { // I: picture id, 7 or 15 bits
+                if (len < n + 1) {
+                    return 0;
+                }
+                n += (b[p + n] & 0x80) != 0 ? 2 : 1;
+            }
+            if ((x & 0x40) != 0) { // L: TL0PICIDX
+                n++;
+            }
+            if ((x & 0x30) != 0) { // T or K: TID/Y/KEYIDX
+                n++;
+            }
+        }
+        return n <= len ? n : 0;
     }
 
     /** Asks at once for what a jump in sequence numbers skipped (a receiver's NACK, RFC 4585 §3.2). */

@@ -44,6 +44,14 @@ final class Options {
               --storm-after S                  seconds of the calls in progress measured before the storm (default 10)
               --speaker NAME                   only the client NAME (e.g. r0p1) speaks: its audio carries level
                                                -20 dBov, everyone else's silence (default: all talk, -30..-69)
+              --simulcast                      relaycast only: every video publisher sends three layers q, h, f (rid
+                                               header extensions, no a=ssrc for them) at 1/16, 1/4 and all of
+                                               --bitrate, 320x180, 640x360 and 1280x720; the result's "layers" part
+                                               says which layer each subscriber got, from the node's layer messages
+                                               and from the layer marked in each packet
+              --prefer-height H                a share of the subscribers (--prefer-fraction) sends setPreferences
+                                               {maxHeight: H} for every remote video track (e.g. 180: layer q)
+              --prefer-fraction F              that share, spread evenly over each room's peers (default 0.5)
               --warmup S                       seconds excluded from the CPU figure after the last start (default 5)
               --out DIR                        where result.json and report.html go (default load-results)
               --label TEXT                     a name for the run in the report
@@ -89,6 +97,11 @@ final class Options {
     int awaitConnectedSeconds = 0;
     /** After the measurement, publishers stop and the clients stay up this long before the result (0 = none). */
     int drainSeconds = 0;
+    /** Video publishers send three simulcast layers (relaycast only). */
+    boolean simulcast;
+    /** maxHeight that {@link #preferFraction} of the subscribers ask for (-1: nobody asks). */
+    int preferHeight = -1;
+    double preferFraction = 0.5;
     Path out = Path.of("load-results");
     String label = "";
     boolean progress = true;
@@ -163,11 +176,14 @@ final class Options {
                 case "--out" -> o.out = Path.of(next.get());
                 case "--label" -> o.label = next.get();
                 case "--no-progress" -> o.progress = false;
+                case "--simulcast" -> o.simulcast = true;
+                case "--prefer-height" -> o.preferHeight = Integer.parseInt(next.get());
+                case "--prefer-fraction" -> o.preferFraction = Double.parseDouble(next.get());
                 case "-h", "--help" -> throw new IllegalArgumentException("");
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
             if (a.startsWith("--") && !a.equals("--no-video") && !a.equals("--ramp") && !a.equals("--no-progress")
-                    && !a.equals("--no-receiver-nacks")) {
+                    && !a.equals("--no-receiver-nacks") && !a.equals("--simulcast")) {
                 i++;
             }
         }
@@ -182,10 +198,37 @@ final class Options {
             throw new IllegalArgumentException("--storm needs a multiple of --peers, --storm-seconds > 0,"
                     + " --storm-after >= 1, no --ramp and a relaycast or janus target");
         }
+        if ((o.simulcast || o.preferHeight >= 0) && !o.target.equals("relaycast")) {
+            throw new IllegalArgumentException("--simulcast and --prefer-height need --target relaycast: the "
+                    + o.target + " client of this harness publishes a single layer and sends no setPreferences");
+        }
+        if (o.simulcast && !o.video) {
+            throw new IllegalArgumentException("--simulcast needs video (no --no-video)");
+        }
+        if (o.preferFraction < 0 || o.preferFraction > 1 || o.preferHeight < -1) {
+            throw new IllegalArgumentException("--prefer-fraction must be within 0..1 and --prefer-height >= 0");
+        }
         if (!WebRtcSession.isLocal(o.bind)) {
             throw new IllegalArgumentException("--bind must be loopback or an address of this host/namespace");
         }
         return o;
+    }
+
+    /**
+     * Whether the client named "r<room>p<i>" asks for lower layers: in every room the same
+     * {@link #preferFraction} of the peers, spread evenly (0.5 of 10: p1, p3, p5, p7, p9).
+     */
+    boolean prefers(String name) {
+        if (preferHeight < 0) {
+            return false;
+        }
+        int i;
+        try {
+            i = Integer.parseInt(name.substring(name.indexOf('p') + 1));
+        } catch (RuntimeException e) {
+            return false;
+        }
+        return Math.floor((i + 1) * preferFraction) > Math.floor(i * preferFraction);
     }
 
     /** Rooms the storm's peers join: new rooms of {@link #peers}. */

@@ -112,7 +112,9 @@ final class RelaycastPeer implements LoadPeer {
             if (m instanceof ServerMessage.Welcome w) {
                 peerId = w.peerId();
                 h.joined(peerId, joinNanos);
-                MediaPattern pattern = publish ? new MediaPattern(h.mediaRandom(), h.options.video, h.options.bitrate) : null;
+                MediaPattern pattern = !publish ? null : h.options.simulcast && h.options.video
+                        ? MediaPattern.simulcast(h.mediaRandom(), h.options.bitrate)
+                        : new MediaPattern(h.mediaRandom(), h.options.video, h.options.bitrate);
                 if (pattern != null && h.options.speaker != null) {
                     pattern.audioLevel(name.equals(h.options.speaker) ? 20 : 127);
                 }
@@ -129,6 +131,9 @@ final class RelaycastPeer implements LoadPeer {
                 session.applyAnswer(a.sdp(), now);
             } else if (m instanceof ServerMessage.Offer o) {
                 send(new ClientMessage.Answer(session.answerOffer(o.sdp(), now)));
+                askForLowerLayers();
+            } else if (m instanceof ServerMessage.Layer l) {
+                h.loop.stats.layerMessage(name, l.trackId(), l.rid(), now);
             } else if (m instanceof ServerMessage.DominantSpeaker d) {
                 h.loop.stats.dominantSpeaker(name, d.peerId());
             } else if (m instanceof ServerMessage.Error e) {
@@ -136,6 +141,25 @@ final class RelaycastPeer implements LoadPeer {
             }
         } catch (Exception e) {
             h.loop.stats.error("client " + name + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Video tracks this client has sent its setPreferences for (--prefer-height). */
+    private final java.util.Set<String> preferred = new java.util.HashSet<>();
+
+    /**
+     * A client chosen by {@link Options#prefers} asks for every new remote video track at most
+     * --prefer-height high (PROTOCOL.md "Layers, preferences and speakers").
+     */
+    private void askForLowerLayers() {
+        if (h.options.preferHeight < 0 || !h.options.prefers(name)) {
+            return;
+        }
+        h.loop.stats.preferringReceivers.add(name);
+        for (String track : session.remoteVideoTracks) {
+            if (preferred.add(track)) {
+                send(new ClientMessage.SetPreferences(track, h.options.preferHeight, null, null));
+            }
         }
     }
 

@@ -74,6 +74,7 @@ final class Result {
         scenario.put("durationSeconds", o.durationSeconds);
         scenario.put("videoBitrate", o.video ? o.bitrate : 0);
         scenario.put("ramp", o.ramp);
+        scenario.put("simulcast", o.simulcast);
         scenario.put("serverPids", serverPids);
         root.put("scenario", scenario);
 
@@ -154,6 +155,16 @@ final class Result {
             m.put("latencyP95Ms", ms(s.latencyMicros.quantile(0.95)));
             m.put("latencyP99Ms", ms(s.latencyMicros.quantile(0.99)));
             m.put("setupToFirstPacketMs", s.setupStartNanos > 0 ? round((s.firstPacketNanos - s.setupStartNanos) / 1e6, 1) : null);
+            if (o.simulcast && "video".equals(s.kind)) {
+                m.put("layer", s.layerRid());
+                Map<String, Long> per = new LinkedHashMap<>();
+                for (int i = 0; i < s.layerPackets.length; i++) {
+                    per.put(MediaPattern.LAYER_RIDS[i], s.layerPackets[i]);
+                }
+                m.put("layerPackets", per);
+                m.put("layerSwitches", s.layerSwitches);
+                m.put("midFrameSwitches", s.midFrameSwitches);
+            }
             streams.add(m);
         }
         Map<String, Object> q = new LinkedHashMap<>();
@@ -205,6 +216,9 @@ final class Result {
         q.put("sendBufferDrops", peers.stream().mapToLong(LoadPeer::sendDrops).sum());
         q.put("errors", st.errors);
         root.put("quality", q);
+        if (o.simulcast || o.preferHeight >= 0) {
+            root.put("layers", layers(o, st));
+        }
         root.put("ramp", rampSteps);
         root.put("streams", streams);
         List<Map<String, Object>> series = new ArrayList<>();
@@ -224,6 +238,133 @@ final class Result {
         }
         root.put("timeseries", series);
         return new Result(root);
+    }
+
+    /**
+     * Which simulcast layer every subscriber got, two ways: from the layer index the publisher
+     * marked in each video packet (the streams' last layer, packets per layer, switches, switches
+     * that were not at the start of a keyframe or not between frames: the last two must be 0) and
+     * from the node's {@code layer} messages (the last rid per track). Totals first, then per
+     * subscriber; subscribers that asked for lower layers (--prefer-height) apart from the others.
+     */
+    static Map<String, Object> layers(Options o, RunStats st) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("simulcast", o.simulcast);
+        root.put("preferHeight", o.preferHeight < 0 ? null : o.preferHeight);
+        root.put("preferFraction", o.preferHeight < 0 ? null : o.preferFraction);
+        root.put("preferringSubscribers", st.preferringReceivers.size());
+        Map<String, Long> atEnd = layerCounts();
+        Map<String, Long> atEndPreferring = layerCounts();
+        Map<String, Long> atEndOthers = layerCounts();
+        long switches = 0;
+        long midFrame = 0;
+        long offKey = 0;
+        long videoStreams = 0;
+        Histogram[] firstPacket = new Histogram[MediaPattern.LAYER_RIDS.length];
+        for (int i = 0; i < firstPacket.length; i++) {
+            firstPacket[i] = new Histogram();
+        }
+        Map<String, Map<String, Object>> per = new java.util.TreeMap<>();
+        for (StreamStats s : st.streams) {
+            if (!"video".equals(s.kind)) {
+                continue;
+            }
+            videoStreams++;
+            String rid = s.layerRid() == null ? "none" : s.layerRid();
+            boolean preferring = st.preferringReceivers.contains(s.receiverId);
+            atEnd.merge(rid, 1L, Long::sum);
+            (preferring ? atEndPreferring : atEndOthers).merge(rid, 1L, Long::sum);
+            switches += s.layerSwitches;
+            midFrame += s.midFrameSwitches;
+            offKey += s.switchesOffKeyframe;
+            Map<String, Object> m = per.computeIfAbsent(s.receiverId, r -> newSubscriber(preferring));
+            @SuppressWarnings("unchecked")
+            Map<String, Long> streams = (Map<String, Long>) m.get("streamsPerLayer");
+            streams.merge(rid, 1L, Long::sum);
+            m.merge("switches", s.layerSwitches, (x, y) -> (Long) x + (Long) y);
+            m.merge("midFrameSwitches", s.midFrameSwitches, (x, y) -> (Long) x + (Long) y);
+            m.merge("switchesOffKeyframe", s.switchesOffKeyframe, (x, y) -> (Long) x + (Long) y);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> first = (Map<String, Object>) m.get("firstPacketMaxMs");
+            for (int i = 0; i < firstPacket.length; i++) {
+                if (s.layerPackets[i] > 0 && s.setupStartNanos > 0) {
+                    long micros = (s.layerFirstPacketNanos[i] - s.setupStartNanos) / 1000;
+                    firstPacket[i].record(micros);
+                    double msv = round(micros / 1000.0, 1);
+                    first.merge(MediaPattern.LAYER_RIDS[i], msv, (x, y) -> Math.max((Double) x, (Double) y));
+                }
+            }
+        }
+        Map<String, Long> messagesAtEnd = new java.util.TreeMap<>();
+        long messages = 0;
+        for (Map.Entry<String, Map<String, List<String>>> r : st.layerMessages.entrySet()) {
+            Map<String, Object> m = per.computeIfAbsent(r.getKey(),
+                    k -> newSubscriber(st.preferringReceivers.contains(k)));
+            Map<String, String> last = new java.util.TreeMap<>();
+            for (Map.Entry<String, List<String>> t : r.getValue().entrySet()) {
+                List<String> rids = t.getValue();
+                messages += rids.size();
+                String lastRid = String.valueOf(rids.get(rids.size() - 1));
+                last.put(t.getKey(), lastRid);
+                messagesAtEnd.merge(lastRid, 1L, Long::sum);
+            }
+            m.put("layerMessageAtEnd", last);
+            m.put("layerMessages", r.getValue());
+        }
+        root.put("videoStreams", videoStreams);
+        root.put("streamsPerLayerAtEnd", atEnd);
+        root.put("streamsPerLayerAtEndPreferring", atEndPreferring);
+        root.put("streamsPerLayerAtEndOthers", atEndOthers);
+        root.put("switches", switches);
+        root.put("midFrameSwitches", midFrame);
+        root.put("switchesOffKeyframe", offKey);
+        root.put("layerMessages", messages);
+        root.put("layerMessagesAtEnd", messagesAtEnd);
+        Map<String, Object> fp50 = new LinkedHashMap<>();
+        Map<String, Object> fmax = new LinkedHashMap<>();
+        for (int i = 0; i < firstPacket.length; i++) {
+            fp50.put(MediaPattern.LAYER_RIDS[i], ms(firstPacket[i].quantile(0.5)));
+            fmax.put(MediaPattern.LAYER_RIDS[i], firstPacket[i].count() == 0 ? null : ms(firstPacket[i].max()));
+        }
+        root.put("setupToFirstPacketOfLayerP50Ms", fp50);
+        root.put("setupToFirstPacketOfLayerMaxMs", fmax);
+        root.put("perSubscriber", per);
+        return root;
+    }
+
+    private static Map<String, Long> layerCounts() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String rid : MediaPattern.LAYER_RIDS) {
+            m.put(rid, 0L);
+        }
+        m.put("none", 0L);
+        return m;
+    }
+
+    private static Map<String, Object> newSubscriber(boolean preferring) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("preferring", preferring);
+        m.put("streamsPerLayer", layerCounts());
+        m.put("switches", 0L);
+        m.put("midFrameSwitches", 0L);
+        m.put("switchesOffKeyframe", 0L);
+        m.put("firstPacketMaxMs", new LinkedHashMap<String, Object>());
+        return m;
+    }
+
+    /** The one-line summary of {@link #layers}, or null when the run had none. */
+    @SuppressWarnings("unchecked")
+    String layersSummary() {
+        Map<String, Object> l = (Map<String, Object>) tree.get("layers");
+        if (l == null) {
+            return null;
+        }
+        return "video streams " + l.get("videoStreams") + " by layer at end " + l.get("streamsPerLayerAtEnd")
+                + " (preferring " + l.get("preferringSubscribers") + " subscribers: " + l.get("streamsPerLayerAtEndPreferring")
+                + ", others " + l.get("streamsPerLayerAtEndOthers") + "); switches " + l.get("switches")
+                + ", mid-frame " + l.get("midFrameSwitches") + ", off keyframe " + l.get("switchesOffKeyframe")
+                + "; layer messages " + l.get("layerMessages") + ", last per track " + l.get("layerMessagesAtEnd")
+                + "; setup to first packet p50 ms " + l.get("setupToFirstPacketOfLayerP50Ms");
     }
 
     /** Audio and video of every publisher at every other peer of its room. */

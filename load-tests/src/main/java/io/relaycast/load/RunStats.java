@@ -63,6 +63,19 @@ final class RunStats {
     /** Per receiving client (harness name), the peer ids of the dominantSpeaker messages it got, in order. */
     final TreeMap<String, List<String>> dominantSpeakers = new TreeMap<>();
 
+    /** Per receiving client (harness name), per trackId, the rids of the layer messages it got, in order. */
+    final TreeMap<String, java.util.Map<String, List<String>>> layerMessages = new TreeMap<>();
+    /** Per receiving client, when its first layer message for each rid arrived (System.nanoTime). */
+    final TreeMap<String, java.util.Map<String, Long>> firstLayerMessageNanos = new TreeMap<>();
+    /** Receivers that asked for lower layers (--prefer-height). */
+    final java.util.Set<String> preferringReceivers = new java.util.TreeSet<>();
+
+    void layerMessage(String receiver, String trackId, String rid, long now) {
+        layerMessages.computeIfAbsent(receiver, r -> new TreeMap<>())
+                .computeIfAbsent(trackId, t -> new ArrayList<>()).add(rid);
+        firstLayerMessageNanos.computeIfAbsent(receiver, r -> new TreeMap<>()).putIfAbsent(String.valueOf(rid), now);
+    }
+
     void dominantSpeaker(String receiver, String peerId) {
         dominantSpeakers.computeIfAbsent(receiver, r -> new ArrayList<>()).add(peerId);
     }

@@ -27,6 +27,48 @@ final class StreamStats {
     final java.util.Set<Integer> pendingNacks = new java.util.HashSet<>();
     /** Its receiver was in one of the calls in progress when a join storm (--storm) began. */
     boolean inProgressCall;
+    /**
+     * Simulcast layers, from the layer index the publisher marked in each video payload
+     * ({@link MediaPattern#layerOf}): the layer of the last packet (-1: none marked yet), packets
+     * and first packet time per layer index, layer changes, and changes that did not start a
+     * frame (the packet before had no marker bit, or the new layer's packet was not the first of
+     * a frame) or did not start on a keyframe. The last two must stay 0.
+     */
+    int layer = -1;
+    final long[] layerPackets = new long[MediaPattern.LAYER_RIDS.length];
+    final long[] layerFirstPacketNanos = new long[MediaPattern.LAYER_RIDS.length];
+    long layerSwitches;
+    long midFrameSwitches;
+    long switchesOffKeyframe;
+    boolean lastMarker = true;
+
+    /** Loop thread: one video packet's layer mark and frame position. */
+    void onLayer(int index, boolean marker, boolean frameStart, boolean keyframe, long now) {
+        if (index < 0) {
+            lastMarker = marker;
+            return;
+        }
+        if (layerPackets[index]++ == 0) {
+            layerFirstPacketNanos[index] = now;
+        }
+        if (layer >= 0 && index != layer) {
+            layerSwitches++;
+            if (!lastMarker || !frameStart) {
+                midFrameSwitches++;
+            }
+            if (!keyframe) {
+                switchesOffKeyframe++;
+            }
+        }
+        layer = index;
+        lastMarker = marker;
+    }
+
+    /** The rid of the layer last received, or null when no packet was marked. */
+    String layerRid() {
+        return layer < 0 ? null : MediaPattern.LAYER_RIDS[layer];
+    }
+
     /** Snapshot for per-interval loss, taken by the sampler. */
     long expectedMark;
     long receivedMark;

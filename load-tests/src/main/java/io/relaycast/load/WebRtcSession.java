@@ -59,6 +59,8 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
     static final String EXT_ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
     static final String EXT_TWCC = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
     static final String EXT_AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+    static final String EXT_RID = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    static final String EXT_REPAIRED_RID = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
 
     private final String name;
     private final MediaLoop loop;
@@ -100,6 +102,8 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
     boolean holdIce;
     /** Who the remote tracks belong to when the peer's msid does not say it (Janus). */
     String remotePublisher;
+    /** The trackIds (second msid token) of the remote video tracks the peer's offers carried, in order. */
+    final java.util.LinkedHashSet<String> remoteVideoTracks = new java.util.LinkedHashSet<>();
 
     WebRtcSession(String name, MediaLoop loop, InetAddress bind, DtlsSetup dtls, SecureRandom random,
                   MediaPattern publisher, ToLongFunction<String> joinTimeOf, long ownJoinNanos) throws IOException {
@@ -224,10 +228,14 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
                     .addExtmap(Extmap.of(4, EXT_MID))
                     .direction(Direction.SENDONLY).addMsid(videoMsid)
                     .addCodec(vp8())
-                    .addCodec(Codec.rtx(97, MediaPattern.VIDEO_PT_DEFAULT, 90000))
-                    .addSsrcGroup(SsrcGroup.fid(v, r))
-                    .addSsrc(v, streamId, videoMsid)
-                    .addSsrc(r, streamId, videoMsid);
+                    .addCodec(Codec.rtx(97, MediaPattern.VIDEO_PT_DEFAULT, 90000));
+            if (publisher.simulcast()) {
+                simulcastSend(video.addExtmap(Extmap.of(5, EXT_RID)).addExtmap(Extmap.of(6, EXT_REPAIRED_RID)));
+            } else {
+                video.addSsrcGroup(SsrcGroup.fid(v, r))
+                        .addSsrc(v, streamId, videoMsid)
+                        .addSsrc(r, streamId, videoMsid);
+            }
             mids.add("1");
             media.add(video.build());
         }
@@ -235,6 +243,20 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
         media.forEach(s::addMedia);
         ownMids.addAll(mids);
         return s.build().write();
+    }
+
+    /**
+     * A simulcast publisher's video m-line as Chromium's rid-based offers have it (RFC 8853):
+     * {@code a=rid:<id> send} per layer and {@code a=simulcast:send q;h;f}, no {@code a=ssrc}
+     * lines: the SFU learns each layer's SSRC from the rid header extension.
+     */
+    private void simulcastSend(MediaDescriptionBuilder video) {
+        List<String> rids = new ArrayList<>();
+        for (MediaPattern l : publisher.layers()) {
+            video.addRid(io.relaycast.sdp.Rid.of(l.rid, io.relaycast.sdp.RidDirection.SEND));
+            rids.add(l.rid);
+        }
+        video.simulcast(io.relaycast.sdp.Simulcast.send(rids));
     }
 
     /**
@@ -265,7 +287,10 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
                 m.extmap(EXT_MID).ifPresent(e -> publisher.extMid = e.id());
                 m.extmap(EXT_ABS_SEND_TIME).ifPresent(e -> publisher.extAbsSendTime = e.id());
                 m.extmap(EXT_TWCC).ifPresent(e -> publisher.extTwcc = e.id());
+                m.extmap(EXT_RID).ifPresent(e -> publisher.extRid = e.id());
+                m.extmap(EXT_REPAIRED_RID).ifPresent(e -> publisher.extRepairedRid = e.id());
             }
+            publisher.negotiatedToLayers();
         }
         startTransport(answer, now);
     }
@@ -298,7 +323,9 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
                     .mid(mid).direction(dir);
             m.extmaps().forEach(e -> b.addExtmap(Extmap.of(e.id(), e.uri())));
             m.codecs().forEach(b::addCodec);
-            if (own && dir.sends() && publisher != null) {
+            if (own && dir.sends() && publisher != null && m.kind() == MediaKind.VIDEO && publisher.simulcast()) {
+                simulcastSend(b);
+            } else if (own && dir.sends() && publisher != null) {
                 long ssrc = (m.kind() == MediaKind.AUDIO ? publisher.audioSsrc : publisher.videoSsrc) & 0xffffffffL;
                 b.addSsrc(SsrcAttribute.cname(ssrc, name));
             }
@@ -328,6 +355,9 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
             }
         }
         String publisherId = remotePublisher != null ? remotePublisher : m.msid().map(Msid::streamId).orElse("?");
+        if (kind.equals("video")) {
+            m.msid().map(Msid::trackId).ifPresent(remoteVideoTracks::add);
+        }
         for (SsrcGroup g : m.ssrcGroups()) {
             if (g.semantics().equals(SsrcGroup.FID) && g.ssrcs().size() == 2) {
                 receiver.repairs(g.ssrcs().get(1).intValue(), g.ssrcs().get(0).intValue());
@@ -462,19 +492,36 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
         }
         try {
             for (RtcpPacket p : RtcpCompound.parse(buf, 0, len)) {
-                if (p instanceof PictureLossIndication || p instanceof FullIntraRequest) {
-                    publisher.requestKeyframe();
-                    loop.stats.plisReceived++;
+                if (p instanceof PictureLossIndication pli) {
+                    keyframeFor((int) pli.mediaSsrc());
+                } else if (p instanceof FullIntraRequest fir) {
+                    fir.entries().forEach(e -> keyframeFor((int) e.ssrc()));
                 } else if (p instanceof io.relaycast.rtcp.GenericNack nack && publisher.video
-                        && (int) nack.mediaSsrc() == publisher.videoSsrc) {
+                        && publisher.videoStreamOf((int) nack.mediaSsrc()) != null) {
                     // As a browser does: what is still in the history goes out again as RTX.
                     loop.stats.nacksReceived++;
-                    publisher.retransmit(nack.lostSequenceNumbers(), now, tx, 0, this::sendRtp, loop.stats);
+                    publisher.videoStreamOf((int) nack.mediaSsrc())
+                            .retransmit(nack.lostSequenceNumbers(), now, tx, 0, this::sendRtp, loop.stats);
                 }
             }
         } catch (RtcpException e) {
             loop.stats.otherDrops++;
         }
+    }
+
+    /**
+     * A PLI or FIR for {@code ssrc}: a keyframe of that video stream only (a simulcast layer's
+     * SSRC asks for that layer); an SSRC that is none of ours (0, or the audio's) asks every one.
+     */
+    private void keyframeFor(int ssrc) {
+        loop.stats.plisReceived++;
+        MediaPattern l = publisher.videoStreamOf(ssrc);
+        if (l != null) {
+            l.requestKeyframe();
+            return;
+        }
+        publisher.requestKeyframe();
+        publisher.layers().forEach(MediaPattern::requestKeyframe);
     }
 
     /** Simulates a lossy uplink: this fraction of our RTP never leaves (0 = off); see {@link Options#sendLoss}. */
@@ -489,9 +536,10 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
     private void sendRtp(byte[] buf, int off, int len) {
         if (sendLoss > 0 && sendLossRandom.nextDouble() < sendLoss) {
             int ssrc = len >= 12 ? MediaPattern.getInt(buf, off + 8) : 0;
-            if (ssrc == publisher.videoSsrc) {
+            MediaPattern l = publisher.videoStreamOf(ssrc);
+            if (l != null && ssrc == l.videoSsrc) {
                 loop.stats.uplinkLostVideo++;
-            } else if (ssrc == publisher.videoRtxSsrc) {
+            } else if (l != null) {
                 loop.stats.uplinkLostRtx++;
             } else {
                 loop.stats.uplinkLostAudio++;
