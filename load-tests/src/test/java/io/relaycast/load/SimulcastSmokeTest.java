@@ -42,6 +42,10 @@ class SimulcastSmokeTest {
             @SuppressWarnings("unchecked")
             Map<String, Long> preferring = (Map<String, Long>) l.get("streamsPerLayerAtEndPreferring");
             assertEquals(6L, preferring.get("q"), all);
+            // The others asked for nothing and send no transport-cc feedback (no estimate): the top layer.
+            @SuppressWarnings("unchecked")
+            Map<String, Long> others = (Map<String, Long>) l.get("streamsPerLayerAtEndOthers");
+            assertEquals(6L, others.get("f"), all);
             @SuppressWarnings("unchecked")
             Map<String, Long> atEnd = (Map<String, Long>) l.get("streamsPerLayerAtEnd");
             assertEquals(0L, atEnd.get("none"), all);

@@ -65,6 +65,11 @@ final class DownlinkBandwidth {
             nextSampleNanos = nowNanos + 1_000_000_000L;
             metrics.downlinkEstimate(estimator.estimateBps());
         }
+        if (feedbackPackets == 0) {
+            // A client that negotiated transport-cc but sends no feedback (some non-browser
+            // stacks) gives no estimate: its layers follow its preferences alone, not a guess.
+            return;
+        }
         long audioBps = 0;
         List<DownTrack> simulcast = new ArrayList<>();
         List<BandwidthAllocator.Track> demands = new ArrayList<>();
