@@ -37,7 +37,9 @@ export async function startNode(env = {}) {
   proc.stdout.on('data', collect);
   proc.stderr.on('data', collect);
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
-  const url = `http://127.0.0.1:${httpPort}`;
+  // A node bound to every address is reached on loopback (Chromium's resolver rule allows only that).
+  const host = fullEnv.RELAYCAST_HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : fullEnv.RELAYCAST_HTTP_HOST;
+  const url = `http://${host}:${httpPort}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     const res = await fetch(url + '/ready').catch(() => null);
@@ -71,12 +73,13 @@ export async function metricSum(node, name, match = '') {
 }
 
 /**
- * Launches Debian's Chromium with exactly the flags BROWSERS.md requires. Playwright gives every
+ * Launches Debian's Chromium with exactly the flags BROWSERS.md requires (`executablePath` may be
+ * a wrapper that runs it inside another namespace made by the test, see simulcast.test.mjs). Playwright gives every
  * launch a fresh, empty temporary profile (its own --user-data-dir), which is what BROWSERS.md asks.
  */
-export async function launchChromium() {
+export async function launchChromium(executablePath = '/usr/lib/chromium/chromium') {
   return chromium.launch({
-    executablePath: '/usr/lib/chromium/chromium',
+    executablePath,
     headless: true,
     args: [
       '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
