@@ -235,7 +235,11 @@ async function preferencesRoundTrip(t, sub, trackId) {
   const t0 = Date.now();
   const v = await until('layer q at <= 180 lines within 3 s', 3_000, () => sub.video(pub.peerId),
     (v) => lowest(v) && v.tileLayer === 'q');
-  t.diagnostic(`maxHeight 180: on q after ${Date.now() - t0} ms (${v.tileText})`);
+  t.diagnostic(`maxHeight 180: on q after ${Date.now() - t0} ms`);
+  // The demo tile shows the layer and the size the <video> element decodes.
+  const shown = await until('the demo tile showing layer q at <= 180 lines', 2_000, () => sub.video(pub.peerId),
+    (v) => v.tileLayer === 'q' && /^layer q · \d+x\d+$/.test(v.tileText) && Number(v.tileSize.split('x')[1]) <= 180);
+  t.diagnostic(`demo tile: "${shown.tileText}"`);
   const got = (await sub.layerEvents()).slice(events);
   assert.ok(got.some((e) => e.trackId === trackId && e.rid === 'q'), `layer events ${JSON.stringify(got)}`);
 

@@ -287,6 +287,8 @@ function makeTile(id, name) {
   layer.className = 'layer';
   cap.append(label, layer, badge);
   fig.append(video, avatar, cap);
+  // A layer switch changes the decoded size: show it when it happens, not at the next refresh.
+  video.addEventListener('resize', () => refreshLayers());
   return fig;
 }
 
