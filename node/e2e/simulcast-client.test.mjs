@@ -86,7 +86,9 @@ async function publisher(node, room) {
     layers: () => page.evaluate(async () => {
       const out = {};
       (await window.rc.pc.getStats()).forEach((r) => {
-        if (r.type === 'outbound-rtp' && r.kind === 'video' && r.rid) out[r.rid] = { height: r.frameHeight || 0, frames: r.framesEncoded || 0 };
+        if (r.type === 'outbound-rtp' && r.kind === 'video' && r.rid) {
+          out[r.rid] = { height: r.frameHeight || 0, frames: r.framesEncoded || 0, limit: r.qualityLimitationReason };
+        }
       });
       return out;
     }),
@@ -126,13 +128,17 @@ async function subscriber(node, room, ns, name) {
   };
 }
 
-/** Polls `read` until `ok` holds; a timeout names the last value seen. */
+/**
+ * Polls `read` until `ok` holds; a timeout names the last value seen and what the publisher
+ * encodes per layer (a publisher short of CPU stops its top layer: qualityLimitationReason "cpu").
+ */
 async function until(what, timeoutMs, read, ok) {
   let last;
   try {
     return await waitFor(what, timeoutMs, async () => { last = await read(); return last && ok(last) && last; });
   } catch (e) {
-    throw new Error(`${e.message.split(';')[0]}; last seen ${JSON.stringify(last)}`);
+    const layers = pub ? await pub.layers().catch(() => null) : null;
+    throw new Error(`${e.message.split(';')[0]}; last seen ${JSON.stringify(last)}; publisher layers ${JSON.stringify(layers)}`);
   }
 }
 
