@@ -3,82 +3,18 @@
 // A publisher sends three layers (rid q/h/f, scaleResolutionDownBy 4/2/1) of a 1280x720 camera:
 // an animated canvas, because this Chromium's fake camera only gives 640x480 (and libwebrtc
 // sends three layers only from 960x540 up, CHECKED.md). Subscribers run in network namespaces
-// of their own that this test makes (BROWSERS.md): 10.79.0.x behind a bridge in run.sh's
-// namespace, where the nodes advertise 10.79.0.254, so one subscriber's downlink can be shaped
-// with tc on its veth while another's is not. Chromium's resolver rule (BROWSERS.md) lets a page
-// reach only 127.0.0.1 over HTTP, so each subscriber namespace runs tcp-forward.mjs from its
-// loopback to the nodes' signaling ports; the media goes over the veth. Clients speak
-// PROTOCOL.md directly (no library), as outside clients do.
+// of their own (netns.mjs: 10.79.0.x behind a bridge in run.sh's namespace, where the nodes
+// advertise 10.79.0.254), so one subscriber's downlink can be shaped with tc on its veth while
+// another's is not. Clients speak PROTOCOL.md directly (no library), as outside clients do;
+// simulcast-client.test.mjs drives the same through relaycast.js and the demo page.
 import test, { before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startNode, launchChromium, waitFor } from './lib.mjs';
+import { subscriberNetwork } from './netns.mjs';
 
-const tag = String(process.pid % 100000);
-const HUB = '10.79.0.254';
-const bridge = `rcsbr${tag}`;
-const nsName = (i) => `rcs${tag}-${i}`;
-const hostVeth = (i) => `rcs${tag}h${i}`;
-const SUBSCRIBER_NS = [1, 2, 3];
-const wrappers = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-simulcast-'));
-
-function sh(...args) {
-  return execFileSync(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-}
-
-function createNetwork() {
-  sh('ip', 'link', 'add', bridge, 'type', 'bridge');
-  sh('ip', 'addr', 'add', `${HUB}/24`, 'dev', bridge);
-  sh('ip', 'link', 'set', bridge, 'up');
-  for (const i of SUBSCRIBER_NS) {
-    const ns = nsName(i);
-    sh('ip', 'netns', 'add', ns);
-    sh('ip', 'netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up');
-    sh('ip', 'link', 'add', hostVeth(i), 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
-    sh('ip', 'link', 'set', hostVeth(i), 'master', bridge);
-    sh('ip', 'link', 'set', hostVeth(i), 'up');
-    sh('ip', 'netns', 'exec', ns, 'ip', 'addr', 'add', `10.79.0.${i}/24`, 'dev', 'eth0');
-    sh('ip', 'netns', 'exec', ns, 'ip', 'link', 'set', 'eth0', 'up');
-    // Browsers want a default route (BROWSERS.md); it leads only into run.sh's namespace.
-    sh('ip', 'netns', 'exec', ns, 'ip', 'route', 'add', 'default', 'via', HUB, 'dev', 'eth0');
-    // Chromium runs in the namespace through this wrapper; Playwright talks to it over a pipe.
-    const w = path.join(wrappers, `chromium-${i}`);
-    fs.writeFileSync(w, `#!/bin/sh\nexec ip netns exec ${ns} /usr/lib/chromium/chromium "$@"\n`, { mode: 0o755 });
-  }
-}
-
-function destroyNetwork() {
-  for (const i of SUBSCRIBER_NS) {
-    const ns = nsName(i);
-    let pids = '';
-    try { pids = sh('ip', 'netns', 'pids', ns); } catch { /* gone */ }
-    for (const pid of pids.split(/\s+/).filter(Boolean)) {
-      try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
-    }
-    try { sh('ip', 'netns', 'del', ns); } catch { /* gone */ }
-  }
-  try { sh('ip', 'link', 'del', bridge); } catch { /* gone */ }
-}
-
-/**
- * The subscriber's downlink: what the bridge sends into its veth, limited to `rate` by a token
- * bucket (200 ms of queue) whose peak rate is barely above it. Without the peak rate the bucket's
- * burst lets a small probe through at full speed and makes 300 kbit/s look like far more (a
- * fast-draining burst allowance is a real access-link trait the estimator does not yet see
- * through; docs/architecture.md "Bandwidth estimation per subscriber"). This kernel has no netem.
- */
-function shape(i, rate) {
-  sh('tc', 'qdisc', 'replace', 'dev', hostVeth(i), 'root', 'tbf', 'rate', rate, 'burst', '2kb', 'latency', '200ms',
-    'peakrate', `${Math.round(parseInt(rate, 10) * 1.1)}kbit`, 'mtu', '1600');
-}
-
-function unshape(i) {
-  sh('tc', 'qdisc', 'del', 'dev', hostVeth(i), 'root');
-}
+const net = subscriberNetwork(3, { subnet: '10.79.0', prefix: 'rcs' });
+const HUB = net.hub;
 
 const nodes = [];
 let browsers = [];
@@ -88,23 +24,7 @@ async function closeBrowsers() {
   for (const b of browsers) await b.close().catch(() => {});
   browsers = [];
 }
-const forwarders = [];
-
-/** Starts tcp-forward.mjs in subscriber namespace i for the nodes' signaling ports. */
-async function forwardSignaling(i) {
-  const here = path.dirname(new URL(import.meta.url).pathname);
-  const proc = spawn('ip', ['netns', 'exec', nsName(i), process.execPath, path.join(here, 'tcp-forward.mjs'), HUB,
-    ...nodes.map((n) => n.httpPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  forwarders.push(proc);
-  await new Promise((resolve, reject) => {
-    proc.stdout.once('data', resolve);
-    proc.once('exit', (code) => reject(new Error(`tcp-forward in ${nsName(i)} exited with ${code}`)));
-  });
-}
-
 before(async () => {
-  destroyNetwork();
-  createNetwork();
   const common = { RELAYCAST_HTTP_HOST: '0.0.0.0', RELAYCAST_MEDIA_HOST: HUB, RELAYCAST_ADVERTISED_IP: HUB };
   nodes.push(await startNode({
     ...common, RELAYCAST_NODE_ID: 'sim-a', RELAYCAST_CLUSTER: 'true', RELAYCAST_CLUSTER_HOST: HUB,
@@ -114,24 +34,22 @@ before(async () => {
     ...common, RELAYCAST_NODE_ID: 'sim-b', RELAYCAST_CLUSTER: 'true', RELAYCAST_CLUSTER_HOST: HUB,
     RELAYCAST_CLUSTER_PORT: '5812', RELAYCAST_CLUSTER_MEMBERS: `${HUB}:5811,${HUB}:5812`,
   }));
-  for (const i of SUBSCRIBER_NS) {
-    await forwardSignaling(i);
+  for (const i of [1, 2, 3]) {
+    await net.forward(i, nodes.map((n) => n.httpPort));
   }
 });
 
 afterEach(async () => {
   await closeBrowsers();
-  for (const i of SUBSCRIBER_NS) {
-    try { unshape(i); } catch { /* not shaped */ }
+  for (const i of [1, 2, 3]) {
+    net.unshape(i);
   }
 });
 
 after(async () => {
   await closeBrowsers();
   for (const n of nodes) await n.kill();
-  for (const f of forwarders) f.kill('SIGKILL');
-  destroyNetwork();
-  fs.rmSync(wrappers, { recursive: true, force: true });
+  net.destroy();
 });
 
 const wsUrl = (node) => `ws://127.0.0.1:${node.httpPort}/ws`;
@@ -142,7 +60,7 @@ const wsUrl = (node) => `ws://127.0.0.1:${node.httpPort}/ws`;
  * remote video track.
  */
 async function client(node, room, { publish = false, ns = null } = {}) {
-  const browser = await launchChromium(ns ? path.join(wrappers, `chromium-${ns}`) : undefined);
+  const browser = await launchChromium(ns ? net.chromium(ns) : undefined);
   browsers.push(browser);
   // ICE gathers nothing without media permission (BROWSERS.md).
   const page = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
@@ -276,7 +194,7 @@ async function shapedCase(pubNode, subNode, room, shapedNs, freeNs) {
   const pub = await client(pubNode, room, { publish: true });
   const free = await client(subNode, room, { ns: freeNs });
   await until('the unshaped subscriber on the top layer', 30_000, () => free.video(), topLayer);
-  shape(shapedNs, '300kbit');
+  net.shape(shapedNs, '300kbit');
   const shaped = await client(subNode, room, { ns: shapedNs });
   await waitFor('first frames at 300 kbit/s', 15_000, async () => (await shaped.video()).frames > 0);
   const joined = Date.now();
@@ -300,7 +218,7 @@ async function shapedCase(pubNode, subNode, room, shapedNs, freeNs) {
   // The publisher, short of CPU on a loaded machine, may pause its top layer for a moment.
   await until('the unshaped subscriber on the top layer still', 10_000, () => free.video(), topLayer);
 
-  unshape(shapedNs);
+  net.unshape(shapedNs);
   const lifted = Date.now();
   await until('the top layer within 15 s of lifting the shaping', 15_000, () => shaped.video(), topLayer);
   console.log(`shaping lifted: on f after ${Date.now() - lifted} ms; layers ${JSON.stringify(await shaped.layers())}`);

@@ -1,6 +1,7 @@
 // The Relaycast demo page, built on the client library (/relaycast.js) and nothing else.
 // URL parameters: room, name, token (a JWT), autojoin (skip the pre-join screen), w, h, fps (the
-// camera's capture size and rate), nodes (comma-separated node URLs to use and fail over between).
+// camera's capture size and rate), nodes (comma-separated node URLs to use and fail over between),
+// simulcast (publish the camera in three layers; captures 1280x720 unless w and h say otherwise).
 import { Relaycast, listDevices } from './relaycast.js';
 
 const $ = (id) => document.getElementById(id);
@@ -10,6 +11,11 @@ const capture = {
   height: Number(params.get('h')) || 480,
   frameRate: Number(params.get('fps')) || 30,
 };
+/** The capture size: libwebrtc sends three simulcast layers only from 960x540 up (CHECKED.md), so 1280x720 then. */
+function captureSize() {
+  if (!$('join-simulcast').checked || params.get('w') || params.get('h')) return capture;
+  return { ...capture, width: 1280, height: 720 };
+}
 const state = { peerId: null, roomId: null, nodeId: null, rc: null, preview: null, serverSpeaker: false, speaker: null };
 const events = [];
 // The current RTCPeerConnection, for tests that inspect transceivers.
@@ -28,6 +34,8 @@ if (params.get('name')) $('name').value = params.get('name');
 $('join-form').addEventListener('submit', (ev) => { ev.preventDefault(); join(); });
 $('camera-select').addEventListener('change', () => startPreview());
 $('mic-select').addEventListener('change', () => startPreview());
+if (params.has('simulcast') && params.get('simulcast') !== '0' && params.get('simulcast') !== 'false') $('join-simulcast').checked = true;
+$('join-simulcast').addEventListener('change', () => startPreview());
 $('join-camera').addEventListener('change', () => { const v = previewTrack('video'); if (v) v.enabled = $('join-camera').checked; });
 $('leave').addEventListener('click', () => leave());
 $('mute').addEventListener('click', () => toggle('microphone', $('mute'), 'Mute', 'Unmute'));
@@ -45,7 +53,7 @@ async function startPreview() {
   stopPreview();
   const cam = $('camera-select').value;
   const mic = $('mic-select').value;
-  const video = { ...capture, ...(cam ? { deviceId: { exact: cam } } : {}) };
+  const video = { ...captureSize(), ...(cam ? { deviceId: { exact: cam } } : {}) };
   const audio = mic ? { deviceId: { exact: mic } } : true;
   try {
     state.preview = await navigator.mediaDevices.getUserMedia({ audio, video });
@@ -100,7 +108,7 @@ async function join() {
   // The preview's tracks are published as they are: no second camera prompt.
   state.preview = null;
   if (camera) {
-    await rc.publishCamera({ track: camera });
+    await rc.publishCamera({ track: camera, simulcast: $('join-simulcast').checked });
     if (!$('join-camera').checked) rc.setMuted('camera', true);
   }
   if (mic) {
@@ -147,6 +155,7 @@ function wire(rc) {
     if (kind === 'video' && trackId === tile.cameraTrackId) tile.fig.classList.toggle('novideo', muted);
   });
   rc.on('speaker', ({ peerId }) => { state.serverSpeaker = true; highlight(peerId); });
+  rc.on('layer', ({ trackId, rid }) => showLayer(trackId, rid));
   rc.on('local', () => updateControls());
   rc.on('error', ({ code, message, fatal }) => {
     if (state.rc !== rc) return;
@@ -273,8 +282,13 @@ function makeTile(id, name) {
   label.textContent = name;
   const badge = document.createElement('span');
   badge.className = 'badge';
-  cap.append(label, badge);
+  // The layer this client receives (from the node's `layer` messages) and the decoded size.
+  const layer = document.createElement('span');
+  layer.className = 'layer';
+  cap.append(label, layer, badge);
   fig.append(video, avatar, cap);
+  // A layer switch changes the decoded size: show it when it happens, not at the next refresh.
+  video.addEventListener('resize', () => refreshLayers());
   return fig;
 }
 
@@ -354,6 +368,39 @@ function layout() {
   $('tiles').dataset.count = String(n);
 }
 
+/** The fig showing a remote video track: a member's camera tile or one of its screen tiles. */
+function figOfTrack(trackId) {
+  for (const tile of tiles.values()) {
+    if (tile.cameraTrackId === trackId) return tile.fig;
+    if (tile.screens.has(trackId)) return tile.screens.get(trackId);
+  }
+  return null;
+}
+
+function showLayer(trackId, rid) {
+  const fig = figOfTrack(trackId);
+  if (fig) fig.dataset.layer = rid === null ? 'single' : rid;
+  refreshLayers();
+}
+
+/** Each remote video tile's layer (rid) and decoded size (videoWidth x videoHeight), refreshed with the badges. */
+function refreshLayers() {
+  const rc = state.rc;
+  const figs = [];
+  for (const tile of tiles.values()) figs.push([tile.fig, tile.cameraTrackId], ...[...tile.screens].map(([id, f]) => [f, id]));
+  for (const [fig, trackId] of figs) {
+    const video = fig.querySelector('video');
+    const el = fig.querySelector('.layer');
+    if (!trackId) { el.textContent = ''; delete fig.dataset.decoded; continue; }
+    const rid = rc && rc.layers.has(trackId) ? rc.layers.get(trackId) : undefined;
+    fig.dataset.layer = rid === undefined ? '' : rid === null ? 'single' : rid;
+    const size = video.videoWidth ? `${video.videoWidth}x${video.videoHeight}` : '';
+    fig.dataset.decoded = size;
+    const name = rid === undefined ? '' : rid === null ? '' : rid === 'paused' ? 'paused' : `layer ${rid}`;
+    el.textContent = [name, size].filter(Boolean).join(' · ');
+  }
+}
+
 function highlight(peerId) {
   state.speaker = peerId;
   for (const [id, tile] of tiles) tile.fig.classList.toggle('speaking', id === peerId);
@@ -376,6 +423,7 @@ async function refreshBadges() {
       fig.querySelector('.badge').textContent = badgeText(rows.find((r) => r.trackId === trackId), s.rttMs);
     }
   }
+  refreshLayers();
   const cam = s.local.find((l) => l.source === 'camera');
   $('local-badge').textContent = cam && cam.kbps !== null ? `${cam.width || '?'}x${cam.height || '?'} · ${cam.kbps} kbps up` : '';
   if (!state.serverSpeaker) estimateSpeaker(s.remote);

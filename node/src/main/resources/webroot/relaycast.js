@@ -43,8 +43,17 @@ class Emitter {
  * Events (rc.on(name, fn)): state {state, reason}, joined {peerId, roomId, nodeId, peers},
  * peerJoined {peerId, name}, peerLeft {peerId, name}, track {peerId, trackId, kind, track, stream},
  * trackEnded {peerId, trackId, kind}, trackMuted {peerId, trackId, kind, muted},
- * speaker {peerId}, layer {trackId, rid}, error {code, message, fatal}, local {source, track}.
+ * speaker {peerId} (also emitted as dominantSpeaker {peerId}), layer {trackId, rid},
+ * error {code, message, fatal}, local {source, track}.
  */
+
+/** The simulcast layers a camera is sent in when asked (PROTOCOL.md: up to three rids): quarter, half, full size. */
+export const SIMULCAST_ENCODINGS = Object.freeze([
+  Object.freeze({ rid: 'q', scaleResolutionDownBy: 4 }),
+  Object.freeze({ rid: 'h', scaleResolutionDownBy: 2 }),
+  Object.freeze({ rid: 'f' }),
+]);
+
 export class Relaycast extends Emitter {
   /**
    * @param {object} options
@@ -59,12 +68,14 @@ export class Relaycast extends Emitter {
    *   (generous: a busy node or a throttled background tab must not look dead; a killed node closes the socket at once)
    * @param {RTCIceServer[]} [options.iceServers=[]]
    * @param {Array} [options.log]        an array to append {t, kind, detail} notes to (kept across instances by the caller)
+   * @param {boolean} [options.simulcast=false] send the camera in three layers (SIMULCAST_ENCODINGS); publishCamera's
+   *   own `simulcast` overrides it. libwebrtc sends all three only for captures of at least 960x540.
    */
   constructor(options) {
     super();
     if (!options || !options.room) throw new Error('Relaycast: options.room is required');
     this.options = {
-      reconnect: true, backoffMs: 250, maxBackoffMs: 5000, keepAliveMs: 10000, iceServers: [],
+      reconnect: true, backoffMs: 250, maxBackoffMs: 5000, keepAliveMs: 10000, iceServers: [], simulcast: false,
       ...options,
     };
     this.urls = (options.urls && options.urls.length ? options.urls : [globalThis.location ? location.origin : ''])
@@ -115,10 +126,14 @@ export class Relaycast extends Emitter {
     this._setState('closed', 'left');
   }
 
-  /** Publishes the camera: getUserMedia video constraints (deviceId, width, height, frameRate) or {track}. */
+  /**
+   * Publishes the camera: getUserMedia video constraints (deviceId, width, height, frameRate) or {track};
+   * `simulcast: true` (or the constructor's option) sends it in the three layers of SIMULCAST_ENCODINGS.
+   */
   async publishCamera(constraints = {}) {
-    const track = constraints.track || (await navigator.mediaDevices.getUserMedia({ video: videoConstraints(constraints) })).getVideoTracks()[0];
-    return this._publish('camera', track);
+    const { simulcast = this.options.simulcast, ...rest } = constraints;
+    const track = rest.track || (await navigator.mediaDevices.getUserMedia({ video: videoConstraints(rest) })).getVideoTracks()[0];
+    return this._publish('camera', track, { simulcast: !!simulcast });
   }
 
   /** Publishes the microphone: getUserMedia audio constraints (deviceId, ...) or {track}. */
@@ -187,8 +202,16 @@ export class Relaycast extends Emitter {
     return track;
   }
 
-  /** PROTOCOL.md setPreferences: maxHeight, maxFps, paused for one remote track (kept across reconnects). */
-  setPreferences(trackId, prefs) {
+  /**
+   * PROTOCOL.md setPreferences for one remote track (its trackId from the `track` event): `maxHeight`
+   * (pixels, 0 pauses), `maxFps`, `paused`. Omitted fields keep their value. Kept and re-sent after a
+   * reconnect and when the track comes back. The node answers with `layer` events.
+   */
+  setPreferences(trackId, prefs = {}) {
+    if (!trackId) throw new Error('setPreferences: a trackId is required');
+    const clean = {};
+    for (const k of ['maxHeight', 'maxFps', 'paused']) if (prefs[k] !== undefined) clean[k] = prefs[k];
+    prefs = clean;
     const merged = { ...(this._prefs.get(trackId) || {}), ...prefs };
     this._prefs.set(trackId, merged);
     this._send({ type: 'setPreferences', trackId, ...prefs });
@@ -243,6 +266,8 @@ export class Relaycast extends Emitter {
           lossPercent: rate ? rate.lossPercent : (got + lost > 0 ? (100 * lost) / (got + lost) : 0),
           jitterMs: s.jitter !== undefined ? Math.round(s.jitter * 1000) : null,
           framesDecoded: s.framesDecoded || 0,
+          freezeCount: s.freezeCount ?? null,
+          rid: s.kind === 'video' ? (this.layers.has(info.trackId) ? this.layers.get(info.trackId) : undefined) : undefined,
           bytesReceived: s.bytesReceived || 0,
           audioLevel: s.audioLevel ?? null,
           rttMs: out.rttMs,
@@ -436,6 +461,7 @@ export class Relaycast extends Emitter {
       case 'dominantSpeaker':
         this.speaker = msg.peerId ?? null;
         this.emit('speaker', { peerId: this.speaker });
+        this.emit('dominantSpeaker', { peerId: this.speaker });
         return undefined;
       case 'layer':
         this.layers.set(msg.trackId, msg.rid ?? null);
@@ -495,7 +521,7 @@ export class Relaycast extends Emitter {
     if (!peer) return;
     for (const t of [...peer.tracks.values()]) this._trackEnded(peer, t);
     this.peers.delete(peerId);
-    if (this.speaker === peerId) { this.speaker = null; this.emit('speaker', { peerId: null }); }
+    if (this.speaker === peerId) { this.speaker = null; this.emit('speaker', { peerId: null }); this.emit('dominantSpeaker', { peerId: null }); }
     this.emit('peerLeft', { peerId, name: peer.name });
   }
 
@@ -511,7 +537,7 @@ export class Relaycast extends Emitter {
     };
     pc.ontrack = (ev) => this._onTrack(ev);
     for (const entry of this.local.values()) {
-      pc.addTransceiver(entry.track, { direction: entry.muted ? 'inactive' : 'sendonly', streams: [this.localStream] });
+      pc.addTransceiver(entry.track, this._sendInit(entry, entry.muted ? 'inactive' : 'sendonly'));
     }
     if (this.local.size === 0) pc.addTransceiver('audio', { direction: 'recvonly' });
     await this._offer();
@@ -556,22 +582,30 @@ export class Relaycast extends Emitter {
     }).catch((e) => this._note('renegotiate-error', String(e)));
   }
 
-  async _publish(source, track) {
+  /** addTransceiver's init for a local source: with simulcast, a video track gets the three rid layers. */
+  _sendInit(entry, direction) {
+    const init = { direction, streams: [this.localStream] };
+    if (entry.simulcast && entry.track.kind === 'video') init.sendEncodings = SIMULCAST_ENCODINGS.map((e) => ({ ...e }));
+    return init;
+  }
+
+  async _publish(source, track, { simulcast = false } = {}) {
     const old = this.local.get(source);
     if (old) return this.replaceTrack(source, track);
-    const entry = { source, track, muted: false };
+    const entry = { source, track, muted: false, simulcast };
     this.local.set(source, entry);
     this.localStream.addTrack(track);
     if (this.pc) {
-      // Reuse one of our inactive m-lines of that kind before adding a new one.
-      const free = this.pc.getTransceivers().find((t) => !t.stopped && t.direction === 'inactive' && t.sender.track === null
+      // Reuse one of our inactive m-lines of that kind before adding a new one (not for simulcast:
+      // the rids of an m-line are fixed when it is first negotiated).
+      const free = !entry.simulcast && this.pc.getTransceivers().find((t) => !t.stopped && t.direction === 'inactive' && t.sender.track === null
         && t.receiver.track && t.receiver.track.kind === track.kind && t.currentDirection !== 'recvonly');
       if (free) {
         await free.sender.replaceTrack(track);
         free.sender.setStreams(this.localStream);
         free.direction = 'sendonly';
       } else {
-        this.pc.addTransceiver(track, { direction: 'sendonly', streams: [this.localStream] });
+        this.pc.addTransceiver(track, this._sendInit(entry, 'sendonly'));
       }
       this._renegotiate();
     }

@@ -22,6 +22,8 @@ final class DownlinkBandwidth {
     static final long MAX_BPS = 50_000_000;
     /** Where a new subscriber's estimate starts: enough for a middle layer, as browsers start near 300 kbps. */
     static final long START_BPS = 1_000_000;
+    /** The cost assumed for a lowest layer whose rate was never measured here. */
+    static final long UNKNOWN_LAYER_BPS = 300_000;
 
     private final SendSideEstimator estimator = new SendSideEstimator(MIN_BPS, MAX_BPS, START_BPS);
     private final BandwidthAllocator allocator = new BandwidthAllocator();
@@ -88,8 +90,17 @@ final class DownlinkBandwidth {
             } else {
                 List<UpTrack> ranked = d.rankedLayers(nowNanos);
                 List<BandwidthAllocator.Layer> layers = new ArrayList<>(ranked.size());
+                long previous = 0;
                 for (UpTrack l : ranked) {
-                    layers.add(new BandwidthAllocator.Layer(l.peakBitrateBps(), l.height(), l.fps()));
+                    long cost = l.peakBitrateBps();
+                    if (cost == 0) {
+                        // A relayed layer nobody here has received yet has no measured rate; free it
+                        // is not: count it as simulcast's usual step up (each layer about 4x the
+                        // pixels of the one below), or the allocator would switch to it and back.
+                        cost = previous > 0 ? previous * 3 : UNKNOWN_LAYER_BPS;
+                    }
+                    previous = cost;
+                    layers.add(new BandwidthAllocator.Layer(cost, l.height(), l.fps()));
                 }
                 simulcast.add(d);
                 layersOf.add(ranked);
