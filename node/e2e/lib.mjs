@@ -142,3 +142,34 @@ export async function decodesAll(peer, from, baseline = {}) {
     && s[id].framesDecoded > ((baseline[id] && baseline[id].framesDecoded) || 0) + 5
     && s[id].audioBytes > ((baseline[id] && baseline[id].audioBytes) || 0) + 500) && s;
 }
+
+/**
+ * Gives the page `window.rcCanvasCamera(width, height, fps)`: a video track of a moving,
+ * detailed picture (so every simulcast layer has a real bit rate), because this Chromium's fake
+ * camera gives 640x480 whatever is asked and libwebrtc sends three layers only from 960x540 up
+ * (CHECKED.md). Call before the page loads.
+ */
+export async function installCanvasCamera(page) {
+  await page.addInitScript(() => {
+    window.rcCanvasCamera = (width, height, fps) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const g = canvas.getContext('2d');
+      let frame = 0;
+      setInterval(() => {
+        frame++;
+        for (let y = 0; y < height; y += 80) {
+          for (let x = 0; x < width; x += 80) {
+            g.fillStyle = `hsl(${(x + y + frame * 3) % 360},60%,${35 + ((x + y) % 30)}%)`;
+            g.fillRect(x, y, 80, 80);
+          }
+        }
+        g.fillStyle = '#fff';
+        g.font = '120px sans-serif';
+        g.fillText(String(frame), 100 + (frame * 13) % (width - 380), height / 2);
+      }, Math.round(1000 / fps));
+      return canvas.captureStream(fps).getVideoTracks()[0];
+    };
+  });
+}

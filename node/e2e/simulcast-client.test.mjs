@@ -13,7 +13,7 @@
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startNode, launchChromium, waitFor } from './lib.mjs';
+import { startNode, launchChromium, waitFor, installCanvasCamera } from './lib.mjs';
 import { subscriberNetwork } from './netns.mjs';
 
 let net;
@@ -48,26 +48,10 @@ async function browserIn(ns) {
 async function publisher(node, room) {
   const browser = await browserIn(null);
   const page = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+  await installCanvasCamera(page);
   await page.goto(`${node.url}/health`);
   const peerId = await page.evaluate(async (room) => {
     const { Relaycast } = await import('/relaycast.js');
-    const canvas = document.createElement('canvas');
-    canvas.width = 1280;
-    canvas.height = 720;
-    const g = canvas.getContext('2d');
-    let frame = 0;
-    setInterval(() => {
-      frame++;
-      for (let y = 0; y < 720; y += 80) {
-        for (let x = 0; x < 1280; x += 80) {
-          g.fillStyle = `hsl(${(x + y + frame * 3) % 360},60%,${35 + ((x + y) % 30)}%)`;
-          g.fillRect(x, y, 80, 80);
-        }
-      }
-      g.fillStyle = '#fff';
-      g.font = '120px sans-serif';
-      g.fillText(String(frame), 100 + (frame * 13) % 900, 400);
-    }, 66);
     const ctx = new AudioContext();
     const osc = ctx.createOscillator();
     const dst = ctx.createMediaStreamDestination();
@@ -75,7 +59,7 @@ async function publisher(node, room) {
     osc.start();
     const rc = window.rc = new Relaycast({ room, name: 'publisher' });
     // 15 fps: three layers of software VP8 beside several browsers is most of two cores.
-    await rc.publishCamera({ track: canvas.captureStream(15).getVideoTracks()[0], simulcast: true });
+    await rc.publishCamera({ track: window.rcCanvasCamera(1280, 720, 15), simulcast: true });
     await rc.publishMicrophone({ track: dst.stream.getAudioTracks()[0] });
     await rc.join();
     return rc.peerId;

@@ -10,7 +10,7 @@
 import test, { before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startNode, launchChromium, waitFor } from './lib.mjs';
+import { startNode, launchChromium, waitFor, installCanvasCamera } from './lib.mjs';
 import { subscriberNetwork } from './netns.mjs';
 
 const net = subscriberNetwork(3, { subnet: '10.79.0', prefix: 'rcs' });
@@ -64,32 +64,15 @@ async function client(node, room, { publish = false, ns = null } = {}) {
   browsers.push(browser);
   // ICE gathers nothing without media permission (BROWSERS.md).
   const page = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
+  await installCanvasCamera(page);
   await page.goto(`http://127.0.0.1:${node.httpPort}/health`);
   await page.evaluate(async ({ publish, url, room }) => {
     const st = window.st = { layers: [], errors: [] };
     const pc = window.pc = new RTCPeerConnection();
     pc.ontrack = (e) => { if (e.track.kind === 'video') st.trackId = e.track.id; };
     if (publish) {
-      // A moving picture with detail, so every layer has a real bit rate.
-      const canvas = document.createElement('canvas');
-      canvas.width = 1280;
-      canvas.height = 720;
-      const g = canvas.getContext('2d');
-      let frame = 0;
-      setInterval(() => {
-        frame++;
-        for (let y = 0; y < 720; y += 80) {
-          for (let x = 0; x < 1280; x += 80) {
-            g.fillStyle = `hsl(${(x + y + frame * 3) % 360},60%,${35 + ((x + y) % 30)}%)`;
-            g.fillRect(x, y, 80, 80);
-          }
-        }
-        g.fillStyle = '#fff';
-        g.font = '120px sans-serif';
-        g.fillText(String(frame), 100 + (frame * 13) % 900, 400);
-      }, 66);
       // 15 fps: three layers of software VP8 for several browsers is already most of two cores.
-      const track = canvas.captureStream(15).getVideoTracks()[0];
+      const track = window.rcCanvasCamera(1280, 720, 15);
       pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: [
         { rid: 'q', scaleResolutionDownBy: 4 }, { rid: 'h', scaleResolutionDownBy: 2 }, { rid: 'f' }] });
     } else {

@@ -26,8 +26,9 @@ import java.util.List;
  *   <li>Probing: when the caller needs more than the estimate ({@link #wantRate}), a cluster of
  *       padding ({@link #paddingBytesDue}) goes out at once; the rate at which its packets
  *       arrived (the bottleneck spreads a burst) becomes the estimate if higher. Never while the
- *       link is not in the normal state or lost more than 2 %, and after a probe that found
- *       nothing the next waits twice as long (1, 2, 4, then 8 s).</li>
+ *       link is not in the normal state or lost more than 2 %; after a probe that found
+ *       nothing the next waits twice as long (1, 2, 4, then 8 s), after one the link carried in
+ *       full the next may follow 200 ms later.</li>
  * </ul>
  */
 public final class SendSideEstimator {
@@ -46,6 +47,8 @@ public final class SendSideEstimator {
     private static final int PROBE_MIN_PACKETS = 4;
     private static final long PROBE_INTERVAL_NANOS = SECOND;
     private static final long PROBE_TIMEOUT_NANOS = SECOND;
+    /** After a probe the link carried in full, the next may follow this soon (libwebrtc probes on likewise). */
+    private static final long FOLLOW_UP_PROBE_NANOS = 200_000_000L;
 
     private final long minBps;
     private final long maxBps;
@@ -75,6 +78,7 @@ public final class SendSideEstimator {
     private long probes;
     private long probeIntervalNanos = PROBE_INTERVAL_NANOS;
     private boolean lastProbeRaised = true;
+    private boolean lastProbeHitTarget;
     private double lastLoss;
 
     /**
@@ -139,6 +143,8 @@ public final class SendSideEstimator {
             long spread = Math.max(clusterLastArrival - clusterFirstArrival, 1_000_000L);
             long probed = (clusterBytes - firstSize) * 8 * SECOND / spread;
             long result = Math.min(probed, probeTargetBps);
+            // The link carried (nearly) all the probe asked: probe again soon, a step higher.
+            lastProbeHitTarget = result >= probeTargetBps * 9 / 10;
             if (result > estimateBps()) {
                 // Either part may be the one holding the estimate down (a loss-based cut outlives
                 // the loss): the link just carried this rate, so neither may stay below it.
@@ -277,7 +283,7 @@ public final class SendSideEstimator {
             // its limit is not hit by a burst every second.
             probeIntervalNanos = Math.min(probeIntervalNanos * 2, 8 * PROBE_INTERVAL_NANOS);
         } else {
-            probeIntervalNanos = PROBE_INTERVAL_NANOS;
+            probeIntervalNanos = lastProbeHitTarget ? FOLLOW_UP_PROBE_NANOS : PROBE_INTERVAL_NANOS;
         }
         lastProbeRaised = false;
         probeCluster++;
