@@ -7,9 +7,9 @@ package io.relaycast.node.bwe;
  * before packets are lost. The slope, scaled, is compared with a threshold that adapts (§5.4) so
  * that the detector neither starves against loss-based TCP flows nor ignores real queues.
  */
-public final class DelayTrend {
+final class DelayTrend {
     /** The detector's verdict (§5.4, "signal"). */
-    public enum State { NORMAL, OVERUSING, UNDERUSING }
+    enum State { NORMAL, OVERUSING, UNDERUSING }
 
     private static final int WINDOW = 20;
     private static final double SMOOTHING = 0.9;
@@ -114,7 +114,7 @@ public final class DelayTrend {
         lastThresholdNanos = nowNanos;
     }
 
-    public State state() {
+    State state() {
         return state;
     }
 }

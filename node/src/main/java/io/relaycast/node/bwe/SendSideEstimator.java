@@ -251,11 +251,6 @@ public final class SendSideEstimator {
         return acked.bps();
     }
 
-    /** The delay detector's current verdict. */
-    public DelayTrend.State delayState() {
-        return trend.state();
-    }
-
     /** Feedback entries about sequence numbers this estimator never sent (or forgot): ignored. */
     public long unknownReports() {
         return unknownReports;

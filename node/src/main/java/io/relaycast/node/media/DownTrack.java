@@ -199,10 +199,6 @@ public final class DownTrack {
         this.twccId = id;
     }
 
-    public boolean usesTransportCc() {
-        return twccId > 0;
-    }
-
     /** The subscriber's preferences, as the allocator needs them. */
     public int maxHeight() {
         return maxHeight;

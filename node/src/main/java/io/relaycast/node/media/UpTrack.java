@@ -23,6 +23,8 @@ import java.util.List;
 public final class UpTrack {
     /** PROTOCOL.md asks for keyframe requests throttled per track; one per half second is what browsers tolerate. */
     static final long KEYFRAME_INTERVAL_NANOS = 500_000_000L;
+    /** A layer with no packet for this long is taken as stopped by its publisher. */
+    private static final long LIVE_NANOS = 1_500_000_000L;
 
     private final String id;
     private final String publisherPeerId;
@@ -59,6 +61,12 @@ public final class UpTrack {
     private long bitrateBps;
     private int framesThisWindow;
     private int fps;
+    /** The last three one-second bit rates, for {@link #peakBitrateBps()}. */
+    private final long[] recentBitrates = new long[3];
+    private int recentNext;
+    private long subscribedSinceNanos;
+    /** Subscribers waiting for a keyframe of this layer to switch to it. */
+    private int keyframeWaiters;
 
     /**
      * @param extensionUris the publisher's header-extension URIs indexed by its ids (1–255), null where unused
@@ -98,10 +106,6 @@ public final class UpTrack {
         return layers;
     }
 
-    public UpTrack primary() {
-        return layers.get(0);
-    }
-
     public boolean isSimulcast() {
         return layers.size() > 1;
     }
@@ -133,8 +137,6 @@ public final class UpTrack {
         return relayed && (downTracks.isEmpty() || nowNanos - subscribedSinceNanos < LIVE_NANOS);
     }
 
-    private static final long LIVE_NANOS = 1_500_000_000L;
-    private long subscribedSinceNanos;
 
     /** Frame height from this layer's last VP8 keyframe (RFC 6386 §9.1), or -1 when unknown. */
     public int height() {
@@ -145,9 +147,6 @@ public final class UpTrack {
     public long bitrateBps() {
         return bitrateBps;
     }
-
-    private final long[] recentBitrates = new long[3];
-    private int recentNext;
 
     /**
      * The highest of the last three seconds' bit rates: what a subscriber must be able to carry
@@ -165,8 +164,6 @@ public final class UpTrack {
     public int fps() {
         return fps;
     }
-
-    private int keyframeWaiters;
 
     /** A subscriber starts ({@code +1}) or stops ({@code -1}) waiting for a keyframe of this layer. */
     void waitForKeyframe(int delta) {

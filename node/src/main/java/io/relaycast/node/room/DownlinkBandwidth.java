@@ -49,14 +49,6 @@ final class DownlinkBandwidth {
         estimator.onFeedback(fb, nowNanos);
     }
 
-    long estimateBps() {
-        return estimator.estimateBps();
-    }
-
-    long feedbackPackets() {
-        return feedbackPackets;
-    }
-
     /**
      * Shares the estimate among the subscriber's simulcast tracks (audio first: it is never
      * dropped for video), tells each DownTrack the layer it may send, asks the estimator to probe
