@@ -212,16 +212,10 @@ async function shapedCase(pubNode, subNode, room, shapedNs, freeNs) {
   assert.equal((await pub.video()).errors, 0);
 }
 
-// The shaped cases pass most runs on this 2-core machine but not all (in 2 of the last 4 runs a
-// freeze or a brief switch up to h while shaped): issue 10 stays open on them, and they run only
-// when asked, RELAYCAST_E2E_SHAPED=1 node/e2e/run.sh simulcast.test.mjs, so CI stays reliable.
-const shapedRuns = process.env.RELAYCAST_E2E_SHAPED === '1'
-  ? {} : { skip: 'not yet reliable (issue 10); RELAYCAST_E2E_SHAPED=1 runs it' };
-
-test('a subscriber shaped to 300 kbit/s settles on the lowest layer, the other keeps the top', shapedRuns, async () => {
+test('a subscriber shaped to 300 kbit/s settles on the lowest layer, the other keeps the top', async () => {
   await shapedCase(nodes[0], nodes[0], 'sim2', 2, 3);
 });
 
-test('the same with the publisher on one node and the subscribers on another', shapedRuns, async () => {
+test('the same with the publisher on one node and the subscribers on another', async () => {
   await shapedCase(nodes[0], nodes[1], 'sim3', 2, 3);
 });

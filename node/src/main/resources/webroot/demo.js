@@ -1,7 +1,8 @@
 // The Relaycast demo page, built on the client library (/relaycast.js) and nothing else.
 // URL parameters: room, name, token (a JWT), autojoin (skip the pre-join screen), w, h, fps (the
 // camera's capture size and rate), nodes (comma-separated node URLs to use and fail over between),
-// simulcast (publish the camera in three layers; captures 1280x720 unless w and h say otherwise).
+// simulcast (publish the camera in three layers; captures 1280x720 unless w and h say otherwise),
+// camera=off and mic=off (join with that source muted: the pre-join checkboxes unticked).
 import { Relaycast, listDevices } from './relaycast.js';
 
 const $ = (id) => document.getElementById(id);
@@ -36,6 +37,8 @@ $('camera-select').addEventListener('change', () => startPreview());
 $('mic-select').addEventListener('change', () => startPreview());
 if (params.has('simulcast') && params.get('simulcast') !== '0' && params.get('simulcast') !== 'false') $('join-simulcast').checked = true;
 $('join-simulcast').addEventListener('change', () => startPreview());
+if (params.get('camera') === 'off') $('join-camera').checked = false;
+if (params.get('mic') === 'off') $('join-mic').checked = false;
 $('join-camera').addEventListener('change', () => { const v = previewTrack('video'); if (v) v.enabled = $('join-camera').checked; });
 $('leave').addEventListener('click', () => leave());
 $('mute').addEventListener('click', () => toggle('microphone', $('mute'), 'Mute', 'Unmute'));

@@ -77,7 +77,8 @@ public final class BandwidthAllocator {
                     used = need;
                     upgraded = true;
                 } else if (nextUpgradeBps == 0) {
-                    nextUpgradeBps = (long) (need * UPGRADE_HEADROOM);
+                    // Rounded up: an estimate of exactly this passes the test above.
+                    nextUpgradeBps = (long) Math.ceil(need * UPGRADE_HEADROOM);
                 }
             }
         }

@@ -24,8 +24,9 @@ import java.util.List;
  *       stops at 1.5 x the acknowledged rate plus 10 kbps: a node that sends little learns
  *       nothing about more, so headroom is discovered by probing instead.</li>
  *   <li>Probing: when the caller needs more than the estimate ({@link #wantRate}), a cluster of
- *       padding ({@link #paddingBytesDue}) goes out at once; the rate at which its packets
- *       arrived (the bottleneck spreads a burst) becomes the estimate if higher. Never while the
+ *       padding ({@link #paddingBytesDue}) goes out at once; the rate at which the later half of
+ *       its packets arrived (the bottleneck spreads a burst once a token bucket's credit is
+ *       spent, {@link ProbeCluster}) becomes the estimate if higher. Never while the
  *       link is not in the normal state or lost more than 2 %; after a probe that found
  *       nothing the next waits twice as long (1, 2, 4, then 8 s), after one the link carried in
  *       full the next may follow 200 ms later.</li>
@@ -38,15 +39,13 @@ public final class SendSideEstimator {
     private static final double MAX_GROWTH_PER_SECOND = 0.08;
     private static final int LOSS_WINDOW_PACKETS = 20;
     /**
-     * A probe cluster: this many bytes of padding (8 packets of at most 255), at most once a
-     * second. Small on purpose: it must fit the burst allowance of a slow access link (a 300
-     * kbit/s token bucket with a 2 KB bucket drops little of it), or the probe itself makes the
-     * loss and the delay spike that freeze a subscriber's video.
+     * A probe cluster: this many bytes of padding (16 packets of at most 255). Large enough that
+     * its later half still arrives after a slow link's burst credit is spent (tc's 1.6 KB peak
+     * bucket), small enough that on a 300 kbit/s link it queues the next frame by ~100 ms, under
+     * the ~200 ms gap a receiver counts as a freeze at 15 fps.
      */
-    private static final int PROBE_BYTES = 2_000;
-    private static final int PROBE_MIN_PACKETS = 4;
+    private static final int PROBE_BYTES = 4_000;
     private static final long PROBE_INTERVAL_NANOS = SECOND;
-    private static final long PROBE_TIMEOUT_NANOS = SECOND;
     /** After a probe the link carried in full, the next may follow this soon (libwebrtc probes on likewise). */
     private static final long FOLLOW_UP_PROBE_NANOS = 200_000_000L;
 
@@ -71,14 +70,15 @@ public final class SendSideEstimator {
     private long prevGroupSend = Long.MIN_VALUE;
     private long prevGroupArrival;
     // Probing.
+    private final ProbeCluster probe = new ProbeCluster();
     private int probeCluster;
-    private long probeTargetBps;
     private long probeStartedNanos = Long.MIN_VALUE / 2;
     private int probeBytesLeft;
     private long probes;
+    /** How long after the last probe started the next may: set when a probe is judged. */
     private long probeIntervalNanos = PROBE_INTERVAL_NANOS;
-    private boolean lastProbeRaised = true;
-    private boolean lastProbeHitTarget;
+    private long lastProbeTargetBps;
+    private long lastProbeResultBps;
     private double lastLoss;
 
     /**
@@ -96,16 +96,14 @@ public final class SendSideEstimator {
     /** Records a packet about to be sent, numbered {@code transportSeq}; {@code probe} for padding of a probe. */
     public void onPacketSent(int transportSeq, int sizeBytes, long nowNanos, boolean probe) {
         history.add(transportSeq, sizeBytes, nowNanos, probe ? probeCluster : 0);
+        if (probe && this.probe.id() == probeCluster) {
+            this.probe.onSent();
+        }
     }
 
     /** The subscriber's feedback about packets it received, or not, from this node. */
     public void onFeedback(TransportCcFeedback fb, long nowNanos) {
         List<PacketArrival> packets = fb.packets();
-        int clusterReceived = 0;
-        long clusterBytes = 0;
-        long clusterFirstArrival = Long.MAX_VALUE;
-        long clusterLastArrival = Long.MIN_VALUE;
-        int firstSize = 0;
         for (PacketArrival p : packets) {
             int slot = history.find(p.sequence());
             if (slot < 0) {
@@ -117,44 +115,48 @@ public final class SendSideEstimator {
             }
             history.markReported(slot);
             windowSent++;
+            boolean ofProbe = probe.id() != 0 && history.cluster(slot) == probe.id();
             if (!p.received()) {
                 windowLost++;
+                if (ofProbe) {
+                    probe.onReport(false, 0, history.size(slot));
+                }
                 continue;
             }
             long arrivalNanos = p.arrivalMicros() * 1000;
             long sendNanos = history.sendNanos(slot);
             acked.add(arrivalNanos, history.size(slot));
             onArrival(sendNanos, arrivalNanos, nowNanos);
-            if (history.cluster(slot) == probeCluster && probeCluster > 0) {
-                clusterReceived++;
-                if (arrivalNanos < clusterFirstArrival) {
-                    clusterFirstArrival = arrivalNanos;
-                    firstSize = history.size(slot);
-                }
-                clusterLastArrival = Math.max(clusterLastArrival, arrivalNanos);
-                clusterBytes += history.size(slot);
+            if (ofProbe) {
+                probe.onReport(true, arrivalNanos, history.size(slot));
             }
         }
-        if (clusterReceived >= PROBE_MIN_PACKETS) {
-            // The bytes after the first arrived over the spread of the arrivals: the bottleneck's
-            // rate. A fast link delivers the burst within the feedback's 250 µs resolution
-            // (draft §3.1.5), so the spread counts as at least 1 ms: that still says "far more
-            // than the probe's target".
-            long spread = Math.max(clusterLastArrival - clusterFirstArrival, 1_000_000L);
-            long probed = (clusterBytes - firstSize) * 8 * SECOND / spread;
-            long result = Math.min(probed, probeTargetBps);
-            // The link carried (nearly) all the probe asked: probe again soon, a step higher.
-            lastProbeHitTarget = result >= probeTargetBps * 9 / 10;
-            if (result > estimateBps()) {
-                // Either part may be the one holding the estimate down (a loss-based cut outlives
-                // the loss): the link just carried this rate, so neither may stay below it.
-                delayBps = Math.max(delayBps, result);
-                lossBps = Math.max(lossBps, result);
-                lastProbeRaised = true;
-            }
-            probeCluster++; // this cluster is evaluated; later reports of it change nothing
+        if (probe.readyToJudge(nowNanos)) {
+            judgeProbe();
         }
         update(nowNanos);
+    }
+
+    /**
+     * A probe fully reported (or timed out): its rate raises the estimate if higher, and sets
+     * when the next may go. One the link carried in full is followed 200 ms later, a step
+     * higher; one that found nothing makes the next wait longer each time (1, 2, 4, 8 s), so a
+     * link at its limit is not hit by a burst every second.
+     */
+    private void judgeProbe() {
+        long target = probe.targetBps();
+        long result = probe.judge();
+        lastProbeTargetBps = target;
+        lastProbeResultBps = result;
+        if (result > estimateBps()) {
+            // Either part may be the one holding the estimate down (a loss-based cut outlives
+            // the loss): the link just carried this rate, so neither may stay below it.
+            delayBps = Math.max(delayBps, result);
+            lossBps = Math.max(lossBps, result);
+            probeIntervalNanos = result >= target * 9 / 10 ? FOLLOW_UP_PROBE_NANOS : PROBE_INTERVAL_NANOS;
+        } else {
+            probeIntervalNanos = Math.min(Math.max(PROBE_INTERVAL_NANOS, probeIntervalNanos * 2), 8 * PROBE_INTERVAL_NANOS);
+        }
     }
 
     /** Feeds one arrival into the send-time grouping; a completed group gives one delay sample. */
@@ -256,14 +258,27 @@ public final class SendSideEstimator {
         return unknownReports;
     }
 
+    /**
+     * The estimator's state in one line, for a debug log: the estimate and its delay- and
+     * loss-based parts, the acknowledged rate, the delay detector's verdict, the last loss
+     * fraction and the probes so far.
+     */
+    public String describe() {
+        return "estimate " + estimateBps() / 1000 + " kbps (delay " + delayBps / 1000 + ", loss " + lossBps / 1000
+                + "), acked " + acked.bps() / 1000 + " kbps, " + trend.state().name().toLowerCase(java.util.Locale.ROOT)
+                + ", loss " + Math.round(lastLoss * 1000) / 10.0 + " %, probes " + probes
+                + (probes > 0 ? " (last for " + lastProbeTargetBps / 1000 + " kbps: " + (lastProbeResultBps < 0 ? "too few arrived"
+                : lastProbeResultBps / 1000 + " kbps") + ")" : "");
+    }
+
     /** Probe clusters started so far. */
     public long probes() {
         return probes;
     }
 
     /**
-     * The caller would use {@code bps} if it had it (an allocator's next upgrade): probe for it,
-     * up to twice the estimate, at most once a second.
+     * The caller would use {@code bps} if it had it (an allocator's next upgrade): probe for it
+     * (a quarter above, at most twice the estimate), as often as the last probe's verdict allows (see judgeProbe).
      */
     public void wantRate(long bps, long nowNanos) {
         long estimate = estimateBps();
@@ -273,24 +288,19 @@ public final class SendSideEstimator {
         if (trend.state() != DelayTrend.State.NORMAL || lastLoss > 0.02) {
             return; // a burst into a link that is queuing, draining or losing only hurts it more
         }
-        if (probes > 0 && !lastProbeRaised) {
-            // The last probe found nothing: wait longer each time (1, 2, 4, 8 s), so a link at
-            // its limit is not hit by a burst every second.
-            probeIntervalNanos = Math.min(probeIntervalNanos * 2, 8 * PROBE_INTERVAL_NANOS);
-        } else {
-            probeIntervalNanos = lastProbeHitTarget ? FOLLOW_UP_PROBE_NANOS : PROBE_INTERVAL_NANOS;
-        }
-        lastProbeRaised = false;
         probeCluster++;
         probes++;
-        probeTargetBps = Math.min(Math.min(bps, 2 * estimate), maxBps);
+        // A quarter above what is wanted: a probe's result is capped at its target, and a
+        // layer's cost creeps while it is measured, so probing for exactly the need can land
+        // just short of it again and again.
+        probe.start(probeCluster, Math.min(Math.min(bps + bps / 4, 2 * estimate), maxBps), nowNanos);
         probeStartedNanos = nowNanos;
         probeBytesLeft = PROBE_BYTES;
     }
 
     /** Padding bytes the caller should send now, as packets of up to 255 padding bytes flagged as probes. */
     public int paddingBytesDue(long nowNanos) {
-        if (probeBytesLeft <= 0 || nowNanos - probeStartedNanos > PROBE_TIMEOUT_NANOS) {
+        if (probeBytesLeft <= 0 || nowNanos - probeStartedNanos > ProbeCluster.TIMEOUT_NANOS) {
             probeBytesLeft = 0;
             return 0;
         }

@@ -81,6 +81,8 @@ public final class DownTrack {
     /** Publisher sequence number at which the current layer was spliced on; older packets of it are dropped. */
     private int spliceSeq;
     private boolean spliced;
+    /** How far past a splice point packets from before it are still watched for (seconds of any stream). */
+    private static final int SPLICE_GUARD_PACKETS = 4096;
     private boolean anySent;
     private int lastOutSeq;
     private int lastOutTs;
@@ -214,15 +216,17 @@ public final class DownTrack {
 
     /**
      * The layer the subscriber's bandwidth estimate allows (null: no limit); a change takes
-     * effect at once (a switch still waits for a keyframe).
+     * effect at once (a switch still waits for a keyframe). Returns whether the allocation changed.
      */
-    public void allocate(UpTrack layer, long nowNanos) {
-        if (layer != allocated) {
-            allocated = layer;
-            if (active) {
-                reselect(nowNanos);
-            }
+    public boolean allocate(UpTrack layer, long nowNanos) {
+        if (layer == allocated) {
+            return false;
         }
+        allocated = layer;
+        if (active) {
+            reselect(nowNanos);
+        }
+        return true;
     }
 
     /** The layers the choice is made among, lowest first: the live ones, ranked (see chooseLayer). */
@@ -351,14 +355,42 @@ public final class DownTrack {
         }
         List<UpTrack> ranked = rank(layers, nowNanos);
         UpTrack best = null;
-        for (UpTrack l : ranked) {
-            boolean heightFits = maxHeight == Integer.MAX_VALUE || (l.height() > 0 && l.height() <= maxHeight);
+        for (int i = 0; i < ranked.size(); i++) {
+            UpTrack l = ranked.get(i);
+            int height = expectedHeight(ranked, i);
+            boolean heightFits = maxHeight == Integer.MAX_VALUE || (height > 0 && height <= maxHeight);
             boolean fpsFits = maxFps == Integer.MAX_VALUE || l.fps() <= maxFps;
             if (heightFits && fpsFits) {
                 best = l;
             }
         }
         return best != null ? best : ranked.get(0);
+    }
+
+    /**
+     * The height of {@code ranked.get(index)}: its keyframe's where this node has seen one, else
+     * inferred from the nearest layer whose height is known, each step in the ranking doubling it
+     * (simulcast's usual scale, Chromium's scaleResolutionDownBy 4/2/1), else -1. A relayed layer
+     * that never flowed to this node has shown no keyframe here; without the inference a
+     * subscriber asking for any height limit (say maxHeight 4320 after a pause) could never be
+     * given it.
+     */
+    public static int expectedHeight(List<UpTrack> ranked, int index) {
+        int own = ranked.get(index).height();
+        if (own > 0) {
+            return own;
+        }
+        for (int step = 1; step < ranked.size(); step++) {
+            int below = index - step;
+            if (below >= 0 && ranked.get(below).height() > 0) {
+                return ranked.get(below).height() << step;
+            }
+            int above = index + step;
+            if (above < ranked.size() && ranked.get(above).height() > 0) {
+                return Math.max(1, ranked.get(above).height() >> step);
+            }
+        }
+        return -1;
     }
 
     private static List<UpTrack> rank(List<UpTrack> layers, long nowNanos) {
@@ -388,8 +420,16 @@ public final class DownTrack {
                 return; // waiting for the target layer's keyframe
             }
             splice(layer, in, nowNanos);
-        } else if (spliced && ((seq - spliceSeq) & 0x8000) != 0) {
-            return; // from before the splice point: its numbers would collide with what was sent
+        } else if (spliced) {
+            int sinceSplice = (seq - spliceSeq) & 0xffff;
+            if ((sinceSplice & 0x8000) != 0) {
+                return; // from before the splice point: its numbers would collide with what was sent
+            }
+            if (sinceSplice > SPLICE_GUARD_PACKETS) {
+                // Far past the splice, nothing from before it can still arrive; and in 16-bit
+                // arithmetic every packet 32 768 after it would look older than it.
+                spliced = false;
+            }
         }
         byte[] scratch = worker.scratch();
         int len = in.length();

@@ -9,6 +9,8 @@ import io.relaycast.rtcp.TransportCcFeedback;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One subscriber's downlink as the node sees it (issue 10): the transport-wide sequence numbers
@@ -27,13 +29,16 @@ final class DownlinkBandwidth {
 
     private final SendSideEstimator estimator = new SendSideEstimator(MIN_BPS, MAX_BPS, START_BPS);
     private final BandwidthAllocator allocator = new BandwidthAllocator();
+    private static final Logger LOG = Logger.getLogger(DownlinkBandwidth.class.getName());
     private final NodeMetrics metrics;
+    private final String peerId;
     private int nextSequence;
     private long feedbackPackets;
     private long nextSampleNanos;
 
-    DownlinkBandwidth(NodeMetrics metrics) {
+    DownlinkBandwidth(NodeMetrics metrics, String peerId) {
         this.metrics = metrics;
+        this.peerId = peerId;
     }
 
     /** Numbers a packet about to be sent and remembers it for the feedback. */
@@ -55,7 +60,8 @@ final class DownlinkBandwidth {
      * when an upgrade needs more than it has, and sends the padding a probe calls for.
      */
     void allocate(List<DownTrack> tracks, long nowNanos) {
-        if (feedbackPackets > 0 && nowNanos >= nextSampleNanos) {
+        boolean sample = feedbackPackets > 0 && nowNanos >= nextSampleNanos;
+        if (sample) {
             nextSampleNanos = nowNanos + 1_000_000_000L;
             metrics.downlinkEstimate(estimator.estimateBps());
         }
@@ -83,7 +89,8 @@ final class DownlinkBandwidth {
                 List<UpTrack> ranked = d.rankedLayers(nowNanos);
                 List<BandwidthAllocator.Layer> layers = new ArrayList<>(ranked.size());
                 long previous = 0;
-                for (UpTrack l : ranked) {
+                for (int j = 0; j < ranked.size(); j++) {
+                    UpTrack l = ranked.get(j);
                     long cost = l.peakBitrateBps();
                     if (cost == 0) {
                         // A relayed layer nobody here has received yet has no measured rate; free it
@@ -92,7 +99,7 @@ final class DownlinkBandwidth {
                         cost = previous > 0 ? previous * 3 : UNKNOWN_LAYER_BPS;
                     }
                     previous = cost;
-                    layers.add(new BandwidthAllocator.Layer(cost, l.height(), l.fps()));
+                    layers.add(new BandwidthAllocator.Layer(cost, DownTrack.expectedHeight(ranked, j), l.fps()));
                 }
                 simulcast.add(d);
                 layersOf.add(ranked);
@@ -101,6 +108,9 @@ final class DownlinkBandwidth {
             }
         }
         if (simulcast.isEmpty()) {
+            if (sample) {
+                LOG.fine(() -> "peer " + peerId + " downlink: " + estimator.describe());
+            }
             return;
         }
         long available = Math.max(0, estimator.estimateBps() - audioBps - fixedVideoBps);
@@ -108,9 +118,28 @@ final class DownlinkBandwidth {
         for (int i = 0; i < simulcast.size(); i++) {
             List<UpTrack> ranked = layersOf.get(i);
             int c = choice[i];
-            simulcast.get(i).allocate(c >= 0 && c < ranked.size() ? ranked.get(c) : null, nowNanos);
+            UpTrack chosen = c >= 0 && c < ranked.size() ? ranked.get(c) : null;
+            if (simulcast.get(i).allocate(chosen, nowNanos) && LOG.isLoggable(Level.FINE)) {
+                LOG.fine("peer " + peerId + " downlink: " + simulcast.get(i).source().id() + " allocated "
+                        + (chosen == null ? "nothing" : chosen.rid()) + " of " + available / 1000 + " kbps for video, layers "
+                        + demands.get(i).layers().stream().map(l -> l.bitrateBps() / 1000 + "k").toList()
+                        + "; " + estimator.describe());
+            }
         }
         long wanted = allocator.nextUpgradeBps();
+        if (sample && LOG.isLoggable(Level.FINE)) {
+            StringBuilder b = new StringBuilder("peer ").append(peerId).append(" downlink: ").append(estimator.describe())
+                    .append("; ").append(available / 1000).append(" kbps for video");
+            for (int i = 0; i < simulcast.size(); i++) {
+                b.append("; ").append(simulcast.get(i).source().id()).append(" gets ").append(choice[i]).append(" of");
+                List<UpTrack> ranked = layersOf.get(i);
+                for (int j = 0; j < ranked.size(); j++) {
+                    b.append(' ').append(ranked.get(j).rid()).append(':')
+                            .append(demands.get(i).layers().get(j).bitrateBps() / 1000).append('k');
+                }
+            }
+            LOG.fine(b.append("; next upgrade needs ").append(wanted / 1000).append(" kbps").toString());
+        }
         if (wanted > available) {
             estimator.wantRate(wanted + audioBps + fixedVideoBps, nowNanos);
         }

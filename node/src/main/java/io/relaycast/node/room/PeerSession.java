@@ -370,7 +370,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         if (countsPackets) {
             m.downTrack.useTransportCc(twccId.get());
             if (downlink == null) {
-                downlink = new DownlinkBandwidth(worker.metrics());
+                downlink = new DownlinkBandwidth(worker.metrics(), peer.peerId());
             }
         }
     }

@@ -26,9 +26,24 @@ class BandwidthAllocatorTest {
     void theHighestLayerTheEstimateAllows() {
         assertArrayEquals(new int[]{2}, allocator.allocate(5_000_000, List.of(track(ANY, false))));
         assertArrayEquals(new int[]{1}, allocator.allocate(1_000_000, List.of(track(ANY, false))));
-        assertEquals((long) (1_500_000 * 1.10), allocator.nextUpgradeBps(), "the probe target for f");
+        assertEquals((long) Math.ceil(1_500_000 * 1.10), allocator.nextUpgradeBps(), "the probe target for f");
         assertArrayEquals(new int[]{0}, allocator.allocate(300_000, List.of(track(ANY, false))));
-        assertEquals((long) (500_000 * 1.10), allocator.nextUpgradeBps(), "the probe target for h");
+        assertEquals((long) Math.ceil(500_000 * 1.10), allocator.nextUpgradeBps(), "the probe target for h");
+    }
+
+    /**
+     * An estimate of exactly what the allocator said it needs must buy the upgrade (seen in
+     * Chromium: 2 799 kbit/s x 1.1 rounded down was one short, the probe reached exactly that,
+     * and the subscriber stayed on h with a 3 Mbit/s estimate).
+     */
+    @Test
+    void anEstimateOfExactlyTheStatedNeedBuysTheUpgrade() {
+        List<BandwidthAllocator.Layer> layers = List.of(new BandwidthAllocator.Layer(161_000, 180, 15),
+                new BandwidthAllocator.Layer(537_000, 360, 15), new BandwidthAllocator.Layer(2_799_000, 720, 15));
+        BandwidthAllocator.Track t = new BandwidthAllocator.Track(layers, ANY, ANY, false, 0, 1);
+        assertArrayEquals(new int[]{1}, allocator.allocate(3_000_000, List.of(t)));
+        long need = allocator.nextUpgradeBps();
+        assertArrayEquals(new int[]{2}, allocator.allocate(need, List.of(t)));
     }
 
     @Test

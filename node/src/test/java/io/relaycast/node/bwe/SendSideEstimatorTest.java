@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link SendSideEstimator} against a simulated downlink: a bottleneck of a given rate with a
- * drop-tail queue (what {@code tc tbf} does to a subscriber's veth in the browser test) and a
+ * drop-tail queue and, optionally, a token bucket's burst credit (what {@code tc tbf} does to a
+ * subscriber's veth in the browser test: a 1.6 KB peak bucket passes at once) and a
  * receiver that reports arrivals with the node's own {@link TwccRecorder}, every 50 ms. A
  * sender that follows the estimate, as the allocator makes the node do, must settle near the
  * bottleneck and find the headroom again, by probing, once the bottleneck goes.
@@ -28,14 +29,24 @@ class SendSideEstimatorTest {
         final long queueLimitNanos;
         final long propagationNanos = 20 * MS;
         long busyUntil;
+        /** Bytes a burst may pass at once (the token bucket's credit), refilled at the link's rate. */
+        final int burstBytes;
+        double tokens;
+        long tokensAt;
         final TwccRecorder receiver = new TwccRecorder(1);
         /** Arrivals due at the receiver, in order: time and sequence. */
         final List<long[]> inFlight = new ArrayList<>();
         long dropped;
 
         Link(long rateBps, long queueLimitNanos) {
+            this(rateBps, queueLimitNanos, 0);
+        }
+
+        Link(long rateBps, long queueLimitNanos, int burstBytes) {
             this.rateBps = rateBps;
             this.queueLimitNanos = queueLimitNanos;
+            this.burstBytes = burstBytes;
+            this.tokens = burstBytes;
         }
 
         void send(int seq, int size, long now) {
@@ -44,7 +55,18 @@ class SendSideEstimatorTest {
                 dropped++;
                 return;
             }
-            busyUntil = start + size * 8L * 1_000_000_000L / rateBps;
+            // A FIFO behind a token bucket: credit refills at the rate up to the burst; a packet
+            // the credit covers leaves at once, the rest of it waits for tokens.
+            tokens = Math.min(burstBytes, tokens + (start - tokensAt) * (rateBps / 8.0) / 1e9);
+            tokensAt = start;
+            if (tokens >= size) {
+                tokens -= size;
+                busyUntil = start;
+            } else {
+                busyUntil = start + (long) ((size - tokens) * 8e9 / rateBps);
+                tokens = 0;
+                tokensAt = busyUntil;
+            }
             inFlight.add(new long[]{busyUntil + propagationNanos, seq});
         }
 
@@ -129,6 +151,52 @@ class SendSideEstimatorTest {
         assertTrue(recovered > 0 && recovered - liftedAt <= 15_000 * MS,
                 "no recovery to 1.2 Mbit/s within 15 s: " + sender.estimator.estimateBps());
         assertTrue(sender.estimator.probes() > 0);
+    }
+
+    /**
+     * A sender that stays on a low layer (180 kbit/s) while wanting the next one (600 kbit/s)
+     * probes a 300 kbit/s link whose token bucket passes 1.6 KB at once, as tc's peak bucket
+     * does. Before the probe was read from its later arrivals, each 2 KB probe came back as
+     * "twice the estimate" and the estimate climbed past 600 kbit/s, switching the subscriber to
+     * a layer its link could not carry.
+     */
+    @Test
+    void probesAreNotFooledByATokenBucketsBurst() {
+        Link link = new Link(300_000, 200 * MS, 1_600);
+        SendSideEstimator e = new SendSideEstimator(100_000, 50_000_000, 250_000);
+        int[] seq = {0};
+        double credit = 0;
+        long highest = 0;
+        for (long now = 0; now < 30_000 * MS; now += MS) {
+            credit += 180_000 / 8.0 / 1000;
+            while (credit >= 1000) {
+                credit -= 1000;
+                int s = seq[0]++ & 0xffff;
+                e.onPacketSent(s, 1000, now, false);
+                link.send(s, 1000, now);
+            }
+            if (now % (100 * MS) == 0) {
+                e.wantRate(600_000, now);
+                for (int padding = e.paddingBytesDue(now); padding > 0; padding -= 255) {
+                    int s = seq[0]++ & 0xffff;
+                    int size = 20 + Math.min(255, padding);
+                    e.onPacketSent(s, size, now, true);
+                    link.send(s, size, now);
+                }
+            }
+            if (now % (50 * MS) == 0) {
+                for (TransportCcFeedback fb : link.feedback(now)) {
+                    e.onFeedback(fb, now + 10 * MS);
+                }
+            }
+            if (now > 2_000 * MS) {
+                highest = Math.max(highest, e.estimateBps());
+            }
+        }
+        System.out.printf("300 kbit/s with a 1.6 KB burst, sending 180 kbit/s, probing for 600: highest estimate %d bps, "
+                + "%d probes, %d dropped%n", highest, e.probes(), link.dropped);
+        assertTrue(e.probes() >= 5, "it should have kept probing: " + e.probes());
+        assertTrue(highest <= 420_000, "a probe read the bucket's burst as bandwidth: estimate reached " + highest);
     }
 
     @Test

@@ -267,4 +267,43 @@ class DownTrackSimulcastTest {
         assertSame(layers.get(0), DownTrack.chooseLayer(layers, 180, Integer.MAX_VALUE, 0));
         assertSame(layers.get(0), DownTrack.chooseLayer(layers, 90, Integer.MAX_VALUE, 0), "none that small");
     }
+
+    /**
+     * Only the lowest layer has shown a keyframe (as on a node where only it was relayed): the
+     * others' heights are inferred, doubling per step, so a height limit above them still picks
+     * the top (found in Chromium: a cross-node subscriber resuming with maxHeight 4320 stayed on
+     * q because h and f had no known height there), and one below them keeps the lowest.
+     */
+    @Test
+    void heightsNotSeenHereAreInferredFromTheLayersThatWere() throws Exception {
+        frame(0, true, 0);
+        frame(1, false, 0);
+        frame(2, false, 0);
+        assertEquals(HEIGHTS[0], DownTrack.expectedHeight(layers, 0));
+        assertEquals(HEIGHTS[0] * 2, DownTrack.expectedHeight(layers, 1));
+        assertEquals(HEIGHTS[0] * 4, DownTrack.expectedHeight(layers, 2));
+        assertSame(layers.get(2), DownTrack.chooseLayer(layers, 4320, Integer.MAX_VALUE, 0));
+        assertSame(layers.get(1), DownTrack.chooseLayer(layers, HEIGHTS[0] * 2, Integer.MAX_VALUE, 0));
+        assertSame(layers.get(0), DownTrack.chooseLayer(layers, HEIGHTS[0], Integer.MAX_VALUE, 0));
+    }
+
+    /**
+     * A layer kept for long after a switch goes on being forwarded. Until this test, the guard
+     * against packets from before a splice compared 16-bit sequence numbers for ever, so 32 768
+     * packets after the splice (about two minutes of a 720p layer) every packet looked older
+     * than the splice point and the subscriber's video stopped for good.
+     */
+    @Test
+    void aLayerKeptLongAfterASwitchIsStillForwarded() throws Exception {
+        long now = 0;
+        allLayers(true, now);
+        down.activate(now);
+        allLayers(true, now += 33 * MS); // spliced onto f
+        int frames = 20_000; // 40 000 packets, past the 32 768 a 16-bit comparison can order
+        for (int i = 0; i < frames; i++) {
+            frame(2, false, now += 33 * MS);
+        }
+        assertEquals(2 + 2 * frames, sub.packets.size(), "packets of the kept layer stopped being forwarded");
+        assertContinuous();
+    }
 }
