@@ -58,7 +58,9 @@ public record Settings(
         int maxConnectionsPerIp,
         int relayLinkBudgetBytes,
         int clusterMergeFirstDelaySeconds,
-        int clusterMergeNextDelaySeconds) {
+        int clusterMergeNextDelaySeconds,
+        int loudestAudioStreams,
+        int loudestAudioRoomSize) {
 
     /** Where each setting's value is looked up. */
     @FunctionalInterface
@@ -194,7 +196,9 @@ public record Settings(
                 r.integer("RELAYCAST_MAX_CONNECTIONS_PER_IP", 100, 0, 10_000_000),
                 r.integer("RELAYCAST_RELAY_LINK_BUDGET_BYTES", 4 << 20, 64 * 1024, 1 << 30),
                 r.integer("RELAYCAST_CLUSTER_MERGE_FIRST_DELAY_SECONDS", 5, 1, 3600),
-                r.integer("RELAYCAST_CLUSTER_MERGE_NEXT_DELAY_SECONDS", 5, 1, 3600));
+                r.integer("RELAYCAST_CLUSTER_MERGE_NEXT_DELAY_SECONDS", 5, 1, 3600),
+                r.integer("RELAYCAST_LOUDEST_AUDIO_STREAMS", 3, 1, 1000),
+                r.integer("RELAYCAST_LOUDEST_AUDIO_ROOM_SIZE", 20, 1, 100_000));
     }
 
     private static boolean checkedText(String format) throws SettingsException {

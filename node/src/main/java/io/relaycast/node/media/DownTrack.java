@@ -84,6 +84,10 @@ public final class DownTrack {
     /** How far past a splice point packets from before it are still watched for (seconds of any stream). */
     private static final int SPLICE_GUARD_PACKETS = 4096;
     private boolean anySent;
+    /** False while the room forwards only its loudest audio and this track's publisher is not among them. */
+    private boolean audible = true;
+    /** Set when audio becomes audible again: the next packet continues the numbering (see forward). */
+    private boolean renumber;
     private int lastOutSeq;
     private int lastOutTs;
     private long lastOutNanos;
@@ -254,6 +258,21 @@ public final class DownTrack {
         return len;
     }
 
+    /**
+     * Whether this audio track's packets reach the subscriber (PROTOCOL.md: in large rooms only
+     * the loudest audio streams are forwarded to each subscriber). Video is never filtered so.
+     */
+    public void setAudible(boolean audible) {
+        if (this.audible != audible && !source.isVideo()) {
+            this.audible = audible;
+            renumber = audible;
+        }
+    }
+
+    public boolean isAudible() {
+        return audible;
+    }
+
     /** A subscriber's PLI or FIR: a keyframe of the layer it gets (or is about to get). */
     public void requestKeyframe(long nowNanos) {
         UpTrack layer = target != null ? target : current;
@@ -415,6 +434,21 @@ public final class DownTrack {
 
     void forward(UpTrack layer, RtpHeader in, long nowNanos) {
         int seq = in.sequenceNumber();
+        if (!audible) {
+            worker.counters().audioNotLoudest();
+            return;
+        }
+        if (renumber) {
+            // Back among the loudest: its sequence numbers continue from the last sent, so the
+            // subscriber's jitter buffer sees no loss for the packets it was not sent; the
+            // timestamps keep the publisher's clock, a gap as after Opus DTX (RFC 7587 §3.1.3).
+            renumber = false;
+            if (anySent) {
+                seqOffset = (lastOutSeq + 1 - seq) & 0xffff;
+                spliceSeq = seq;
+                spliced = true;
+            }
+        }
         if (layer != current) {
             if (layer != target || !layer.keyframeStart()) {
                 return; // waiting for the target layer's keyframe

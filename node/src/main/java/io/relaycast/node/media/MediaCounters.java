@@ -47,7 +47,8 @@ public final class MediaCounters {
     private static final int NACKS_SENT = 9;
     private static final int UPLINK_RECOVERED = 10;
     private static final int UPLINK_GIVEN_UP = 11;
-    private static final int FIXED = 12;
+    private static final int AUDIO_NOT_LOUDEST = 12;
+    private static final int FIXED = 13;
 
     private final AtomicLongArray values = new AtomicLongArray(FIXED + Drop.values().length);
 
@@ -103,6 +104,15 @@ public final class MediaCounters {
     /** Packets lost on a publisher's uplink that the node stopped asking for. */
     public void uplinkGivenUp(long packets) {
         add(UPLINK_GIVEN_UP, packets);
+    }
+
+    /** An audio packet not forwarded to one subscriber: its publisher is not among the room's loudest. */
+    public void audioNotLoudest() {
+        add(AUDIO_NOT_LOUDEST, 1);
+    }
+
+    public long audioNotLoudestPackets() {
+        return values.get(AUDIO_NOT_LOUDEST);
     }
 
     public long nacksSent() {

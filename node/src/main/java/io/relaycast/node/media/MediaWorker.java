@@ -83,6 +83,9 @@ public final class MediaWorker extends AbstractVerticle {
         metrics.functionCounter("relaycast_uplink_given_up_packets_total",
                 "Packets lost on a publisher's uplink that the node stopped asking for",
                 counters, MediaCounters::uplinkGivenUpPackets, "worker", w);
+        metrics.functionCounter("relaycast_audio_not_loudest_packets_total",
+                "Audio packets not forwarded to a subscriber because their publisher is not among the room's loudest",
+                counters, MediaCounters::audioNotLoudestPackets, "worker", w);
         metrics.functionCounter("relaycast_keyframe_requests_total", "PLI/FIR received from subscribers",
                 counters, MediaCounters::keyframeRequestsReceived, "direction", "received", "worker", w);
         metrics.functionCounter("relaycast_keyframe_requests_total", "PLI sent to publishers",

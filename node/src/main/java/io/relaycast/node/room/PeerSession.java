@@ -807,6 +807,21 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     }
 
     /** Periodic RTCP toward the publisher: transport-cc feedback, and receiver reports once a second. */
+    /**
+     * Applies the room's loudest-audio selection to the audio this member receives; null lets
+     * all of it through. Audio whose publisher sends no RFC 6464 levels cannot be ranked and is
+     * always forwarded.
+     */
+    void filterAudio(LoudestAudio loudest, long nowNanos) {
+        for (MLine m : mlines) {
+            DownTrack d = m.downTrack;
+            if (d != null && !d.source().isVideo()) {
+                String publisher = d.source().publisherPeerId();
+                d.setAudible(loudest == null || loudest.audible(publisher, peer.peerId(), nowNanos));
+            }
+        }
+    }
+
     void onTick(long nowNanos) {
         if (transport == null || !transport.isConnected()) {
             return;

@@ -70,6 +70,9 @@ public final class Room implements RoomLink.Listener {
     private final Map<String, UpTrack> remoteTracks = new HashMap<>();
     /** Fed by the audio tracks this node sees (local and relayed); read every tick. */
     private final SpeakerDetector speakers = new SpeakerDetector();
+    /** Which audio each subscriber gets once the room is larger than the setting says. */
+    private final LoudestAudio loudest;
+    private boolean filteringAudio;
     private final RoomLink link;
     private final List<Peer> pendingJoins = new ArrayList<>();
     /** Joins whose membership record is being written; see {@link #join}. */
@@ -92,6 +95,7 @@ public final class Room implements RoomLink.Listener {
         this.manager = manager;
         this.settings = settings;
         this.metrics = metrics;
+        this.loudest = new LoudestAudio(speakers, settings.loudestAudioStreams());
         this.link = new RoomLink(cluster, roomId, worker, this);
         worker.execute(this::openLink);
     }
@@ -699,11 +703,35 @@ public final class Room implements RoomLink.Listener {
             metrics.dominantSpeakerChange();
             broadcast(new ServerMessage.DominantSpeaker(speakers.dominant()), null);
         }
+        filterAudio(now);
         for (PeerSession s : sessions.values()) {
             s.onTick(now);
         }
         for (UpTrack t : remoteTracks.values()) {
             t.onTick(now);
+        }
+    }
+
+    /**
+     * In a room of more members (on all nodes) than RELAYCAST_LOUDEST_AUDIO_ROOM_SIZE, each
+     * subscriber gets only the RELAYCAST_LOUDEST_AUDIO_STREAMS loudest other members' audio
+     * (LoudestAudio); below it, or once the room shrinks again, everyone's.
+     */
+    private void filterAudio(long now) {
+        boolean filtering = members.size() > settings.loudestAudioRoomSize();
+        if (!filtering && !filteringAudio) {
+            return;
+        }
+        if (filtering) {
+            loudest.update(now);
+        }
+        if (filtering != filteringAudio) {
+            LOG.info(() -> "room " + roomId + ": " + (filtering ? "forwarding only the " + settings.loudestAudioStreams()
+                    + " loudest audio streams to each member (" + members.size() + " members)" : "forwarding all audio again"));
+        }
+        filteringAudio = filtering;
+        for (PeerSession s : sessions.values()) {
+            s.filterAudio(filtering ? loudest : null, now);
         }
     }
 

@@ -28,6 +28,8 @@ import java.util.Map;
 final class SpeakerDetector {
     static final long BUCKET_NANOS = 100_000_000L;
     static final int BUCKETS = 10;
+    /** The short window (300 ms) the loudest-audio selection ranks by. */
+    static final int RECENT_BUCKETS = 3;
     /** Packets quieter than -60 dBov count as silence (background noise of a quiet room). */
     static final int SPEECH_LEVEL = 60;
     /** The least activity that makes a speaker (a mean of 10 dB above -127 dBov is faint speech). */
@@ -60,11 +62,16 @@ final class SpeakerDetector {
 
         /** Mean score of the packets of the last {@link #BUCKETS} buckets; 0 when there were none. */
         double activity(long nowNanos) {
+            return activity(nowNanos, BUCKETS);
+        }
+
+        /** Mean score of the packets of the last {@code window} buckets; 0 when there were none. */
+        double activity(long nowNanos, int window) {
             long current = Math.floorDiv(nowNanos, BUCKET_NANOS);
             long sum = 0;
             int n = 0;
             for (int i = 0; i < BUCKETS; i++) {
-                if (current - bucketIndex[i] < BUCKETS && current >= bucketIndex[i]) {
+                if (current - bucketIndex[i] < window && current >= bucketIndex[i]) {
                     sum += scoreSum[i];
                     n += packets[i];
                 }
@@ -130,6 +137,27 @@ final class SpeakerDetector {
         dominantSince = nowNanos;
         candidate = null;
         return true;
+    }
+
+    /** Members whose audio levels are being followed. */
+    java.util.Set<String> publishers() {
+        return speakers.keySet();
+    }
+
+    boolean isPublishing(String peerId) {
+        return speakers.containsKey(peerId);
+    }
+
+    /** {@code peerId}'s activity over the last second (see the class comment); 0 when unknown. */
+    double activity(String peerId, long nowNanos) {
+        Speaker s = speakers.get(peerId);
+        return s == null ? 0 : s.activity(nowNanos);
+    }
+
+    /** The same over the last {@link #RECENT_BUCKETS} buckets: quick to rise when someone starts talking. */
+    double recentActivity(String peerId, long nowNanos) {
+        Speaker s = speakers.get(peerId);
+        return s == null ? 0 : s.activity(nowNanos, RECENT_BUCKETS);
     }
 
     /** The dominant speaker's peer id, or null. */
