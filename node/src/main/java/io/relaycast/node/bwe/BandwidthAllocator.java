@@ -3,14 +3,20 @@ package io.relaycast.node.bwe;
 import java.util.List;
 
 /**
- * Shares one subscriber's bandwidth estimate among the simulcast video tracks it receives
- * (PROTOCOL.md "Layers, preferences and speakers"). The caller subtracts what audio and
- * single-layer video take first: audio is never dropped for video.
+ * Shares one subscriber's bandwidth estimate among the video tracks it receives (PROTOCOL.md
+ * "Layers, preferences and speakers"). The caller subtracts what audio takes first: audio is
+ * never dropped for video.
  *
- * <p>Rules: a track paused (or {@code maxHeight} 0) gets nothing (-1). Every other track gets its
- * lowest layer first, even when the lowest layers together exceed the estimate: a frozen tile is
- * worse than a congested one, and the estimate then steers the publisher-independent part
- * (which layers) as far down as it goes. Then upgrades go round-robin, one layer at a time, to
+ * <p>Rules: a track paused (or {@code maxHeight} 0) gets nothing (-1). Every other simulcast
+ * track gets its lowest layer first, even when the lowest layers together exceed the estimate: a
+ * frozen tile is worse than a congested one, and the estimate then steers the
+ * publisher-independent part (which layers) as far down as it goes. A track without simulcast
+ * ({@link Track#optional}) is one the node cannot scale: it gets its one layer only if that
+ * still fits after the lowest layers (keeping it while 90 % of the need is covered, taking it
+ * back with 10 % headroom), and nothing otherwise, so that a camera sent at whatever rate its
+ * publisher's uplink allows does not congest the subscriber's audio and every other tile. Such
+ * tracks come before any upgrade: a participant shown at all beats another shown sharper. Then
+ * upgrades go round-robin, one layer at a time, to
  * tracks whose next layer fits their preferences ({@code maxHeight}, {@code maxFps}; the lowest
  * layer counts as fitting, PROTOCOL.md) and the remaining budget, higher-priority tracks first
  * in each round. Hysteresis: a track keeps its current layer while the estimate covers 90 % of
@@ -24,11 +30,17 @@ public final class BandwidthAllocator {
 
     /**
      * One track: its layers, lowest first; the subscriber's preferences; a priority (higher
-     * first); and the layer it has now (-1 none), for hysteresis.
+     * first); the layer it has now (-1 none), for hysteresis; and whether it may get nothing when
+     * even its lowest layer does not fit (a track without simulcast).
      */
-    public record Track(List<Layer> layers, int maxHeight, int maxFps, boolean paused, int priority, int current) {
+    public record Track(List<Layer> layers, int maxHeight, int maxFps, boolean paused, int priority, int current,
+                        boolean optional) {
+        public Track(List<Layer> layers, int maxHeight, int maxFps, boolean paused, int priority, int current) {
+            this(layers, maxHeight, maxFps, paused, priority, current, false);
+        }
+
         public Track(List<Layer> layers, int maxHeight, int maxFps, boolean paused, int priority) {
-            this(layers, maxHeight, maxFps, paused, priority, -1);
+            this(layers, maxHeight, maxFps, paused, priority, -1, false);
         }
     }
 
@@ -44,9 +56,10 @@ public final class BandwidthAllocator {
         int n = tracks.size();
         int[] choice = new int[n];
         long used = 0;
+        nextUpgradeBps = 0;
         for (int i = 0; i < n; i++) {
             Track t = tracks.get(i);
-            if (t.paused() || t.maxHeight() == 0 || t.layers().isEmpty()) {
+            if (t.paused() || t.maxHeight() == 0 || t.layers().isEmpty() || t.optional()) {
                 choice[i] = -1;
             } else {
                 choice[i] = 0;
@@ -58,7 +71,20 @@ public final class BandwidthAllocator {
             order[i] = i;
         }
         java.util.Arrays.sort(order, (a, b) -> Integer.compare(tracks.get(b).priority(), tracks.get(a).priority()));
-        nextUpgradeBps = 0;
+        for (int i : order) {
+            Track t = tracks.get(i);
+            if (!t.optional() || t.paused() || t.maxHeight() == 0 || t.layers().isEmpty()) {
+                continue;
+            }
+            long need = used + t.layers().get(0).bitrateBps();
+            double factor = t.current() >= 0 ? KEEP_FRACTION : UPGRADE_HEADROOM;
+            if (need * factor <= availableBps) {
+                choice[i] = 0;
+                used = need;
+            } else if (nextUpgradeBps == 0) {
+                nextUpgradeBps = (long) Math.ceil(need * UPGRADE_HEADROOM);
+            }
+        }
         boolean upgraded = true;
         while (upgraded) {
             upgraded = false;

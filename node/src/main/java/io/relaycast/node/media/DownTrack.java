@@ -102,6 +102,8 @@ public final class DownTrack {
     // The subscriber's preferences (setPreferences).
     private int maxHeight = Integer.MAX_VALUE;
     private int maxFps = Integer.MAX_VALUE;
+    /** Paused by the node because the subscriber's bandwidth cannot carry it (tracks without simulcast). */
+    private boolean bandwidthPaused;
     private boolean paused;
     private long nextReselectNanos;
     /** The subscriber's id for transport-cc, or 0 when it did not negotiate it. */
@@ -219,6 +221,26 @@ public final class DownTrack {
     }
 
     /**
+     * A track without simulcast that the subscriber's bandwidth cannot carry besides its audio
+     * and lowest layers is paused by the node (its {@code layer} message says "paused") and
+     * resumed, at a keyframe, once the estimate allows it again. Returns whether that changed.
+     */
+    public boolean pauseForBandwidth(boolean pause, long nowNanos) {
+        if (pause == bandwidthPaused) {
+            return false;
+        }
+        bandwidthPaused = pause;
+        if (active) {
+            reselect(nowNanos);
+        }
+        return true;
+    }
+
+    public boolean isPausedForBandwidth() {
+        return bandwidthPaused;
+    }
+
+    /**
      * The layer the subscriber's bandwidth estimate allows (null: no limit); a change takes
      * effect at once (a switch still waits for a keyframe). Returns whether the allocation changed.
      */
@@ -321,7 +343,8 @@ public final class DownTrack {
     /** Moves toward the layer the preferences and the publisher's live layers call for. */
     void reselect(long nowNanos) {
         nextReselectNanos = nowNanos + RESELECT_NANOS;
-        UpTrack want = paused || maxHeight == 0 ? null : chooseLayer(source.layers(), maxHeight, maxFps, nowNanos);
+        UpTrack want = paused || maxHeight == 0 || bandwidthPaused ? null
+                : chooseLayer(source.layers(), maxHeight, maxFps, nowNanos);
         if (want != null && allocated != null && source.isSimulcast()) {
             // The bandwidth allocator applied the same preferences, within the estimate.
             want = allocated;

@@ -82,4 +82,32 @@ class BandwidthAllocatorTest {
         assertArrayEquals(new int[]{2}, allocator.allocate(1_550_000, List.of(onF)));
         assertArrayEquals(new int[]{1}, allocator.allocate(1_300_000, List.of(onF)));
     }
+
+    /** A camera without simulcast at 800 kbit/s: the node can only send it whole or not at all. */
+    private static BandwidthAllocator.Track single(int current) {
+        return new BandwidthAllocator.Track(List.of(new BandwidthAllocator.Layer(800_000, 480, 30)),
+                ANY, ANY, false, 0, current, true);
+    }
+
+    /**
+     * A track without simulcast is paused when it does not fit beside the lowest layers (found in
+     * Chromium: a 300 kbit/s subscriber's link carried two audio streams, a single-layer camera and
+     * the lowest layer of another, and everything on it was lost in turn), kept while 90 % of its
+     * need is covered, taken back with 10 % headroom, and placed before any upgrade.
+     */
+    @Test
+    void aTrackWithoutSimulcastIsPausedWhenItDoesNotFitBesideTheLowestLayers() {
+        assertArrayEquals(new int[]{0, -1}, allocator.allocate(500_000, List.of(track(ANY, false), single(-1))));
+        assertEquals((long) Math.ceil((150_000 + 800_000) * 1.10), allocator.nextUpgradeBps(),
+                "the probe target that would bring it back");
+        assertArrayEquals(new int[]{1, -1}, allocator.allocate(1_000_000, List.of(track(ANY, false), single(-1))),
+                "back only with headroom; meanwhile what it cannot use goes to upgrades");
+        assertEquals((long) Math.ceil((150_000 + 800_000) * 1.10), allocator.nextUpgradeBps(), "still probing for it first");
+        assertArrayEquals(new int[]{0, 0}, allocator.allocate(1_100_000, List.of(track(ANY, false), single(-1))));
+        assertArrayEquals(new int[]{0, 0}, allocator.allocate(900_000, List.of(track(ANY, false), single(0))),
+                "kept while 90 % of the need is covered");
+        assertArrayEquals(new int[]{1, 0}, allocator.allocate(1_600_000, List.of(track(ANY, false), single(0))),
+                "the single layer first, then the upgrades");
+        assertArrayEquals(new int[]{-1}, allocator.allocate(100_000, List.of(single(0))));
+    }
 }
