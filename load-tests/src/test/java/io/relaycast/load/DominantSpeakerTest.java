@@ -29,20 +29,8 @@ class DominantSpeakerTest {
         try {
             nodes.add(InProcessNode.startClustered("node-a", cluster[0], cluster, Map.of()));
             nodes.add(InProcessNode.startClustered("node-b", cluster[1], cluster, Map.of()));
-            Options o = new Options();
             // Round-robin: r0p0 and r0p2 on A, r0p1 and r0p3 on B.
-            o.urls = List.of(nodes.get(0).url(), nodes.get(1).url());
-            o.rooms = 1;
-            o.peers = 4;
-            o.video = false;
-            o.speaker = "r0p1";
-            o.awaitConnectedSeconds = 60;
-            o.warmupSeconds = 1;
-            o.durationSeconds = 5;
-            o.serverPids = List.of(ProcessHandle.current().pid());
-            o.out = out;
-            o.progress = false;
-            Result r = LoadTest.run(o);
+            Result r = LoadTest.run(SpeakingRoom.options(List.of(nodes.get(0).url(), nodes.get(1).url()), 4, "r0p1", out));
             Map<String, Object> q = r.quality();
             assertEquals(0L, ((Number) q.get("clientsWithoutMedia")).longValue(), () -> "quality " + q);
             @SuppressWarnings("unchecked")

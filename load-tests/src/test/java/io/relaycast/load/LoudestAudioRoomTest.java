@@ -26,19 +26,7 @@ class LoudestAudioRoomTest {
     void onlyTheSpeakersAudioReachesTheOthers(@TempDir Path out) throws Exception {
         try (InProcessNode node = InProcessNode.start(Map.of(
                 "RELAYCAST_LOUDEST_AUDIO_ROOM_SIZE", "3", "RELAYCAST_LOUDEST_AUDIO_STREAMS", "1"))) {
-            Options o = new Options();
-            o.urls = List.of(node.url());
-            o.rooms = 1;
-            o.peers = 5;
-            o.video = false;
-            o.speaker = "r0p1";
-            o.awaitConnectedSeconds = 60;
-            o.warmupSeconds = 1;
-            o.durationSeconds = 5;
-            o.serverPids = List.of(ProcessHandle.current().pid());
-            o.out = out;
-            o.progress = false;
-            Result r = LoadTest.run(o);
+            Result r = LoadTest.run(SpeakingRoom.options(List.of(node.url()), 5, "r0p1", out));
             long fromSpeaker = 0;
             long fromSilent = 0;
             int speakerStreams = 0;
