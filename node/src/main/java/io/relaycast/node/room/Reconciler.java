@@ -144,17 +144,20 @@ public final class Reconciler {
             return Future.join(done).map(all -> {
                 int joined = 0;
                 int left = 0;
+                int erased = 0;
                 for (Future<int[]> f : done) {
                     if (f.succeeded()) {
                         joined += f.result()[0];
                         left += f.result()[1];
+                        erased += f.result()[2];
                     }
                 }
-                if (joined + left > 0) {
+                if (joined + left + erased > 0) {
                     int j = joined;
                     int l = left;
+                    int e = erased;
                     LOG.warning(() -> "reconciled " + snapshot.size() + " room(s) with the cluster: " + j
-                            + " peer(s) announced joined, " + l + " left");
+                            + " peer(s) announced joined, " + l + " left, " + e + " stale record(s) of this node erased");
                 }
                 return (Void) null;
             });

@@ -620,18 +620,31 @@ public final class Room implements RoomLink.Listener {
      * within {@link #SETTLE_NANOS} of the mark, or after it, is left to its events: the snapshot
      * may predate them.
      *
-     * @return the number of peers announced as joined and as left, for the log
+     * <p>This node is the authority on its own peers: a record of this room that names this node
+     * but no peer here (in the room or on its way in) stands for, is erased. A peer that left
+     * during a partition can come back that way, its delete lost with the partition that held
+     * the record or undone by the merge (seen in partition.test.mjs: the other side was told it
+     * joined again after the heal, and it stayed listed for good).
+     *
+     * @return the number of peers announced as joined and as left, and of stale records of this
+     *         node erased, for the log
      */
     int[] reconcile(long markNanos, List<MemberRecord> liveRecords, Set<String> reachableNodes) {
-        int[] changes = new int[2];
+        int[] changes = new int[3];
         if (closed || !open) {
             return changes; // a room still opening merges its own fresh snapshot
         }
         long settled = markNanos - SETTLE_NANOS;
         Map<String, MemberRecord> live = new LinkedHashMap<>();
         for (MemberRecord r : liveRecords) {
-            if (r.roomId().equals(roomId) && !r.busNodeId().equals(link.busNodeId())) {
+            if (!r.roomId().equals(roomId)) {
+                continue;
+            }
+            if (!r.busNodeId().equals(link.busNodeId())) {
                 live.put(r.peerId(), r);
+            } else if (!sessions.containsKey(r.peerId()) && !admitting.containsKey(r.peerId())) {
+                link.eraseRecord(r);
+                changes[2]++;
             }
         }
         for (MemberRecord r : live.values()) {
