@@ -124,6 +124,7 @@ public final class Reconciler {
             return reachability.reachable(nodes).map(reachable -> new Snapshot(records, reachable));
         }).compose(live -> {
             List<MemberRecord> records = live.records();
+            int orphans = eraseOrphans(records);
             List<Future<int[]>> done = new ArrayList<>(snapshot.size());
             for (int i = 0; i < snapshot.size(); i++) {
                 Room r = snapshot.get(i);
@@ -144,7 +145,7 @@ public final class Reconciler {
             return Future.join(done).map(all -> {
                 int joined = 0;
                 int left = 0;
-                int erased = 0;
+                int erased = orphans;
                 for (Future<int[]> f : done) {
                     if (f.succeeded()) {
                         joined += f.result()[0];
@@ -162,6 +163,24 @@ public final class Reconciler {
                 return (Void) null;
             });
         });
+    }
+
+    /**
+     * Erases records that name this node for a room that does not exist here: no peer here
+     * stands behind them (a record is written by its room, before its peer's welcome, and the
+     * room lives until its last peer left). Rooms that do exist here judge their own records
+     * (Room.reconcile), since only they know who is being admitted.
+     */
+    private int eraseOrphans(List<MemberRecord> records) {
+        String own = rooms.busNodeId();
+        int erased = 0;
+        for (MemberRecord r : records) {
+            if (r.busNodeId().equals(own) && !rooms.hasRoom(r.roomId())) {
+                store.remove(r.peerId()).onFailure(e -> LOG.warning("stale record delete failed for " + r.peerId() + ": " + e));
+                erased++;
+            }
+        }
+        return erased;
     }
 
     /** The live records of one pass and the nodes among them this node's event bus reaches. */

@@ -46,6 +46,16 @@ public final class RoomManager {
         });
     }
 
+    /** Whether a room with this id exists on this node, open, opening or closing. Any thread. */
+    boolean hasRoom(String roomId) {
+        return rooms.containsKey(roomId);
+    }
+
+    /** This node's event-bus id, the one its peers' membership records carry. */
+    String busNodeId() {
+        return cluster.busNodeId();
+    }
+
     /** Called by a room on its own thread once its last peer left. */
     void closed(Room room) {
         if (rooms.remove(room.roomId(), room)) {
