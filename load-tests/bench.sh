@@ -7,6 +7,7 @@
 #   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  (also: storm, ramp, simulcast)  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
 #   BENCH_NODE_FLAGS="-Dio.netty.transport.noNative=true"  (extra JVM flags for the node)
 #   BENCH_NODE2_CORE=1  (relaycast2: the second node on core 1, beside the harness, instead of core 0)
+#   BENCH_NODE_LOG_LEVEL=info  (the nodes' log level, default warn; info logs each peer's ICE and DTLS times in node-N.log)
 #   BENCH_PREWARM=60  (seconds of the same scenario run against the fresh server before the measured
 #                      run, its result kept beside it as <label>-<scenario>-prewarm; 0 measures a cold
 #                      server, JIT compilation included: two node JVMs sharing core 0 take ~40 s of
@@ -110,7 +111,7 @@ start_node() { # index http_port media_port cluster(true|false) [jfr file]
   inns env RELAYCAST_HTTP_HOST=127.0.0.1 RELAYCAST_HTTP_PORT="$http" RELAYCAST_MEDIA_HOST=127.0.0.1 \
     RELAYCAST_MEDIA_PORT="$media" RELAYCAST_MEDIA_WORKERS=1 RELAYCAST_MAX_PEERS_PER_ROOM=400 RELAYCAST_DRAIN_SECONDS=1 \
     RELAYCAST_MAX_CONNECTIONS_PER_IP=0 \
-    RELAYCAST_NODE_ID="bench-$i" RELAYCAST_LOG_LEVEL=warn RELAYCAST_CLUSTER="$cluster" \
+    RELAYCAST_NODE_ID="bench-$i" RELAYCAST_LOG_LEVEL="${BENCH_NODE_LOG_LEVEL:-warn}" RELAYCAST_CLUSTER="$cluster" \
     RELAYCAST_CLUSTER_HOST=127.0.0.1 RELAYCAST_CLUSTER_PORT=$((5700 + i)) \
     RELAYCAST_CLUSTER_MEMBERS=127.0.0.1:5701,127.0.0.1:5702 \
     timeout 900 taskset -c "$core" java "${flags[@]}" -jar "$node_jar" >"$results/node-$i.log" 2>&1 &
@@ -183,6 +184,9 @@ for sc in "${scenarios[@]}"; do
         # The node's own forwarding-delay histogram, to put beside the harness's latency.
         inns curl -s http://127.0.0.1:13001/metrics | grep '^relaycast_forwarding_delay_seconds' \
           > "$results/relaycast-$sc/forwarding-delay.txt" || true
+        # What the node dropped, and how long its peers' ICE + DTLS took, over the whole run.
+        inns curl -s http://127.0.0.1:13001/metrics | grep -E '^relaycast_(drops_total|dtls_handshake)' \
+          > "$results/relaycast-$sc/node-drops.txt" || true
         stop_all
         mv "$results/node-1-gc.log" "$results/relaycast-$sc-gc.log" 2>/dev/null || true ;;
       relaycast2)

@@ -17,6 +17,15 @@ interface LoadPeer {
     /** When the first media packet of any remote stream arrived; 0 if none yet. */
     long firstPacketNanos();
 
+    /**
+     * When each step of joining happened, for the phases in result.json: join sent, welcome,
+     * answer, media transport connected (ICE and DTLS), first media packet; 0 for a step not
+     * reached. Null for clients whose protocol has no such steps.
+     */
+    default long[] joinStepNanos() {
+        return null;
+    }
+
     long sendDrops();
 
     /** The harness's name for this client ("r<room>p<peer>"). */

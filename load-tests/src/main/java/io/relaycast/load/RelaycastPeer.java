@@ -29,6 +29,8 @@ final class RelaycastPeer implements LoadPeer {
     private WebRtcSession session;
     private volatile String peerId;
     private long joinNanos;
+    private long welcomeNanos;
+    private long answerNanos;
     private boolean closed;
 
     RelaycastPeer(Harness h, String name, String roomId, URI wsUri, boolean publish) {
@@ -110,6 +112,7 @@ final class RelaycastPeer implements LoadPeer {
         long now = System.nanoTime();
         try {
             if (m instanceof ServerMessage.Welcome w) {
+                welcomeNanos = now;
                 peerId = w.peerId();
                 h.joined(peerId, joinNanos);
                 MediaPattern pattern = !publish ? null : h.options.simulcast && h.options.video
@@ -128,6 +131,9 @@ final class RelaycastPeer implements LoadPeer {
                 }
                 send(new ClientMessage.Offer(session.createOffer(peerId)));
             } else if (m instanceof ServerMessage.Answer a) {
+                if (answerNanos == 0) {
+                    answerNanos = now;
+                }
                 session.applyAnswer(a.sdp(), now);
             } else if (m instanceof ServerMessage.Offer o) {
                 send(new ClientMessage.Answer(session.answerOffer(o.sdp(), now)));
@@ -188,6 +194,12 @@ final class RelaycastPeer implements LoadPeer {
     @Override
     public boolean publishes() {
         return publish;
+    }
+
+    @Override
+    public long[] joinStepNanos() {
+        return new long[]{joinNanos, welcomeNanos, answerNanos, session == null ? 0 : session.connectedNanos,
+                firstPacketNanos()};
     }
 
     @Override

@@ -190,6 +190,7 @@ final class Result {
         q.put("setupToFirstPacketP50Ms", ms(setup.quantile(0.5)));
         q.put("setupToFirstPacketP95Ms", ms(setup.quantile(0.95)));
         q.put("setupToFirstPacketMaxMs", ms(setup.max()));
+        q.put("joinPhases", joinPhases(peers));
         q.put("srtpAuthFailures", st.srtpAuthFailures);
         q.put("otherDrops", st.otherDrops);
         q.put("dropsByOutcome", st.dropsByOutcome);
@@ -370,6 +371,40 @@ final class Result {
     /** Audio and video of every publisher at every other peer of its room. */
     static long expectedTrackStreams(Options o) {
         return o.subscriberStreams(o.rooms) * (o.video ? 2 : 1);
+    }
+
+    /**
+     * Where a join's time goes, over the clients that reached each step: join sent -> welcome
+     * (signaling and the node's admission), welcome -> answer (the client's offer and the node's
+     * SDP work), answer -> connected (ICE and DTLS), connected -> first media packet (a keyframe,
+     * the relay). p50, p95 and max in ms per phase.
+     */
+    static Map<String, Object> joinPhases(List<? extends LoadPeer> peers) {
+        String[] names = {"welcome", "answer", "connected", "firstPacket"};
+        Histogram[] h = new Histogram[names.length];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = new Histogram();
+        }
+        for (LoadPeer p : peers) {
+            long[] t = p.joinStepNanos();
+            if (t == null) {
+                continue;
+            }
+            for (int i = 0; i < names.length; i++) {
+                if (t[i] > 0 && t[i + 1] >= t[i]) {
+                    h[i].record((t[i + 1] - t[i]) / 1000);
+                }
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("p50Ms", ms(h[i].quantile(0.5)));
+            m.put("p95Ms", ms(h[i].quantile(0.95)));
+            m.put("maxMs", ms(h[i].max()));
+            out.put(names[i], m);
+        }
+        return out;
     }
 
     static Double ms(long micros) {

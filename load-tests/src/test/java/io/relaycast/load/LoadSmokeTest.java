@@ -37,6 +37,12 @@ class LoadSmokeTest {
             assertEquals(0L, ((Number) q.get("srtpAuthFailures")).longValue());
             assertEquals(0L, ((Number) q.get("clientsFailed")).longValue());
             assertTrue(((Number) q.get("loss")).doubleValue() < 0.05, () -> "loss " + q.get("loss"));
+            // Every client reached every step of its join, so each phase has a figure.
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> phases = (Map<String, Map<String, Object>>) q.get("joinPhases");
+            for (String phase : java.util.List.of("welcome", "answer", "connected", "firstPacket")) {
+                assertTrue(phases.get(phase).get("p50Ms") instanceof Double, () -> "join phases " + phases);
+            }
             for (Map<String, Object> s : r.streams()) {
                 assertTrue(((Number) s.get("packets")).longValue() > 50, () -> "stream starved: " + s);
                 assertTrue(s.get("latencyP50Ms") != null && s.get("setupToFirstPacketMs") != null, () -> "stream " + s);

@@ -81,7 +81,7 @@ public final class DownTrack {
     /** Publisher sequence number at which the current layer was spliced on; older packets of it are dropped. */
     private int spliceSeq;
     private boolean spliced;
-    /** How far past a splice point packets from before it are still watched for (seconds of any stream). */
+    /** How far past a splice point packets from before it are still watched for: seconds of any stream. */
     private static final int SPLICE_GUARD_PACKETS = 4096;
     private boolean anySent;
     /** False while the room forwards only its loudest audio and this track's publisher is not among them. */
@@ -289,10 +289,6 @@ public final class DownTrack {
             this.audible = audible;
             renumber = audible;
         }
-    }
-
-    public boolean isAudible() {
-        return audible;
     }
 
     /** A subscriber's PLI or FIR: a keyframe of the layer it gets (or is about to get). */
