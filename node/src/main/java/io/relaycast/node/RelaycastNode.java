@@ -5,12 +5,14 @@ import io.relaycast.node.auth.JwtKeys;
 import io.relaycast.node.auth.TokenVerifier;
 import io.relaycast.node.cluster.ClusterBootstrap;
 import io.relaycast.node.cluster.ClusterContext;
+import io.relaycast.node.cluster.VertxClusterBus;
 import io.relaycast.node.cluster.HazelcastMembershipStore;
 import io.relaycast.node.cluster.LocalMembershipStore;
 import io.relaycast.node.cluster.MembershipStore;
 import io.relaycast.node.cluster.BusReachability;
 import io.relaycast.node.cluster.NodeWatcher;
 import io.relaycast.node.media.MediaWorker;
+import io.relaycast.node.media.MediaWorkerVerticle;
 import io.relaycast.node.media.TransportContext;
 import io.relaycast.node.observe.NodeMetrics;
 import io.relaycast.node.observe.Readiness;
@@ -67,7 +69,7 @@ public final class RelaycastNode {
         this.transports = new TransportContext(settings.advertisedIps());
         List<MediaWorker> ws = new ArrayList<>();
         for (int i = 0; i < settings.mediaWorkers(); i++) {
-            ws.add(new MediaWorker(i, settings.mediaHost(), settings.mediaPort() + i, transports, metrics));
+            ws.add(new MediaWorker(i, settings.mediaPort() + i, transports, metrics));
         }
         this.workers = List.copyOf(ws);
         MembershipStore store;
@@ -79,7 +81,7 @@ public final class RelaycastNode {
             store = new LocalMembershipStore();
             busNodeId = "local-" + settings.nodeId();
         }
-        this.cluster = new ClusterContext(vertx, store, settings.nodeId(), busNodeId,
+        this.cluster = new ClusterContext(new VertxClusterBus(vertx.eventBus()), store, settings.nodeId(), busNodeId,
                 new RelayMetrics(metrics.registry()));
         vertx.eventBus().registerDefaultCodec(RelayFrame.class, new RelayFrameCodec());
         this.rooms = new RoomManager(workers, settings, metrics, cluster);
@@ -157,7 +159,7 @@ public final class RelaycastNode {
     private Future<RelaycastNode> deploy() {
         List<Future<String>> media = new ArrayList<>();
         for (MediaWorker w : workers) {
-            media.add(vertx.deployVerticle(w, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
+            media.add(vertx.deployVerticle(new MediaWorkerVerticle(w, settings.mediaHost()), new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP)));
         }
         // join, not all: every worker's start must have settled before a failure closes Vert.x,
         // or the workers still binding complete a deployment that the close already ended and
@@ -211,7 +213,7 @@ public final class RelaycastNode {
         List<RelayEndpoint> endpoints = new ArrayList<>();
         List<Future<Void>> opened = new ArrayList<>();
         for (MediaWorker w : workers) {
-            RelayEndpoint e = new RelayEndpoint(vertx.eventBus(), cluster.busNodeId(), cluster.nodeId(), w,
+            RelayEndpoint e = new RelayEndpoint(cluster.bus(), cluster.busNodeId(), cluster.nodeId(), w,
                     cluster.metrics(), settings.relayLinkBudgetBytes());
             endpoints.add(e);
             Promise<Void> p = Promise.promise();

@@ -388,7 +388,7 @@ public final class DtlsEndpoint {
             return true; // the running or queued task re-checks the queues before it ends
         }
         task = Task.QUEUED;
-        if (pool.submit(this::runTask)) {
+        if (pool.submit(this, this::runTask)) {
             return true;
         }
         task = Task.NONE;

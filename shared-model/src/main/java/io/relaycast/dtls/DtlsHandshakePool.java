@@ -1,6 +1,8 @@
 package io.relaycast.dtls;
 
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -29,6 +31,8 @@ public final class DtlsHandshakePool implements AutoCloseable {
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
 
     private final ThreadPoolExecutor executor;
+    /** Endpoints with a task queued or running, and how many: what {@link #awaitIdle} waits for. */
+    private final ConcurrentHashMap<DtlsEndpoint, Integer> scheduled = new ConcurrentHashMap<>();
 
     /**
      * @param threads         maximum concurrent handshakes (and post-handshake record services)
@@ -54,14 +58,46 @@ public final class DtlsHandshakePool implements AutoCloseable {
         return new DtlsHandshakePool(Math.max(4, 4 * Runtime.getRuntime().availableProcessors()), 1024, 60_000);
     }
 
-    /** Runs {@code task} on a pool thread; false if the pool is closed or its queue is full. */
-    boolean submit(Runnable task) {
+    /** Runs {@code owner}'s {@code task} on a pool thread; false if the pool is closed or its queue is full. */
+    boolean submit(DtlsEndpoint owner, Runnable task) {
+        scheduled.merge(owner, 1, Integer::sum);
         try {
-            executor.execute(task);
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    done(owner);
+                }
+            });
             return true;
         } catch (RejectedExecutionException e) {
+            done(owner);
             return false;
         }
+    }
+
+    private void done(DtlsEndpoint owner) {
+        scheduled.computeIfPresent(owner, (e, n) -> n == 1 ? null : n - 1);
+    }
+
+    /**
+     * For deterministic callers (the node's simulation, issue 12): waits up to
+     * {@code timeoutMillis} of real time until every endpoint with a task here is idle as
+     * {@link DtlsEndpoint#awaitIdle} defines it, i.e. has consumed all its input and is blocked
+     * waiting for the peer or the caller's clock. A caller that feeds endpoints only from one
+     * thread and calls this after each input sees BouncyCastle's output at a reproducible point.
+     *
+     * @return whether that state was reached
+     */
+    public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (DtlsEndpoint e : List.copyOf(scheduled.keySet())) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (!e.awaitIdle(Math.max(0, left))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Tasks running right now (an estimate, as {@link ThreadPoolExecutor#getActiveCount()}). */

@@ -2,8 +2,6 @@ package io.relaycast.node.cluster;
 
 import io.relaycast.node.relay.RelayEndpoint;
 import io.relaycast.node.relay.RelayMetrics;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.EventBus;
 
 import java.util.List;
 
@@ -16,7 +14,7 @@ import java.util.List;
  * one worker's relay frames (media and relay control, batched; see {@link RelayEndpoint}).
  */
 public final class ClusterContext {
-    private final Vertx vertx;
+    private final ClusterBus bus;
     private final MembershipStore store;
     private final String nodeId;
     private final String busNodeId;
@@ -24,16 +22,16 @@ public final class ClusterContext {
     private volatile List<RelayEndpoint> relays = List.of();
     private volatile BusReachability reachability;
 
-    public ClusterContext(Vertx vertx, MembershipStore store, String nodeId, String busNodeId, RelayMetrics metrics) {
-        this.vertx = vertx;
+    public ClusterContext(ClusterBus bus, MembershipStore store, String nodeId, String busNodeId, RelayMetrics metrics) {
+        this.bus = bus;
         this.store = store;
         this.nodeId = nodeId;
         this.busNodeId = busNodeId;
         this.metrics = metrics;
     }
 
-    public EventBus bus() {
-        return vertx.eventBus();
+    public ClusterBus bus() {
+        return bus;
     }
 
     public MembershipStore store() {

@@ -4,8 +4,6 @@ import io.relaycast.node.media.MediaWorker;
 import io.relaycast.node.media.UpTrack;
 import io.relaycast.node.relay.RelayEndpoint;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -43,7 +41,7 @@ public final class RoomLink implements RelayEndpoint.LocalRoom {
     private final MediaWorker worker;
     private final RelayEndpoint relay;
     private final Listener listener;
-    private MessageConsumer<JsonObject> events;
+    private ClusterBus.Registration events;
     private boolean closed;
 
     public RoomLink(ClusterContext cluster, String roomId, MediaWorker worker, Listener listener) {
@@ -61,7 +59,7 @@ public final class RoomLink implements RelayEndpoint.LocalRoom {
      */
     public Future<List<MemberRecord>> open() {
         relay.attachRoom(roomId, this);
-        events = cluster.bus().consumer(ClusterContext.roomAddress(roomId), this::onRoomEvent);
+        events = cluster.bus().<JsonObject>consumer(ClusterContext.roomAddress(roomId), this::onRoomEvent);
         return events.completion().compose(v -> membership());
     }
 
@@ -78,7 +76,7 @@ public final class RoomLink implements RelayEndpoint.LocalRoom {
     public void close() {
         closed = true;
         relay.detachRoom(roomId, this);
-        MessageConsumer<JsonObject> c = events;
+        ClusterBus.Registration c = events;
         if (c != null) {
             worker.later(UNREGISTER_DELAY_MILLIS, c::unregister);
         }
@@ -129,11 +127,10 @@ public final class RoomLink implements RelayEndpoint.LocalRoom {
                 new JsonObject().put("type", type).put("origin", cluster.busNodeId()).put("member", r.toJson()));
     }
 
-    private void onRoomEvent(Message<JsonObject> m) {
+    private void onRoomEvent(JsonObject ev) {
         if (closed) {
             return; // delivered while the consumer was being unregistered
         }
-        JsonObject ev = m.body();
         if (cluster.busNodeId().equals(ev.getString("origin"))) {
             return; // this node applied its own change before announcing it
         }

@@ -4,14 +4,9 @@ import io.relaycast.dtls.DtlsFingerprint;
 import io.relaycast.ice.IceCredentials;
 import io.relaycast.ice.IceException;
 import io.relaycast.ice.IceLiteAgent;
-import io.relaycast.node.observe.ForwardingDelay;
 import io.relaycast.node.observe.NodeMetrics;
 import io.relaycast.stun.StunException;
 import io.relaycast.stun.StunMessage;
-import io.vertx.core.AbstractVerticle;
-import io.vertx.core.Context;
-import io.vertx.core.Promise;
-import io.vertx.core.internal.ContextInternal;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -22,45 +17,43 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
- * A media verticle: one event loop, one UDP port, and every peer transport bound to it
- * (DESIGN.md "Threads"). All of its state is touched only on its own event-loop thread.
+ * A media worker: one thread, one UDP port, and every peer transport bound to it (DESIGN.md
+ * "Threads"). All of its state is touched only on its own thread. What it runs on (the thread,
+ * the clock, timers, the socket) is its {@link WorkerRuntime}: a Vert.x event loop and a Netty
+ * socket in the node ({@link MediaWorkerVerticle}), a virtual clock and simulated network in the
+ * deterministic simulation.
  *
  * <p>Every datagram is demultiplexed by its first byte (RFC 7983 §7): 0–3 STUN, 20–63 DTLS,
  * 128–191 RTP/RTCP; anything else is dropped and counted. STUN finds its transport by the local
  * ICE ufrag in USERNAME; DTLS and SRTP only by a source address that ICE has validated.
  */
-public final class MediaWorker extends AbstractVerticle {
+public final class MediaWorker {
     private static final Logger LOG = Logger.getLogger(MediaWorker.class.getName());
     /** Timer resolution for ICE consent and DTLS retransmission; both work in tens of milliseconds or more. */
-    private static final long TICK_MILLIS = 20;
+    public static final long TICK_MILLIS = 20;
 
     private final int index;
-    private final String host;
     private final int port;
     private final TransportContext shared;
     private final MediaCounters counters = new MediaCounters();
-    private final UdpChannel udp;
     private final AtomicInteger peerCount = new AtomicInteger();
     private final Map<String, PeerTransport> byUfrag = new HashMap<>();
     private final Map<InetSocketAddress, PeerTransport> byAddress = new HashMap<>();
     /** Scratch space for one outgoing packet at a time: the worker is single-threaded. */
     private final byte[] scratch = new byte[UdpChannel.MAX_DATAGRAM + 64];
-    private volatile Context ownContext;
+    private volatile WorkerRuntime runtime = new Detached();
     private final NodeMetrics metrics;
     private long lastTickNanos;
     private long worstDelayNanos;
     private long delayWindowStart;
     private volatile long reportedLoopDelayNanos;
 
-    public MediaWorker(int index, String host, int port, TransportContext shared, NodeMetrics metrics) {
+    /** @param port the UDP port this worker's candidates advertise */
+    public MediaWorker(int index, int port, TransportContext shared, NodeMetrics metrics) {
         this.index = index;
-        this.host = host;
         this.port = port;
         this.shared = shared;
         String w = Integer.toString(index);
-        ForwardingDelay forwardingDelay = new ForwardingDelay(w);
-        metrics.forwardingDelay(forwardingDelay);
-        udp = new UdpChannel(counters, forwardingDelay);
         metrics.functionCounter("relaycast_packets_total", "UDP datagrams", counters, MediaCounters::packetsIn,
                 "direction", "in", "worker", w);
         metrics.functionCounter("relaycast_packets_total", "UDP datagrams", counters, MediaCounters::packetsOut,
@@ -100,36 +93,25 @@ public final class MediaWorker extends AbstractVerticle {
         }
     }
 
-    @Override
-    public void start(Promise<Void> startPromise) {
-        ownContext = context;
-        udp.bind(((ContextInternal) context).nettyEventLoop(), vertx.isNativeTransportEnabled(), host, port,
-                this::onDatagram).onComplete(ar -> {
-            if (ar.succeeded()) {
-                vertx.setPeriodic(TICK_MILLIS, id -> tick());
-                // debug: the node's ready line names the whole port range once.
-                LOG.fine(() -> "media worker " + index + " listening on udp " + host + ":" + port);
-                startPromise.complete();
-            } else {
-                startPromise.fail("cannot bind UDP media port " + host + ":" + port + ": " + ar.cause().getMessage());
-            }
-        });
+    /** Binds this worker to what it runs on; done once, before any transport or room uses it. */
+    public void attach(WorkerRuntime runtime) {
+        this.runtime = runtime;
     }
 
-    @Override
-    public void stop(Promise<Void> stopPromise) {
+    /** On the worker's thread: closes every transport (the runtime then closes the socket). */
+    public void closeTransports() {
         for (PeerTransport t : new ArrayList<>(byUfrag.values())) {
             t.close();
         }
-        udp.close().onComplete(stopPromise);
     }
 
-    /** The clock of this adapter: engines never read it themselves, they are given it. */
+    /** The clock of this worker's runtime: engines never read it themselves, they are given it. */
     public long nowNanos() {
-        return System.nanoTime();
+        return runtime.nowNanos();
     }
 
-    private void onDatagram(InetSocketAddress from, byte[] data, int len) {
+    /** Every datagram the socket receives, on the worker's thread; {@code data} is reused after the call. */
+    public void onDatagram(InetSocketAddress from, byte[] data, int len) {
         if (len == 0) {
             counters.dropped(MediaCounters.Drop.UNKNOWN_PROTOCOL);
             return;
@@ -168,7 +150,8 @@ public final class MediaWorker extends AbstractVerticle {
         t.onStun(now, from, message);
     }
 
-    private void tick() {
+    /** Every {@link #TICK_MILLIS} on the worker's thread: ICE consent and DTLS retransmission timers. */
+    public void tick() {
         long now = nowNanos();
         trackLoopDelay(now);
         // Copy: a timer may close a transport, which unregisters it.
@@ -177,7 +160,7 @@ public final class MediaWorker extends AbstractVerticle {
                 t.onTimer(now);
             }
         }
-        udp.flush();
+        runtime.flush();
     }
 
     /** How late the periodic tick runs: the event loop's backlog, as operators need to see it. */
@@ -235,12 +218,12 @@ public final class MediaWorker extends AbstractVerticle {
     }
 
     void send(InetSocketAddress to, byte[] data, int off, int len) {
-        udp.send(to, data, off, len);
+        runtime.send(to, data, off, len);
     }
 
     /** Sends the datagrams queued so far (after handling input that did not come from the socket). */
     public void flushUdp() {
-        udp.flush();
+        runtime.flush();
     }
 
     /** A buffer for building one outgoing packet; valid until the next call on this thread. */
@@ -248,36 +231,35 @@ public final class MediaWorker extends AbstractVerticle {
         return scratch;
     }
 
-    /** Any thread: runs a task on this worker's event loop, flushing what it sent. */
+    /** Any thread: runs a task on this worker's thread, flushing what it sent. */
     public void execute(Runnable task) {
-        Context c = ownContext;
-        if (c == null) {
-            throw new IllegalStateException("media worker " + index + " is not started");
-        }
-        c.runOnContext(v -> {
+        WorkerRuntime r = runtime;
+        r.execute(() -> {
             task.run();
-            udp.flush();
+            r.flush();
         });
     }
 
     /** Runs {@code task} every {@code millis} on this worker until cancelled; returns the timer id. */
     public long every(long millis, Runnable task) {
-        return vertx.setPeriodic(millis, id -> {
+        WorkerRuntime r = runtime;
+        return r.every(millis, () -> {
             task.run();
-            udp.flush();
+            r.flush();
         });
     }
 
     /** Runs {@code task} once on this worker after {@code millis}. */
     public void later(long millis, Runnable task) {
-        vertx.setTimer(millis, id -> {
+        WorkerRuntime r = runtime;
+        r.later(millis, () -> {
             task.run();
-            udp.flush();
+            r.flush();
         });
     }
 
     public void cancel(long timerId) {
-        vertx.cancelTimer(timerId);
+        runtime.cancel(timerId);
     }
 
     public int index() {
@@ -311,5 +293,44 @@ public final class MediaWorker extends AbstractVerticle {
 
     public void peerRemoved() {
         peerCount.decrementAndGet();
+    }
+
+    /**
+     * A worker not attached to any runtime (unit tests that drive tracks directly): sends are
+     * dropped and counted as the node counts sends on a closed socket, and nothing can be scheduled.
+     */
+    private final class Detached implements WorkerRuntime {
+        @Override
+        public long nowNanos() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            throw new IllegalStateException("media worker " + index + " is not started");
+        }
+
+        @Override
+        public long every(long millis, Runnable task) {
+            throw new IllegalStateException("media worker " + index + " is not started");
+        }
+
+        @Override
+        public void later(long millis, Runnable task) {
+            throw new IllegalStateException("media worker " + index + " is not started");
+        }
+
+        @Override
+        public void cancel(long timerId) {
+        }
+
+        @Override
+        public void send(InetSocketAddress to, byte[] data, int off, int len) {
+            counters.dropped(MediaCounters.Drop.SEND_FAILED);
+        }
+
+        @Override
+        public void flush() {
+        }
     }
 }

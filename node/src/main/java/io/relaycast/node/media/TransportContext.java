@@ -22,9 +22,17 @@ public final class TransportContext implements AutoCloseable {
     private final DtlsSetup dtlsSetup;
 
     public TransportContext(List<String> advertisedIps) {
-        this.random = new SecureRandom();
-        this.certificate = DtlsCertificate.generate(random, Instant.now());
-        this.dtlsPool = DtlsHandshakePool.withDefaults();
+        this(advertisedIps, new SecureRandom(), DtlsHandshakePool.withDefaults(), Instant.now());
+    }
+
+    /**
+     * With the randomness, pool and certificate date given: the deterministic simulation passes
+     * a seeded generator (ICE credentials, SSRCs and sequence offsets then follow the seed).
+     */
+    public TransportContext(List<String> advertisedIps, SecureRandom random, DtlsHandshakePool pool, Instant now) {
+        this.random = random;
+        this.certificate = DtlsCertificate.generate(random, now);
+        this.dtlsPool = pool;
         this.advertisedIps = List.copyOf(advertisedIps);
         this.dtlsSetup = new DtlsSetup(certificate, dtlsPool, DtlsEndpoint.DEFAULT_PROFILES);
     }

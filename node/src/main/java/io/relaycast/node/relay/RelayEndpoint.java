@@ -6,9 +6,7 @@ import io.relaycast.node.media.UpTrack;
 import io.relaycast.rtp.RtpException;
 import io.relaycast.rtp.RtpHeader;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
+import io.relaycast.node.cluster.ClusterBus;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +37,7 @@ public final class RelayEndpoint {
         UpTrack localTrack(String key);
     }
 
-    private final EventBus bus;
+    private final ClusterBus bus;
     private final String busNodeId;
     private final String nodeId;
     private final MediaWorker worker;
@@ -66,7 +64,7 @@ public final class RelayEndpoint {
         }
     };
     private final Runnable endOfTurn = this::flushDirty;
-    private MessageConsumer<RelayFrame> consumer;
+    private ClusterBus.Registration consumer;
     private long timerId = -1;
     private boolean flushScheduled;
     private int nextStream = 1;
@@ -75,7 +73,7 @@ public final class RelayEndpoint {
     private volatile long framesReceived;
     private volatile Thread thread;
 
-    public RelayEndpoint(EventBus bus, String busNodeId, String nodeId, MediaWorker worker, RelayMetrics metrics,
+    public RelayEndpoint(ClusterBus bus, String busNodeId, String nodeId, MediaWorker worker, RelayMetrics metrics,
                          long budgetBytes) {
         this.bus = bus;
         this.busNodeId = busNodeId;
@@ -94,7 +92,7 @@ public final class RelayEndpoint {
     /** Registers the consumer; must run on the worker's thread (its context then delivers frames there). */
     public Future<Void> open() {
         thread = Thread.currentThread();
-        consumer = bus.consumer(address(busNodeId, worker.index()), this::onMessage);
+        consumer = bus.<RelayFrame>consumer(address(busNodeId, worker.index()), this::onMessage);
         timerId = worker.every(TICK_MILLIS, this::tick);
         return consumer.completion();
     }
@@ -236,12 +234,12 @@ public final class RelayEndpoint {
 
     // ------------------------------------------------------------------ receiving
 
-    private void onMessage(Message<RelayFrame> m) {
+    private void onMessage(RelayFrame frame) {
         framesReceived++;
         if (Thread.currentThread() != thread) {
             framesOffThread++;
         }
-        byte[] bytes = m.body().bytes();
+        byte[] bytes = frame.bytes();
         long now = worker.nowNanos();
         try {
             reader.wrap(bytes, 0, bytes.length);

@@ -1,21 +1,13 @@
 package io.relaycast.node.signaling;
 
-import io.relaycast.node.auth.AuthGrant;
-import io.relaycast.node.auth.AuthRejection;
-import io.relaycast.node.auth.TokenVerifier;
 import io.relaycast.node.Settings;
-import io.relaycast.node.limits.TokenBucket;
+import io.relaycast.node.auth.TokenVerifier;
 import io.relaycast.node.observe.NodeMetrics;
 import io.relaycast.node.observe.Readiness;
-import io.relaycast.node.room.Peer;
 import io.relaycast.node.room.PeerChannel;
-import io.relaycast.node.room.Room;
 import io.relaycast.node.room.RoomManager;
-import io.relaycast.signal.ClientMessage;
-import io.relaycast.signal.ErrorCode;
 import io.relaycast.signal.ServerMessage;
 import io.relaycast.signal.SignalCodec;
-import io.relaycast.signal.SignalException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -27,20 +19,15 @@ import io.vertx.core.http.WebSocketFrameType;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.logging.Logger;
 
 /**
- * One client's WebSocket: frame assembly and decoding, the pre-join rules of PROTOCOL.md, the
- * close rules of issue 11, and hand-off of every message after {@code join} to the room's thread,
- * in arrival order.
+ * One client's WebSocket: frame assembly, the close rules of issue 11, keep-alive; each complete
+ * text message goes to the transport-free {@link SignalingSession}, which holds the protocol's
+ * pre-join rules and hands later messages to the room.
  */
 final class ClientSession implements PeerChannel {
     private static final Logger LOG = Logger.getLogger(ClientSession.class.getName());
-    /** PROTOCOL.md: a client that sends more than 50 malformed frames is closed with 4400. */
-    static final int MAX_MALFORMED_FRAMES = 50;
-    /** PROTOCOL.md "Authentication": a refused token closes the socket with this code. */
-    static final int CLOSE_UNAUTHORIZED = 4401;
     private static final SecureRandom IDS = new SecureRandom();
 
     /**
@@ -58,23 +45,13 @@ final class ClientSession implements PeerChannel {
     private final ConnectionTable.Entry entry;
     private final MessageAssembler assembler = new MessageAssembler(SignalCodec.MAX_FRAME_BYTES);
     private final SignalCodec codec;
-    private final RoomManager rooms;
-    private final Readiness readiness;
     private final NodeMetrics metrics;
-    private final TokenVerifier tokens;
     private final Context context;
-    private final Settings settings;
-    private final TokenBucket messageRate;
-    private int malformed;
+    private final SignalingSession signaling;
     /** Inside a fragmented message: whether it is binary (RFC 6455 §5.4). */
     private boolean binaryMessage;
     private long lastFrameNanos;
     private long lastPingNanos;
-    /** Set when a join is dispatched; cleared by {@link #joinRefused}. Touched on the WebSocket's thread. */
-    private Peer peer;
-    private Room room;
-    /** Set when the peer was told to leave its room: it leaves once, at the first of close decision or TCP close. */
-    private boolean left;
     /**
      * Set once the node decided to close the socket (4400, 4401, 4409, 1007, a room's close...):
      * nothing more is read from it or sent to it, whether or not the client answers the close.
@@ -85,19 +62,39 @@ final class ClientSession implements PeerChannel {
     ClientSession(ServerWebSocket ws, FrameSizeGuard guard, ConnectionTable table, ConnectionTable.Entry entry,
                   SignalCodec codec, RoomManager rooms, Readiness readiness, NodeMetrics metrics,
                   TokenVerifier tokens, Settings settings) {
-        this.settings = settings;
-        // Twice the per-second rate as burst: a join, an offer and a flurry of candidates arrive at once.
-        this.messageRate = new TokenBucket(settings.maxMessagesPerSecond(), 2.0 * settings.maxMessagesPerSecond());
         this.ws = ws;
         this.guard = guard;
         this.table = table;
         this.entry = entry;
         this.codec = codec;
-        this.rooms = rooms;
-        this.readiness = readiness;
         this.metrics = metrics;
-        this.tokens = tokens;
         this.context = Vertx.currentContext();
+        this.signaling = new SignalingSession(new SignalingSession.Link() {
+            @Override
+            public void send(ServerMessage message) {
+                ClientSession.this.send(message);
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                decideClose(code, reason);
+            }
+
+            @Override
+            public String urlToken() {
+                return queryParameter(ws.query(), "token");
+            }
+
+            @Override
+            public void joined() {
+                table.joined(entry);
+            }
+
+            @Override
+            public void joinRefused() {
+                table.joinRefused(entry);
+            }
+        }, this, codec, rooms, readiness, metrics, tokens, settings, IDS);
         this.lastFrameNanos = System.nanoTime();
         this.lastPingNanos = lastFrameNanos;
     }
@@ -125,16 +122,16 @@ final class ClientSession implements PeerChannel {
         if (type == WebSocketFrameType.BINARY || (type == WebSocketFrameType.CONTINUATION && binaryMessage)) {
             binaryMessage = !frame.isFinal();
             if (frame.isFinal()) {
-                malformed("binary frames are not part of the protocol");
+                signaling.malformed("binary frames are not part of the protocol");
             }
             return;
         }
         switch (assembler.add(payload, oversized, frame.isFinal())) {
             case INCOMPLETE -> { }
-            case MESSAGE -> onMessage(assembler.message());
+            case MESSAGE -> signaling.onText(assembler.message(), System.nanoTime(), System.currentTimeMillis());
             case TOO_LARGE -> {
                 metrics.limitRejected("frame_size");
-                malformed("frame larger than 64 KiB");
+                signaling.malformed("frame larger than 64 KiB");
             }
             case INVALID_UTF8 -> decideClose(CLOSE_INVALID_UTF8, "text frame is not valid UTF-8");
         }
@@ -150,79 +147,6 @@ final class ClientSession implements PeerChannel {
         } else {
             LOG.fine(() -> "websocket error: " + e);
         }
-    }
-
-    private void onMessage(String frame) {
-        if (!messageRate.tryTake(System.nanoTime())) {
-            // Dropped unread: a flood must not cost the room thread anything. It counts as malformed,
-            // so a client that keeps flooding is closed (4400) like one that keeps sending garbage.
-            metrics.limitRejected("message_rate");
-            malformed("rate limit: more than " + settings.maxMessagesPerSecond()
-                    + " messages per second (RELAYCAST_MAX_MESSAGES_PER_SECOND); message dropped");
-            return;
-        }
-        ClientMessage msg;
-        try {
-            msg = codec.decodeClient(frame);
-        } catch (SignalCodec.UnknownTypeException e) {
-            // Unknown types are answered but not held against the client: a newer client may send them.
-            sendError(e.code(), e.getMessage());
-            return;
-        } catch (SignalException e) {
-            malformed(e.getMessage());
-            return;
-        }
-        if (peer == null) {
-            beforeJoin(msg);
-        } else {
-            Peer p = peer;
-            Room r = room;
-            r.execute(() -> r.handle(p, msg));
-        }
-    }
-
-    private void beforeJoin(ClientMessage msg) {
-        if (!(msg instanceof ClientMessage.Join join)) {
-            sendError(ErrorCode.NOT_JOINED, "the first message must be join");
-            return;
-        }
-        if (!readiness.acceptsJoins()) {
-            sendError(ErrorCode.OVERLOADED, readiness.state() == Readiness.State.DRAINING
-                    ? "this node is draining; reconnect to another node" : "this node is still starting");
-            return;
-        }
-        if (metrics.peers().get() >= settings.maxPeersPerNode()) {
-            metrics.limitRejected("peers_per_node");
-            sendError(ErrorCode.OVERLOADED, "this node is at capacity (" + settings.maxPeersPerNode()
-                    + " peers); reconnect to another node");
-            return;
-        }
-        // The token is checked before the room is looked up, so a refused join leaves no room state.
-        // Inline on this event loop: see TokenVerifier for why that is short enough.
-        AuthGrant grant;
-        try {
-            grant = tokens.verify(tokenOf(join), join.roomId(), System.currentTimeMillis());
-        } catch (AuthRejection e) {
-            refuse(e);
-            return;
-        }
-        String peerId = newPeerId();
-        String name = join.name() != null && !join.name().isBlank() ? join.name()
-                : grant.subject() != null ? grant.subject() : peerId;
-        peer = new Peer(peerId, name, grant.canPublish(), grant.canSubscribe(), this);
-        room = rooms.roomFor(join.roomId());
-        table.joined(entry);
-        Peer p = peer;
-        Room r = room;
-        r.execute(() -> r.join(p));
-    }
-
-    /** PROTOCOL.md: the token is {@code join.token} or else the {@code token} query parameter of the URL. */
-    private String tokenOf(ClientMessage.Join join) {
-        if (join.token() != null && !join.token().isBlank()) {
-            return join.token();
-        }
-        return queryParameter(ws.query(), "token");
     }
 
     /** The first value of {@code name} in a URL query string, percent-decoded; null when absent. */
@@ -246,25 +170,6 @@ final class ClientSession implements PeerChannel {
         return null;
     }
 
-    private void refuse(AuthRejection e) {
-        metrics.authRejection(e.reason().label());
-        LOG.fine(() -> "join refused (" + e.reason().label() + "): " + e.getMessage());
-        sendError(ErrorCode.UNAUTHORIZED, e.getMessage());
-        decideClose(CLOSE_UNAUTHORIZED, "unauthorized");
-    }
-
-    private void malformed(String reason) {
-        sendError(ErrorCode.BAD_REQUEST, reason);
-        if (++malformed > MAX_MALFORMED_FRAMES) {
-            decideClose(4400, "too many malformed frames");
-        }
-    }
-
-    private void sendError(ErrorCode code, String message) {
-        metrics.signalingError(code.wire());
-        send(new ServerMessage.Error(code, message));
-    }
-
     /**
      * The node closes the socket: from here nothing more is read from it, and its peer leaves the
      * room now (the others get {@code peerLeft}) rather than when the TCP connection ends, which a
@@ -275,26 +180,17 @@ final class ClientSession implements PeerChannel {
             return;
         }
         metrics.websocketClose(code);
-        leaveRoom();
+        signaling.leaveRoom();
         closing = true;
         if (!closed) {
             ws.close((short) code, reason);
         }
     }
 
-    private void leaveRoom() {
-        Peer p = peer;
-        Room r = room;
-        if (p != null && !left) {
-            left = true;
-            r.execute(() -> r.leave(p));
-        }
-    }
-
     private void onClosed() {
         closed = true;
         closing = true;
-        leaveRoom();
+        signaling.leaveRoom();
         table.remove(entry);
     }
 
@@ -334,17 +230,6 @@ final class ClientSession implements PeerChannel {
     @Override
     public void joinRefused() {
         // Called on the room's thread; the session's fields belong to the WebSocket's thread.
-        context.runOnContext(v -> {
-            peer = null;
-            room = null;
-            left = false;
-            table.joinRefused(entry);
-        });
-    }
-
-    private static String newPeerId() {
-        byte[] b = new byte[8];
-        IDS.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        context.runOnContext(v -> signaling.joinRefused());
     }
 }

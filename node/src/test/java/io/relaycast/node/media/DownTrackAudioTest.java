@@ -25,7 +25,7 @@ class DownTrackAudioTest {
     private static TransportContext context;
 
     private final MediaCounters counters = new MediaCounters();
-    private final MediaWorker worker = new MediaWorker(0, "127.0.0.1", 0, context, new NodeMetrics("t"));
+    private final MediaWorker worker = new MediaWorker(0, 0, context, new NodeMetrics("t"));
     private final List<int[]> sent = new ArrayList<>(); // sequence number, timestamp
     private final RtpWriter writer = new RtpWriter();
     private final UpTrack mic;

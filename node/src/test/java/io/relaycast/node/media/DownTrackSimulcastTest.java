@@ -36,7 +36,7 @@ class DownTrackSimulcastTest {
     private final List<UpTrack> layers = new ArrayList<>();
     private final Subscriber sub = new Subscriber();
     private final RtpWriter writer = new RtpWriter();
-    private final MediaWorker worker = new MediaWorker(0, "127.0.0.1", 0, context, new NodeMetrics("t"));
+    private final MediaWorker worker = new MediaWorker(0, 0, context, new NodeMetrics("t"));
     private final DownTrack down;
     /** Per layer: next sequence number, timestamp and picture id the "publisher" uses. */
     private final int[] seq = {1000, 20000, 40000};

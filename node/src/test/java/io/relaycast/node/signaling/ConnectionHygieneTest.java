@@ -155,7 +155,7 @@ class ConnectionHygieneTest {
             assertNotNull(close, "TCP closed without a close frame");
             assertEquals(4400, close.closeCode());
             // PROTOCOL.md: more than 50 malformed frames → 4400; the 51st is the last one answered.
-            assertEquals(ClientSession.MAX_MALFORMED_FRAMES + 1, errors[0]);
+            assertEquals(SignalingSession.MAX_MALFORMED_FRAMES + 1, errors[0]);
             member.nextWithin(ServerMessage.PeerLeft.class, 10);
             double lag = (System.nanoTime() - close.arrivedNanos()) / 1e9;
             assertTrue(lag < 1.0, "peerLeft " + lag + " s after the 4400 close");
