@@ -88,16 +88,13 @@ public final class RelaycastNode {
         if (hazelcast != null) {
             reachability = new BusReachability(vertx, busNodeId);
             cluster.reachability(reachability);
-            reconciler = new Reconciler(vertx, rooms, store, reachability);
+            reconciler = new Reconciler(Reconciler.timersOf(vertx), rooms, store, reachability);
             new NodeWatcher(vertx, store, this::nodeLeft, reconciler::viewChanged).attach(hazelcast);
         }
     }
 
     /** Another node died: each worker's relay drops its links there, each room its peers. Any thread. */
     private void nodeLeft(String busNodeId) {
-        for (RelayEndpoint e : cluster.relays()) {
-            workers.get(e.workerIndex()).execute(() -> e.nodeLeft(busNodeId));
-        }
         rooms.nodeLeft(busNodeId);
         if (reachability != null) {
             reachability.forget(busNodeId);
@@ -252,6 +249,7 @@ public final class RelaycastNode {
     public Future<Void> stop() {
         return vertx.close().onComplete(ar -> {
             transports.close();
+            metrics.close();
             if (hazelcast != null && hazelcast.getLifecycleService().isRunning()) {
                 hazelcast.shutdown();
             }
@@ -264,7 +262,10 @@ public final class RelaycastNode {
      */
     public Future<Void> crash() {
         hazelcast.getLifecycleService().terminate();
-        return vertx.close().recover(e -> Future.succeededFuture()).onComplete(ar -> transports.close());
+        return vertx.close().recover(e -> Future.succeededFuture()).onComplete(ar -> {
+            transports.close();
+            metrics.close();
+        });
     }
 
     /** The reconciler of rooms with the cluster's membership; null in dev mode (tests). */

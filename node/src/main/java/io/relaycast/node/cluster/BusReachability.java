@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * this check would announce a stranger's records as {@code peerJoined}. A node is reachable once
  * it answered one request over the event bus; the answer is kept until the node leaves.
  */
-public final class BusReachability {
+public final class BusReachability implements Reachability {
     /** Long enough for a TLS handshake on a loaded machine; a pass waits at most this long. */
     static final long PROBE_TIMEOUT_MILLIS = 3000;
 
@@ -49,6 +49,7 @@ public final class BusReachability {
      * confirmed before, and those that answer a probe now. Never fails: a node that does not
      * answer within {@link #PROBE_TIMEOUT_MILLIS} is left out and probed again next time.
      */
+    @Override
     public Future<Set<String>> reachable(Collection<String> busNodeIds) {
         List<Future<?>> probes = new ArrayList<>();
         for (String id : busNodeIds) {

@@ -20,7 +20,7 @@ public final class ClusterContext {
     private final String busNodeId;
     private final RelayMetrics metrics;
     private volatile List<RelayEndpoint> relays = List.of();
-    private volatile BusReachability reachability;
+    private volatile Reachability reachability;
 
     public ClusterContext(ClusterBus bus, MembershipStore store, String nodeId, String busNodeId, RelayMetrics metrics) {
         this.bus = bus;
@@ -67,7 +67,7 @@ public final class ClusterContext {
     }
 
     /** Set once at start in cluster mode (before any room exists); null in dev mode. */
-    public void reachability(BusReachability r) {
+    public void reachability(Reachability r) {
         this.reachability = r;
     }
 
@@ -76,7 +76,7 @@ public final class ClusterContext {
      * mode all of them (there is only this node).
      */
     public io.vertx.core.Future<java.util.Set<String>> reachable(java.util.Collection<String> busNodeIds) {
-        BusReachability r = reachability;
+        Reachability r = reachability;
         return r == null ? io.vertx.core.Future.succeededFuture(new java.util.HashSet<>(busNodeIds)) : r.reachable(busNodeIds);
     }
 

@@ -30,8 +30,14 @@ public final class TransportContext implements AutoCloseable {
      * a seeded generator (ICE credentials, SSRCs and sequence offsets then follow the seed).
      */
     public TransportContext(List<String> advertisedIps, SecureRandom random, DtlsHandshakePool pool, Instant now) {
+        this(advertisedIps, random, pool, DtlsCertificate.generate(random, now));
+    }
+
+    /** With a certificate made elsewhere (the simulation reuses a few across its many runs). */
+    public TransportContext(List<String> advertisedIps, SecureRandom random, DtlsHandshakePool pool,
+                            DtlsCertificate certificate) {
         this.random = random;
-        this.certificate = DtlsCertificate.generate(random, now);
+        this.certificate = certificate;
         this.dtlsPool = pool;
         this.advertisedIps = List.copyOf(advertisedIps);
         this.dtlsSetup = new DtlsSetup(certificate, dtlsPool, DtlsEndpoint.DEFAULT_PROFILES);

@@ -130,6 +130,11 @@ public final class UpTrack {
      * nobody here subscribes to carries nothing, so it counts as live until a subscription shows
      * otherwise.
      */
+    /** When the last packet arrived (worker clock); far in the past if none did. */
+    public long lastPacketNanos() {
+        return lastPacketNanos;
+    }
+
     public boolean isLive(long nowNanos) {
         if (nowNanos - lastPacketNanos < LIVE_NANOS) {
             return true;

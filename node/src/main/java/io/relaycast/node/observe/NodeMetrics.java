@@ -31,7 +31,7 @@ import java.util.function.ToDoubleFunction;
  * packet path never touches a shared atomic. Everything else (peers, rooms, signaling errors) is
  * rare enough for ordinary meters.
  */
-public final class NodeMetrics {
+public final class NodeMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger peers = new AtomicInteger();
     private final AtomicInteger rooms = new AtomicInteger();
@@ -58,6 +58,9 @@ public final class NodeMetrics {
             "Joins refused for their token, by reason", "reason");
 
     private final List<ForwardingDelay> forwardingDelays = new CopyOnWriteArrayList<>();
+
+    /** Listens to the JVM's GC notifications until {@link #close}. */
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
     public NodeMetrics(String nodeId) {
         registry.config().commonTags("node", nodeId);
@@ -99,7 +102,7 @@ public final class NodeMetrics {
                 .register(registry);
         registerKnownLabels();
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
@@ -127,6 +130,16 @@ public final class NodeMetrics {
             }
             return snapshot.build();
         });
+    }
+
+    /**
+     * Stops the GC listener and closes the registry: a JVM that starts many nodes (tests, the
+     * simulation's thousand runs) would otherwise keep every node's GC listener.
+     */
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
     }
 
     /** Exports a media worker's forwarding-delay histogram. */

@@ -49,6 +49,8 @@ public final class RelayEndpoint {
     /** Subscriber side: relayed tracks by the stream number this worker gave them. */
     private final StreamTable<UpTrack> streams = new StreamTable<>();
     private final List<RelayLink> dirty = new ArrayList<>();
+    /** Subscribed relayed tracks that have not carried a packet yet (see RelayUpstream#checkFirstPacket). */
+    private final Map<RelayUpstream, UpTrack> awaitingFirstPacket = new java.util.LinkedHashMap<>();
     private final RelayFrameReader reader = new RelayFrameReader();
     private final RtpHeader view = new RtpHeader();
     private final int[] nackScratch = new int[1024];
@@ -220,8 +222,15 @@ public final class RelayEndpoint {
         dirty.clear();
     }
 
+    void awaitFirstPacket(RelayUpstream upstream, UpTrack track) {
+        awaitingFirstPacket.put(upstream, track);
+    }
+
     private void tick() {
         long now = worker.nowNanos();
+        if (!awaitingFirstPacket.isEmpty()) {
+            awaitingFirstPacket.entrySet().removeIf(e -> !e.getKey().checkFirstPacket(e.getValue(), now));
+        }
         for (RelayLink l : links.values()) {
             l.tick(now);
         }
@@ -328,6 +337,13 @@ public final class RelayEndpoint {
             return;
         }
         Map<Integer, RelaySink> sinks = sinksByLink.computeIfAbsent(link, l -> new HashMap<>());
+        RelaySink existing = sinks.get(stream);
+        if (existing != null && existing.track() == t) {
+            // A repeat (RelayUpstream sends again when nothing arrived): the stream is already
+            // flowing, or its first packets are on the way; only the keyframe is asked again.
+            t.requestKeyframe(now);
+            return;
+        }
         RelaySink old = sinks.put(stream, new RelaySink(link, stream, t));
         if (old != null) {
             old.track().removeSink(old);

@@ -65,6 +65,8 @@ final class RelayLink {
     long packetsIn;
     /** Tracks that resumed at a keyframe after shedding video. */
     long keyframeResumes;
+    /** SUBSCRIBEs sent again because a subscribed stream carried nothing (RelayUpstream). */
+    long resubscribes;
     final long[] drops = new long[RelayDrop.values().length];
 
     RelayLink(String remoteBusNodeId, int remoteWorker, String remoteNodeId, String address, RelayFrameWriter writer,

@@ -56,6 +56,9 @@ public final class RelayMetrics {
         meters.add(FunctionCounter.builder("relaycast_relay_keyframe_resumes_total", l, x -> x.keyframeResumes)
                 .description("Tracks that resumed at a keyframe after shedding video on the link")
                 .tags("remote", remote, "remote_worker", rw, "worker", w).register(registry));
+        meters.add(FunctionCounter.builder("relaycast_relay_resubscribes_total", l, x -> x.resubscribes)
+                .description("Subscriptions sent again because the stream carried nothing after the first")
+                .tags("remote", remote, "remote_worker", rw, "worker", w).register(registry));
         for (RelayDrop d : RelayDrop.values()) {
             meters.add(FunctionCounter.builder("relaycast_relay_drops_total", l, x -> x.drops[d.ordinal()])
                     .description("Relay records or frames dropped, by reason")

@@ -19,6 +19,10 @@ final class RelayUpstream implements Upstream {
     private final int stream;
     private final byte[] roomId;
     private final byte[] trackKey;
+    /** While subscribed and no packet has come: when the SUBSCRIBE goes again, and how often it went. */
+    private long resubscribeAtNanos = Long.MAX_VALUE;
+    private long subscribedAtNanos;
+    private int resubscribes;
 
     RelayUpstream(RelayEndpoint endpoint, RelayLink link, int stream, String roomId, String trackKey) {
         this.endpoint = endpoint;
@@ -56,11 +60,52 @@ final class RelayUpstream implements Upstream {
 
     @Override
     public void firstSubscriber(UpTrack track) {
-        link.subscribe(stream, roomId, trackKey, endpoint.nowNanos());
+        long now = endpoint.nowNanos();
+        link.subscribe(stream, roomId, trackKey, now);
+        resubscribes = 0;
+        subscribedAtNanos = now;
+        resubscribeAtNanos = now + RESUBSCRIBE_FIRST_NANOS;
+        endpoint.awaitFirstPacket(this, track);
     }
 
     @Override
     public void lastSubscriberGone(UpTrack track) {
+        resubscribeAtNanos = Long.MAX_VALUE;
         link.streamOnly(RelayFrame.UNSUBSCRIBE, stream, endpoint.nowNanos());
+    }
+
+    /** The first wait for a subscribed stream's first packet before asking again; doubles per try. */
+    static final long RESUBSCRIBE_FIRST_NANOS = 1_000_000_000L;
+    /** Tries after the first SUBSCRIBE: about half a minute in all, then the stream is left as it is. */
+    static final int MAX_RESUBSCRIBES = 5;
+
+    /**
+     * Called on the endpoint's tick while the stream is subscribed and has carried nothing. The
+     * event bus drops a message sent before the publisher node's relay consumer is known here
+     * (Vert.x spreads registrations asynchronously), and a lost SUBSCRIBE would leave the track
+     * dark for good; so it is sent again, with backoff. The publisher's end ignores a repeat.
+     *
+     * @return false once it stopped waiting (a packet came, the subscription ended, or it gave up)
+     */
+    boolean checkFirstPacket(UpTrack track, long now) {
+        if (resubscribeAtNanos == Long.MAX_VALUE || track.downTracks().isEmpty()) {
+            return false;
+        }
+        if (track.lastPacketNanos() >= subscribedAtNanos) {
+            resubscribeAtNanos = Long.MAX_VALUE;
+            return false;
+        }
+        if (now < resubscribeAtNanos) {
+            return true;
+        }
+        if (resubscribes == MAX_RESUBSCRIBES) {
+            resubscribeAtNanos = Long.MAX_VALUE;
+            return false;
+        }
+        resubscribes++;
+        link.subscribe(stream, roomId, trackKey, now);
+        link.resubscribes++;
+        resubscribeAtNanos = now + (RESUBSCRIBE_FIRST_NANOS << Math.min(resubscribes, 3));
+        return true;
     }
 }

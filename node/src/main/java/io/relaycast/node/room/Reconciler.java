@@ -1,8 +1,8 @@
 package io.relaycast.node.room;
 
-import io.relaycast.node.cluster.BusReachability;
 import io.relaycast.node.cluster.MemberRecord;
 import io.relaycast.node.cluster.MembershipStore;
+import io.relaycast.node.cluster.Reachability;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -31,17 +31,39 @@ public final class Reconciler {
     /** Offsets from the latest change: the first at once, the last ~10 s on, when any merge has long settled. */
     static final long[] PASS_DELAYS_MILLIS = {0, 1000, 3000, 6000, 10_000};
 
-    private final Vertx vertx;
+    /** Timers on the node's clock: Vert.x's in the node, the virtual clock's in the simulation. */
+    public interface Timers {
+        long setTimer(long delayMillis, Runnable task);
+
+        void cancelTimer(long id);
+    }
+
+    /** Vert.x's timers (they fire on whichever event loop they were set from). */
+    public static Timers timersOf(Vertx vertx) {
+        return new Timers() {
+            @Override
+            public long setTimer(long delayMillis, Runnable task) {
+                return vertx.setTimer(delayMillis, id -> task.run());
+            }
+
+            @Override
+            public void cancelTimer(long id) {
+                vertx.cancelTimer(id);
+            }
+        };
+    }
+
+    private final Timers timers;
     private final RoomManager rooms;
     private final MembershipStore store;
-    private final BusReachability reachability;
-    private final List<Long> timers = new ArrayList<>();
+    private final Reachability reachability;
+    private final List<Long> pending = new ArrayList<>();
     private boolean running;
     private boolean again;
     private long passes;
 
-    public Reconciler(Vertx vertx, RoomManager rooms, MembershipStore store, BusReachability reachability) {
-        this.vertx = vertx;
+    public Reconciler(Timers timers, RoomManager rooms, MembershipStore store, Reachability reachability) {
+        this.timers = timers;
         this.rooms = rooms;
         this.store = store;
         this.reachability = reachability;
@@ -53,22 +75,22 @@ public final class Reconciler {
      * Vert.x timers fire on whichever event loop they were set from.
      */
     public synchronized void viewChanged() {
-        for (long id : timers) {
-            vertx.cancelTimer(id);
+        for (long id : pending) {
+            timers.cancelTimer(id);
         }
-        timers.clear();
+        pending.clear();
         for (long delay : PASS_DELAYS_MILLIS) {
             if (delay == 0) {
                 requestPass();
             } else {
                 long[] self = new long[1];
-                self[0] = vertx.setTimer(delay, id -> {
+                self[0] = timers.setTimer(delay, () -> {
                     synchronized (this) {
-                        timers.remove(id);
+                        pending.remove(self[0]);
                         requestPass();
                     }
                 });
-                timers.add(self[0]);
+                pending.add(self[0]);
             }
         }
     }

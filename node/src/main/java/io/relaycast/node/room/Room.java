@@ -75,6 +75,14 @@ public final class Room implements RoomLink.Listener {
     private boolean filteringAudio;
     private final RoomLink link;
     private final List<Peer> pendingJoins = new ArrayList<>();
+    /**
+     * Peers whose join reached this room after it closed, and the room that took them: their
+     * later messages and their leave go there. (A message for anyone else after the close is
+     * refused, never allowed to create a room nobody is in.)
+     */
+    private final Map<Peer, Room> handedOver = new HashMap<>();
+    /** A peer left before the room opened: once open, the room may have nobody to serve. */
+    private boolean joinCancelledWhileOpening;
     /** Joins whose membership record is being written; see {@link #join}. */
     private final Map<String, Peer> admitting = new HashMap<>();
     /** What admitting peers sent behind their join (an eager client's offer), replayed after the welcome. */
@@ -126,6 +134,11 @@ public final class Room implements RoomLink.Listener {
             pendingJoins.clear();
             pendingWatches.forEach(Runnable::run);
             pendingWatches.clear();
+            // Everyone who came while it opened may have left again: a room nobody uses ends.
+            // (Only then: the first join is often still on its way when a local store answers.)
+            if (joinCancelledWhileOpening) {
+                closeIfUnused();
+            }
         });
     }
 
@@ -192,6 +205,7 @@ public final class Room implements RoomLink.Listener {
     public void join(Peer peer) {
         if (closed) {
             Room successor = manager.roomFor(roomId);
+            handedOver.put(peer, successor);
             successor.execute(() -> successor.join(peer));
             return;
         }
@@ -262,6 +276,7 @@ public final class Room implements RoomLink.Listener {
     public void watch(Peer viewer, String publisherId) {
         if (closed) {
             Room successor = manager.roomFor(roomId);
+            handedOver.put(viewer, successor);
             successor.execute(() -> successor.watch(viewer, publisherId));
             return;
         }
@@ -312,13 +327,14 @@ public final class Room implements RoomLink.Listener {
 
     /** Handles a joined peer's message. */
     public void handle(Peer peer, ClientMessage message) {
-        if (closed && !sessions.containsKey(peer.peerId())) {
-            // Sent right behind a join that was handed to this room's successor.
-            Room successor = manager.roomFor(roomId);
+        Room successor = handedOver.get(peer);
+        if (successor != null) {
+            // Sent behind a join that was handed to this room's successor.
             successor.execute(() -> successor.handle(peer, message));
             return;
         }
-        if (admitting.containsKey(peer.peerId())) {
+        if (admitting.containsKey(peer.peerId()) || pendingJoins.contains(peer)) {
+            // Behind a join that waits for the room to open or for its record: kept for after the welcome.
             List<ClientMessage> held = heldWhileAdmitting.computeIfAbsent(peer.peerId(), k -> new ArrayList<>());
             if (held.size() >= MAX_HELD_MESSAGES) {
                 error(peer, ErrorCode.BAD_REQUEST, "more than " + MAX_HELD_MESSAGES + " messages before welcome");
@@ -378,6 +394,17 @@ public final class Room implements RoomLink.Listener {
 
     /** Removes a peer (leave, closed socket, ICE timeout); the others get {@code peerLeft}. */
     public void leave(Peer peer) {
+        Room successor = handedOver.remove(peer);
+        if (successor != null) {
+            successor.execute(() -> successor.leave(peer));
+            return;
+        }
+        if (pendingJoins.remove(peer)) {
+            // Left while the room was still opening: it never joined, and nobody hears of it.
+            heldWhileAdmitting.remove(peer.peerId());
+            joinCancelledWhileOpening = true;
+            return;
+        }
         if (admitting.remove(peer.peerId()) != null) {
             heldWhileAdmitting.remove(peer.peerId());
             return; // admit() sees it gone and erases the record being written

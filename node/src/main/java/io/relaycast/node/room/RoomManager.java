@@ -90,8 +90,11 @@ public final class RoomManager {
         return out;
     }
 
-    /** A node died: every local room drops its peers. Any thread. */
+    /** A node died: each worker's relay drops its links there, every local room its peers. Any thread. */
     public void nodeLeft(String busNodeId) {
+        for (io.relaycast.node.relay.RelayEndpoint e : cluster.relays()) {
+            workers.get(e.workerIndex()).execute(() -> e.nodeLeft(busNodeId));
+        }
         for (Room r : rooms.values()) {
             r.execute(() -> r.nodeLeft(busNodeId));
         }
