@@ -228,6 +228,19 @@ final class Scenarios {
                 s.heal();
                 s.run(12_000);
             }),
+            new Scenario("a node crashes and restarts, its clients come back", 2, s -> {
+                s.publisher(0, "r");
+                SimClient a = s.publisher(1, "r");
+                s.listener(1, "r");
+                s.run(ms(s, 1000, 2000));
+                s.crash(1);
+                s.run(ms(s, 500, 6000));
+                s.restart(1);
+                s.run(ms(s, 100, 1500));
+                s.publisher(1, "r");
+                s.listener(1, "r");
+                s.run(6000);
+            }),
             new Scenario("clients arrive while the nodes start", 3, 10, s -> {
                 // Relay consumers are not yet known on every node (Vert.x spreads registrations
                 // asynchronously): the first subscriptions between nodes may be lost.

@@ -52,12 +52,16 @@ final class SimNode {
     private final Reconciler reconciler;
     private final ClusterContext cluster;
 
-    SimNode(Sim sim, SimNetwork network, SimBus bus, SimMembership membership, int index) {
+    /**
+     * @param generation 0 for the first process at this address; a restarted node is a new
+     *                   process, with a new event-bus id as a new Hazelcast member has
+     */
+    SimNode(Sim sim, SimNetwork network, SimBus bus, SimMembership membership, int index, int generation) {
         this.sim = sim;
         this.bus = bus;
         this.membership = membership;
         this.name = "n" + index;
-        this.busNodeId = "bus-" + name;
+        this.busNodeId = "bus-" + name + (generation == 0 ? "" : "-" + generation);
         String ip = SimNetwork.host(1, index + 1).getHostAddress();
         try {
             settings = Settings.from(Map.of("RELAYCAST_NODE_ID", name, "RELAYCAST_MEDIA_WORKERS", "1",
@@ -68,7 +72,7 @@ final class SimNode {
         }
         metrics = new NodeMetrics(name);
         transports = new TransportContext(settings.advertisedIps(), seeded(sim.random().nextLong()), sim.dtlsPool(),
-                SimCertificates.get(1000 + index));
+                SimCertificates.get(1000 + 10 * index + generation % 10));
         peerIds = new Random(sim.random().nextLong());
         worker = new MediaWorker(0, settings.mediaPort(), transports, metrics);
         runtime = new SimWorkerRuntime(sim, network, new InetSocketAddress(ip, settings.mediaPort()), worker);

@@ -31,6 +31,8 @@ public final class Simulation implements AutoCloseable {
     final SimBus bus;
     final SimMembership membership;
     final List<SimNode> nodes = new ArrayList<>();
+    /** Every node process of the run, restarted ones' earlier lives included. */
+    private final List<SimNode> allNodes = new ArrayList<>();
     final List<SimClient> clients = new ArrayList<>();
     /** Ground truth: the room each present client is in. */
     private final Map<SimClient, String> present = new LinkedHashMap<>();
@@ -94,11 +96,31 @@ public final class Simulation implements AutoCloseable {
             });
         }
         for (int i = 0; i < nodeCount; i++) {
-            nodes.add(new SimNode(sim, network, bus, membership, i));
+            nodes.add(new SimNode(sim, network, bus, membership, i, 0));
         }
+        allNodes.addAll(nodes);
+        buggify();
         // Usually the nodes are up, and their relay consumers known cluster-wide, before clients
         // arrive; a scenario may have them arrive while registrations are still spreading.
         sim.runUntil(startupMillis * 1_000_000L);
+    }
+
+    /**
+     * Faults the seed adds to any scenario: jitter on the nodes' own links (which reorders what
+     * they exchange with everyone), and duplication of a node's datagrams.
+     */
+    private void buggify() {
+        for (SimNode n : nodes) {
+            SimNetwork.Link l = network.link(n.mediaAddress().getAddress());
+            if (sim.chance(0.3)) {
+                l.jitterNanos = sim.millisBetween(1, 8);
+                sim.trace("buggify: jitter " + l.jitterNanos / 1_000_000L + " ms on " + n.name);
+            }
+            if (sim.chance(0.15)) {
+                l.duplicate = 0.02;
+                sim.trace("buggify: 2% duplicated datagrams on " + n.name);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ the DSL
@@ -204,6 +226,27 @@ public final class Simulation implements AutoCloseable {
                 if (!n.isDead()) {
                     n.nodeLeft(dead);
                 }
+            }
+        });
+    }
+
+    /**
+     * A crashed node's address comes back as a new process (a new cluster member): the others'
+     * cluster managers see it join and reconcile.
+     */
+    public void restart(int i) {
+        SimNode old = nodes.get(i);
+        if (!old.isDead()) {
+            throw new IllegalStateException(old.name + " is running");
+        }
+        int generation = (int) allNodes.stream().filter(n -> n.name.equals(old.name)).count();
+        SimNode fresh = new SimNode(sim, network, bus, membership, i, generation);
+        nodes.set(i, fresh);
+        allNodes.add(fresh);
+        sim.trace("restart " + fresh.name + " as " + fresh.busNodeId);
+        sim.after(sim.millisBetween(200, 1000), () -> {
+            for (SimNode n : nodes) {
+                n.viewChanged();
             }
         });
     }
@@ -395,6 +438,17 @@ public final class Simulation implements AutoCloseable {
                 }
             }
         }
+        for (SimNode n : nodes) {
+            if (n.isDead()) {
+                continue;
+            }
+            for (io.micrometer.core.instrument.Gauge g : n.metrics.registry().find("relaycast_relay_queued_bytes").gauges()) {
+                if (g.value() > n.settings.relayLinkBudgetBytes() * 1.25) {
+                    sim.fail(n.name + " holds " + (long) g.value() + " bytes unacknowledged on its relay link to "
+                            + g.getId().getTag("remote") + ", over the link's budget");
+                }
+            }
+        }
         int liveNodes = (int) nodes.stream().filter(n -> !n.isDead()).count();
         Set<String> rooms = new HashSet<>(present.values());
         if (bus.registrationCount() > liveNodes * (1 + rooms.size())) {
@@ -415,7 +469,7 @@ public final class Simulation implements AutoCloseable {
     public void close() {
         relaycastLog.removeHandler(logWatch);
         relaycastLog.setLevel(previousLevel);
-        for (SimNode n : nodes) {
+        for (SimNode n : allNodes) {
             n.metrics.close();
         }
         sim.close();
