@@ -48,7 +48,7 @@ public final class Room implements RoomLink.Listener {
     static final long SETTLE_NANOS = 2_000_000_000L;
     private static final long CHANGE_MEMORY_NANOS = 60_000_000_000L;
     /** When an opened room reads the membership again (see {@link #rereadMembership}). */
-    private static final long[] REREAD_AFTER_OPEN_MILLIS = {1500, 4000};
+    private static final long[] REREAD_AFTER_OPEN_MILLIS = {250, 1500, 4000};
 
     private final String roomId;
     private final MediaWorker worker;

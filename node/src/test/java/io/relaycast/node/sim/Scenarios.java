@@ -241,6 +241,31 @@ final class Scenarios {
                 s.listener(1, "r");
                 s.run(6000);
             }),
+            new Scenario("a hostile client among others", 2, s -> {
+                s.publisher(0, "r");
+                s.publisher(1, "r");
+                SimClient h = s.publisher(any(s), "r");
+                h.hostile = true;
+                s.run(ms(s, 800, 1500));
+                Random r = s.sim.random();
+                String[] frames = {"{", "[]", "null", "{\"type\":42}", "{\"type\":\"offer\",\"sdp\":\"v=0\\r\\nm=\"}",
+                        "{\"type\":\"answer\",\"sdp\":\"\"}", "{\"type\":\"join\",\"roomId\":\"other\"}",
+                        "{\"type\":\"setPreferences\",\"trackId\":\"x\",\"maxHeight\":-5}",
+                        "{\"type\":\"iceCandidate\",\"candidate\":{\"candidate\":\"candidate:x 1 udp\"}}",
+                        "{\"type\":\"unknownThing\"}"};
+                for (int i = 0; i < 30; i++) {
+                    h.sendRawText(frames[r.nextInt(frames.length)]);
+                    byte[] d = new byte[1 + r.nextInt(300)];
+                    r.nextBytes(d);
+                    // First bytes in each RFC 7983 range: STUN, DTLS, RTP/RTCP, and none.
+                    d[0] = (byte) new int[]{0, 1, 22, 23, 128, 144, 200, 70}[r.nextInt(8)];
+                    h.sendRawDatagram(d);
+                    s.run(ms(s, 0, 60));
+                }
+                s.run(1000);
+                s.vanish(h);
+                s.run(3000);
+            }),
             new Scenario("clients arrive while the nodes start", 3, 10, s -> {
                 // Relay consumers are not yet known on every node (Vert.x spreads registrations
                 // asynchronously): the first subscriptions between nodes may be lost.

@@ -114,6 +114,10 @@ final class SimClient {
     final Map<String, Long> received = new LinkedHashMap<>();
     final Map<String, Long> lastReceived = new HashMap<>();
     int closeCode;
+    /** Errors the node sent this client. */
+    int errors;
+    /** Set by scenarios for a client that misbehaves on purpose (its errors are expected). */
+    boolean hostile;
 
     SimClient(Sim sim, SimNetwork network, int index, boolean publishes) {
         this.sim = sim;
@@ -195,6 +199,20 @@ final class SimClient {
         socket.clientSends(codec.encode(m));
     }
 
+    /** A hostile client: any text frame at all. */
+    void sendRawText(String frame) {
+        if (socket != null && !gone) {
+            socket.clientSends(frame);
+        }
+    }
+
+    /** A hostile client: any datagram to its node's media port, from its own address. */
+    void sendRawDatagram(byte[] datagram) {
+        if (node != null && !gone) {
+            network.send(local, node.mediaAddress(), datagram, 0, datagram.length);
+        }
+    }
+
     void signalingClosed(int code) {
         if (gone) {
             return;
@@ -268,7 +286,10 @@ final class SimClient {
                 renegotiate();
             }
         } else if (m instanceof ServerMessage.Error e) {
-            sim.trace(name + " error " + e.code().wire() + " " + e.message());
+            errors++;
+            if (!hostile) {
+                sim.trace(name + " error " + e.code().wire() + " " + e.message());
+            }
         }
     }
 
