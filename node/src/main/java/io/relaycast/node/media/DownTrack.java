@@ -469,7 +469,8 @@ public final class DownTrack {
             }
         }
         if (layer != current) {
-            if (layer != target || !layer.keyframeStart()) {
+            // Video resumes at a keyframe; audio has none, so any packet starts it again.
+            if (layer != target || (layer.isVideo() && !layer.keyframeStart())) {
                 return; // waiting for the target layer's keyframe
             }
             splice(layer, in, nowNanos);

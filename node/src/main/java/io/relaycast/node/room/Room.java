@@ -552,6 +552,9 @@ public final class Room implements RoomLink.Listener {
         if (sessions.containsKey(r.peerId()) || !members.containsKey(r.peerId())) {
             return;
         }
+        if (r.version() < members.get(r.peerId()).version()) {
+            return; // an older copy (a lagging read, or an event overtaken by a read): the newer one stands
+        }
         lastChange.put(r.peerId(), worker.nowNanos());
         MemberRecord previous = members.put(r.peerId(), r);
         Set<String> keep = new HashSet<>();
@@ -675,17 +678,26 @@ public final class Room implements RoomLink.Listener {
             }
         }
         for (MemberRecord r : live.values()) {
-            if (sessions.containsKey(r.peerId()) || changedSince(r.peerId(), settled)) {
+            if (sessions.containsKey(r.peerId())) {
                 continue;
             }
             MemberRecord known = members.get(r.peerId());
+            if (known != null && r.version() > known.version()) {
+                // Tracks newer than any event brought: no fresher news can be in flight (its
+                // "tracks" event was missed, e.g. sent before this room's consumer was known there).
+                remoteTracksChanged(r);
+                continue;
+            }
+            if (changedSince(r.peerId(), settled)) {
+                continue;
+            }
             if (known == null && !reachableNodes.contains(r.busNodeId())) {
                 continue;
             }
             if (known == null) {
                 remoteJoined(r);
                 changes[0]++;
-            } else if (!known.tracks().equals(r.tracks())) {
+            } else if (r.version() == known.version() && !known.tracks().equals(r.tracks())) {
                 remoteTracksChanged(r);
             }
         }

@@ -109,4 +109,18 @@ class DownTrackAudioTest {
         }
         assertEquals(960 * 51, sent.get(10)[1] - sent.get(9)[1], "the timestamps keep the publisher's clock");
     }
+
+    /** PROTOCOL.md setPreferences on an audio track: found by the simulation, audio never came back. */
+    @Test
+    void aPausedAudioTrackResumesAtTheNextPacket() throws Exception {
+        packets(5);
+        assertEquals(5, sent.size());
+        down.setPreferences(null, null, true, (long) ts / 48 * MS);
+        packets(20);
+        assertEquals(5, sent.size(), "nothing while paused");
+        down.setPreferences(null, null, false, (long) ts / 48 * MS);
+        packets(5);
+        assertEquals(10, sent.size(), "audio has no keyframe to wait for: it resumes at once");
+        assertEquals((sent.get(4)[0] + 1) & 0xffff, sent.get(5)[0], "the subscriber's numbering continues");
+    }
 }

@@ -266,6 +266,20 @@ final class Scenarios {
                 s.vanish(h);
                 s.run(3000);
             }),
+            new Scenario("a subscriber pauses and resumes remote tracks", 2, s -> {
+                SimClient a = s.publisher(0, "r");
+                SimClient b = s.publisher(1, "r");
+                SimClient sub = s.listener(any(s), "r");
+                s.run(ms(s, 2000, 3000));
+                s.pause(sub, a, "video", true);
+                s.pause(sub, b, "video", true);
+                s.run(ms(s, 0, 2000));
+                s.pause(sub, b, "video", false);
+                s.pause(sub, a, "audio", true);
+                s.run(ms(s, 0, 500));
+                s.pause(sub, a, "audio", false);
+                s.run(3000);
+            }),
             new Scenario("clients arrive while the nodes start", 3, 10, s -> {
                 // Relay consumers are not yet known on every node (Vert.x spreads registrations
                 // asynchronously): the first subscriptions between nodes may be lost.

@@ -108,6 +108,10 @@ final class SimClient {
 
     /** Peers this client was told are in the room, by peer id. */
     final Set<String> knownPeers = new LinkedHashSet<>();
+    /** "publisherPeerId/audio|video" → the trackId the node's offer named it by (PROTOCOL.md). */
+    final Map<String, String> remoteTrackIds = new HashMap<>();
+    /** "publisherPeerId/kind" this client paused with setPreferences, and since when. */
+    final Map<String, Long> pausedSince = new HashMap<>();
     /** SSRC of a remote track → "publisherPeerId/audio|video", from the node's offers. */
     private final Map<Long, String> remoteSsrcs = new HashMap<>();
     /** "publisher/kind" → packets received, and when the last one came. */
@@ -197,6 +201,26 @@ final class SimClient {
 
     private void send(ClientMessage m) {
         socket.clientSends(codec.encode(m));
+    }
+
+    /**
+     * PROTOCOL.md setPreferences: pauses or resumes one remote track; false when no offer named
+     * it yet.
+     */
+    boolean pause(String publisherPeerId, String kind, boolean paused) {
+        String key = publisherPeerId + "/" + kind;
+        String trackId = remoteTrackIds.get(key);
+        if (trackId == null || gone) {
+            return false;
+        }
+        send(new ClientMessage.SetPreferences(trackId, null, null, paused));
+        if (paused) {
+            pausedSince.put(key, sim.now());
+        } else {
+            pausedSince.remove(key);
+        }
+        sim.trace(name + (paused ? " pauses " : " resumes ") + shortId(publisherPeerId) + " " + kind);
+        return true;
     }
 
     /** A hostile client: any text frame at all. */
@@ -443,6 +467,7 @@ final class SimClient {
             if (!own && dir.receives()) {
                 String kind = m.kind() == MediaKind.AUDIO ? "audio" : "video";
                 String publisher = m.msid().map(Msid::streamId).orElse("?");
+                m.msid().ifPresent(x -> remoteTrackIds.put(x.streamId() + "/" + kind, x.trackId()));
                 Set<Long> rtx = new HashSet<>();
                 for (SsrcGroup g : m.ssrcGroups()) {
                     if (g.semantics().equals(SsrcGroup.FID) && g.ssrcs().size() == 2) {
@@ -541,7 +566,9 @@ final class SimClient {
         if (outcome == DatagramOutcome.RTP) {
             long ssrc = ((data[8] & 0xffL) << 24) | ((data[9] & 0xffL) << 16) | ((data[10] & 0xffL) << 8) | (data[11] & 0xffL);
             String key = remoteSsrcs.getOrDefault(ssrc, "unknown");
-            received.merge(key, 1L, Long::sum);
+            if (received.merge(key, 1L, Long::sum) == 1L) {
+                sim.trace(name + " first " + key.substring(key.indexOf('/') + 1) + " from " + shortId(key));
+            }
             lastReceived.put(key, sim.now());
         } else if (outcome == DatagramOutcome.RTCP) {
             onRtcp(data, transport.plaintextLength());

@@ -160,6 +160,14 @@ public final class Simulation implements AutoCloseable {
         c.renegotiate();
     }
 
+    /** {@code sub} pauses or resumes {@code pub}'s track of {@code kind} (setPreferences). */
+    public void pause(SimClient sub, SimClient pub, String kind, boolean paused) {
+        if (pub.peerId == null || !sub.pause(pub.peerId, kind, paused)) {
+            sim.fail("the script could not " + (paused ? "pause " : "resume ") + kind + " of " + pub.name + " at "
+                    + sub.name + ": no offer named it yet");
+        }
+    }
+
     /** The client sends {@code leave}. */
     public void leave(SimClient c) {
         depart(c);
@@ -368,6 +376,15 @@ public final class Simulation implements AutoCloseable {
                 for (String kind : List.of("audio", "video")) {
                     String key = pub.peerId + "/" + kind;
                     long last = sub.lastReceived.getOrDefault(key, -1L);
+                    Long paused = sub.pausedSince.get(key);
+                    if (paused != null) {
+                        // A track the subscriber paused must stop reaching it (PROTOCOL.md setPreferences).
+                        if (last > paused + 1_000_000_000L) {
+                            sim.fail(sub.name + " paused " + kind + " of " + pub.name + " at " + paused / 1_000_000L
+                                    + " ms and still got it at " + last / 1_000_000L + " ms");
+                        }
+                        continue;
+                    }
                     if (last < now - 1_000_000_000L) {
                         sim.fail(sub.name + " gets no " + kind + " from " + pub.name + " (last packet at "
                                 + (last < 0 ? "never" : last / 1_000_000L + " ms") + ")");

@@ -73,6 +73,7 @@ class SimulationTest {
                 {"leave before the welcome", 53L}, {"leave before the welcome", 69L}, {"leave before the welcome", 77L},
                 {"leave before the welcome", 87L}, {"leave before the welcome", 91L},
                 {"everyone leaves at once", 2L}, {"everyone leaves at once", 3L}, {"everyone leaves at once", 6L},
+                {"a subscriber pauses and resumes remote tracks", 1L}, {"a subscriber pauses and resumes remote tracks", 9L},
         };
         List<String> failed = new ArrayList<>();
         for (Object[] f : found) {
