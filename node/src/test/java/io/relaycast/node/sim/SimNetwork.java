@@ -71,8 +71,13 @@ public final class SimNetwork {
     }
 
     /** Sends a copy of {@code data[off, off+len)} from {@code from} to {@code to}. */
+    private final boolean traceDatagrams = System.getProperty("sim.netTrace") != null;
+
     public void send(InetSocketAddress from, InetSocketAddress to, byte[] data, int off, int len) {
         sent++;
+        if (traceDatagrams) {
+            sim.trace("udp " + from + " > " + to + " " + len + " first=" + (data[off] & 0xff));
+        }
         if (isCut(from.getAddress(), to.getAddress())) {
             lost++;
             return;
@@ -85,7 +90,13 @@ public final class SimNetwork {
         }
         long at = sim.now() + out.delayNanos + in.delayNanos + jitter(out) + jitter(in);
         if (in.downBitsPerSecond > 0) {
-            long serialize = len * 8L * 1_000_000_000L / in.downBitsPerSecond;
+            // A DTLS datagram (RFC 7983: first byte 20-63) is charged as a full 1200-byte one:
+            // BouncyCastle seeds its handshake nonces from System.nanoTime, so its ECDSA
+            // signatures differ in DER length by a byte or two between runs of one seed, and
+            // through a slow link that byte would move the run's timing.
+            int first = data[off] & 0xff;
+            int charged = first >= 20 && first <= 63 ? 1200 : len;
+            long serialize = charged * 8L * 1_000_000_000L / in.downBitsPerSecond;
             long start = Math.max(sim.now(), in.busyUntil);
             if (start - sim.now() > in.queueNanos) {
                 lost++; // the bottleneck's queue is full: tail drop
