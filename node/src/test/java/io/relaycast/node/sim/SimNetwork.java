@@ -33,6 +33,8 @@ public final class SimNetwork {
         long busyUntil;
     }
 
+    static final int DTLS_CHARGE_BYTES = 300;
+
     private final Sim sim;
     private final Map<InetSocketAddress, Endpoint> bound = new HashMap<>();
     private final Map<InetAddress, Link> links = new HashMap<>();
@@ -90,12 +92,14 @@ public final class SimNetwork {
         }
         long at = sim.now() + out.delayNanos + in.delayNanos + jitter(out) + jitter(in);
         if (in.downBitsPerSecond > 0) {
-            // A DTLS datagram (RFC 7983: first byte 20-63) is charged as a full 1200-byte one:
-            // BouncyCastle seeds its handshake nonces from System.nanoTime, so its ECDSA
-            // signatures differ in DER length by a byte or two between runs of one seed, and
-            // through a slow link that byte would move the run's timing.
+            // A DTLS datagram (RFC 7983: first byte 20-63) is charged a fixed 300 bytes, about
+            // a handshake datagram's average: BouncyCastle seeds its handshake nonces from
+            // System.nanoTime, so its ECDSA signatures differ in DER length by a byte or two
+            // between runs of one seed, and through a slow link that byte would move the run's
+            // timing. (Charging the 1200-byte maximum overflowed a 160 kbit/s link's queue with
+            // every certificate flight.)
             int first = data[off] & 0xff;
-            int charged = first >= 20 && first <= 63 ? 1200 : len;
+            int charged = first >= 20 && first <= 63 ? DTLS_CHARGE_BYTES : len;
             long serialize = charged * 8L * 1_000_000_000L / in.downBitsPerSecond;
             long start = Math.max(sim.now(), in.busyUntil);
             if (start - sim.now() > in.queueNanos) {
