@@ -5,11 +5,12 @@ import io.relaycast.node.media.MediaWorker;
 import io.relaycast.node.media.UpTrack;
 import io.relaycast.rtp.RtpException;
 import io.relaycast.rtp.RtpHeader;
-import io.vertx.core.Future;
 import io.relaycast.node.cluster.ClusterBus;
+import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class RelayEndpoint {
     private final StreamTable<UpTrack> streams = new StreamTable<>();
     private final List<RelayLink> dirty = new ArrayList<>();
     /** Subscribed relayed tracks that have not carried a packet yet (see RelayUpstream#checkFirstPacket). */
-    private final Map<RelayUpstream, UpTrack> awaitingFirstPacket = new java.util.LinkedHashMap<>();
+    private final Map<RelayUpstream, UpTrack> awaitingFirstPacket = new LinkedHashMap<>();
     private final RelayFrameReader reader = new RelayFrameReader();
     private final RtpHeader view = new RtpHeader();
     private final int[] nackScratch = new int[1024];

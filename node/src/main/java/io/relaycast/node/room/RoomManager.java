@@ -5,6 +5,7 @@ import io.relaycast.node.cluster.ClusterContext;
 import io.relaycast.node.cluster.MemberRecord;
 import io.vertx.core.Future;
 import io.relaycast.node.media.MediaWorker;
+import io.relaycast.node.relay.RelayEndpoint;
 import io.relaycast.node.observe.NodeMetrics;
 
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public final class RoomManager {
 
     /** A node died: each worker's relay drops its links there, every local room its peers. Any thread. */
     public void nodeLeft(String busNodeId) {
-        for (io.relaycast.node.relay.RelayEndpoint e : cluster.relays()) {
+        for (RelayEndpoint e : cluster.relays()) {
             workers.get(e.workerIndex()).execute(() -> e.nodeLeft(busNodeId));
         }
         for (Room r : rooms.values()) {
