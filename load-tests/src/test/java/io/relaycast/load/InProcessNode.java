@@ -31,10 +31,8 @@ final class InProcessNode implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             http = s.getLocalPort();
         }
-        int media;
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            media = s.getLocalPort();
-        }
+        int workers = Integer.parseInt(overrides.getOrDefault("RELAYCAST_MEDIA_WORKERS", "1"));
+        int media = freeUdpPorts(workers);
         Map<String, String> env = new HashMap<>();
         env.put("RELAYCAST_HTTP_HOST", "127.0.0.1");
         env.put("RELAYCAST_HTTP_PORT", Integer.toString(http));
@@ -45,6 +43,31 @@ final class InProcessNode implements AutoCloseable {
         RelaycastNode node = RelaycastNode.start(Settings.from(env::get)).toCompletionStage().toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         return new InProcessNode(node, http);
+    }
+
+    /** The first of {@code count} consecutive loopback UDP ports that are free now (one per media worker). */
+    private static int freeUdpPorts(int count) throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int first;
+            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                first = s.getLocalPort();
+            }
+            if (first + count - 1 > 65535) {
+                continue;
+            }
+            boolean free = true;
+            for (int p = first + 1; p < first + count && free; p++) {
+                try (DatagramSocket s = new DatagramSocket(p, InetAddress.getLoopbackAddress())) {
+                    free = true;
+                } catch (java.net.SocketException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free UDP ports on loopback");
     }
 
     /** Free loopback TCP ports for a cluster's members: "127.0.0.1:p1,127.0.0.1:p2,...". */

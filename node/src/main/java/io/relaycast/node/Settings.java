@@ -60,7 +60,9 @@ public record Settings(
         int clusterMergeFirstDelaySeconds,
         int clusterMergeNextDelaySeconds,
         int loudestAudioStreams,
-        int loudestAudioRoomSize) {
+        int loudestAudioRoomSize,
+        int roomPeersPerWorker,
+        int roomMaxWorkers) {
 
     /** Where each setting's value is looked up. */
     @FunctionalInterface
@@ -198,7 +200,10 @@ public record Settings(
                 r.integer("RELAYCAST_CLUSTER_MERGE_FIRST_DELAY_SECONDS", 5, 1, 3600),
                 r.integer("RELAYCAST_CLUSTER_MERGE_NEXT_DELAY_SECONDS", 5, 1, 3600),
                 r.integer("RELAYCAST_LOUDEST_AUDIO_STREAMS", 3, 1, 1000),
-                r.integer("RELAYCAST_LOUDEST_AUDIO_ROOM_SIZE", 20, 1, 100_000));
+                r.integer("RELAYCAST_LOUDEST_AUDIO_ROOM_SIZE", 20, 1, 100_000),
+                r.integer("RELAYCAST_ROOM_PEERS_PER_WORKER", 50, 1, 1_000_000),
+                // 0: as many workers as the node has.
+                r.integer("RELAYCAST_ROOM_MAX_WORKERS", 0, 0, 256));
     }
 
     private static boolean checkedText(String format) throws SettingsException {

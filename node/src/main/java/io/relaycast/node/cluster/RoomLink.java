@@ -123,16 +123,20 @@ public final class RoomLink implements RelayEndpoint.LocalRoom {
     }
 
     private void publish(String type, MemberRecord r) {
-        cluster.bus().publish(ClusterContext.roomAddress(roomId),
-                new JsonObject().put("type", type).put("origin", cluster.busNodeId()).put("member", r.toJson()));
+        cluster.bus().publish(ClusterContext.roomAddress(roomId), new JsonObject().put("type", type)
+                .put("origin", cluster.busNodeId()).put("originWorker", worker.index()).put("member", r.toJson()));
     }
 
     private void onRoomEvent(JsonObject ev) {
         if (closed) {
             return; // delivered while the consumer was being unregistered
         }
-        if (cluster.busNodeId().equals(ev.getString("origin"))) {
-            return; // this node applied its own change before announcing it
+        // This part of the room applied its own change before announcing it. Another part of the
+        // room on this node (another worker) takes it like news from another node.
+        // (An event without originWorker comes from a node that never spreads a room.)
+        if (cluster.busNodeId().equals(ev.getString("origin"))
+                && ev.getInteger("originWorker", worker.index()) == worker.index()) {
+            return;
         }
         MemberRecord r;
         try {
@@ -188,11 +192,13 @@ public final class RoomLink implements RelayEndpoint.LocalRoom {
         return cluster.busNodeId();
     }
 
+    /** Whether a record is of a peer of this part of the room: this node and this worker. */
+    public boolean isOwn(MemberRecord r) {
+        return r.busNodeId().equals(cluster.busNodeId()) && r.worker() == worker.index();
+    }
+
     public String nodeId() {
         return cluster.nodeId();
     }
 
-    public int worker() {
-        return worker.index();
-    }
 }

@@ -86,6 +86,8 @@ public final class MediaWorker {
         metrics.gauge("relaycast_event_loop_delay_seconds",
                 "Worst lateness of the media worker's 20 ms timer over the last second", this,
                 mw -> mw.reportedLoopDelayNanos / 1e9, "worker", w);
+        metrics.gauge("relaycast_worker_peers", "Peers (members and WHEP viewers) whose transport is on this media worker",
+                this, mw -> mw.peerCount(), "worker", w);
         this.metrics = metrics;
         for (MediaCounters.Drop d : MediaCounters.Drop.values()) {
             metrics.functionCounter("relaycast_drops_total", "Datagrams dropped, by reason", counters,

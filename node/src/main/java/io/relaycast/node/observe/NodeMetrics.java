@@ -49,6 +49,7 @@ public final class NodeMetrics implements AutoCloseable {
     private final Counter layerPauses;
     private final Counter probeBytes;
     private final Counter speakerChanges;
+    private final Counter roomSpreads;
     private final Timer dtlsHandshake;
     private final LabelledCounters websocketCloses = new LabelledCounters("relaycast_websocket_closes_total",
             "WebSocket closes decided by the node, by close code", "code");
@@ -92,6 +93,9 @@ public final class NodeMetrics implements AutoCloseable {
                 .description("Padding bytes sent to probe subscribers' downlinks").register(registry);
         speakerChanges = Counter.builder("relaycast_dominant_speaker_changes_total")
                 .description("Changes of a room's dominant speaker (dominantSpeaker messages broadcast)").register(registry);
+        roomSpreads = Counter.builder("relaycast_room_spreads_total")
+                .description("Times a room grew onto one more media worker of this node (RELAYCAST_ROOM_PEERS_PER_WORKER)")
+                .register(registry);
         dtlsHandshake = Timer.builder("relaycast_dtls_handshake")
                 .description("Time from a peer's transport creation to DTLS completion (ICE + DTLS)")
                 .register(registry);
@@ -281,6 +285,10 @@ public final class NodeMetrics implements AutoCloseable {
 
     public void dominantSpeakerChange() {
         speakerChanges.increment();
+    }
+
+    public void roomSpread() {
+        roomSpreads.increment();
     }
 
     public void dtlsHandshake(long nanos) {

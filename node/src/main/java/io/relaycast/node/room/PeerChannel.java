@@ -16,4 +16,11 @@ public interface PeerChannel {
 
     /** Called by the room when it refused the join, so the link returns to its not-joined state. */
     void joinRefused();
+
+    /**
+     * Called on the room's thread just before its {@code welcome}: the room (the part of it on one
+     * media worker, see RoomManager) that the peer is now in.
+     */
+    default void admitted(Room room) {
+    }
 }

@@ -188,7 +188,7 @@ public final class Reconciler {
     }
 
     /**
-     * Erases records that name this node for a room that does not exist here: no peer here
+     * Erases records that name this node for a room that has no part on the record's worker here: no peer here
      * stands behind them (a record is written by its room, before its peer's welcome, and the
      * room lives until its last peer left). Rooms that do exist here judge their own records
      * (Room.reconcile), since only they know who is being admitted.
@@ -197,7 +197,7 @@ public final class Reconciler {
         String own = rooms.busNodeId();
         int erased = 0;
         for (MemberRecord r : records) {
-            if (r.busNodeId().equals(own) && !rooms.hasRoom(r.roomId())) {
+            if (r.busNodeId().equals(own) && !rooms.hasRoom(r.roomId(), r.worker())) {
                 store.remove(r.peerId()).onFailure(e -> LOG.warning("stale record delete failed for " + r.peerId() + ": " + e));
                 erased++;
             }

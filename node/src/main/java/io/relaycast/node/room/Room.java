@@ -27,8 +27,9 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * A room's state on this node. Every method but the accessors marked "any thread" runs on the
- * room's media worker thread, reached through {@link #execute}; that is what makes membership
+ * A room's state on one media worker of this node (a room too big for one worker has a part on
+ * several, each a Room that sees the others' peers as it sees other nodes': {@link RoomManager}).
+ * Every method but the accessors marked "any thread" runs on the room's media worker thread, reached through {@link #execute}; that is what makes membership
  * changes and forwarding lock-free.
  *
  * <p>Ordering (PROTOCOL.md "Ordering guarantees"): because joins and leaves are applied one at a
@@ -94,6 +95,10 @@ public final class Room implements RoomLink.Listener {
     private boolean open;
     private volatile List<PeerInfo> memberView = List.of();
     private volatile boolean closed;
+    /** Joins routed here by {@link RoomManager#roomForJoin} that this thread has not taken yet. */
+    private final java.util.concurrent.atomic.AtomicInteger reserved = new java.util.concurrent.atomic.AtomicInteger();
+    /** Local peers present or on their way in, as of this thread's last change; read by RoomManager. */
+    private volatile int present;
     private long timerId = -1;
 
     Room(String roomId, MediaWorker worker, RoomManager manager, Settings settings, NodeMetrics metrics,
@@ -118,7 +123,7 @@ public final class Room implements RoomLink.Listener {
                 LOG.warning("room " + roomId + ": cannot read cluster membership: " + ar.cause());
             } else {
                 for (MemberRecord r : ar.result()) {
-                    if (!r.busNodeId().equals(link.busNodeId()) && !departedDuringOpen.contains(r.peerId())) {
+                    if (!link.isOwn(r) && !departedDuringOpen.contains(r.peerId())) {
                         remoteJoined(r);
                     }
                 }
@@ -128,10 +133,11 @@ public final class Room implements RoomLink.Listener {
             for (long delay : REREAD_AFTER_OPEN_MILLIS) {
                 worker.later(delay, this::rereadMembership);
             }
-            for (Peer p : pendingJoins) {
-                join(p);
-            }
+            List<Peer> waiting = new ArrayList<>(pendingJoins);
             pendingJoins.clear();
+            for (Peer p : waiting) {
+                admitOrRefuse(p);
+            }
             pendingWatches.forEach(Runnable::run);
             pendingWatches.clear();
             // Everyone who came while it opened may have left again: a room nobody uses ends.
@@ -139,6 +145,7 @@ public final class Room implements RoomLink.Listener {
             if (joinCancelledWhileOpening) {
                 closeIfUnused();
             }
+            countPresent();
         });
     }
 
@@ -193,6 +200,25 @@ public final class Room implements RoomLink.Listener {
         return settings;
     }
 
+    /** Any thread: the media worker this part of the room lives on. */
+    public int workerIndex() {
+        return worker.index();
+    }
+
+    /** Any thread: a join is on its way here (RoomManager chose this part for it). */
+    void reserve() {
+        reserved.incrementAndGet();
+    }
+
+    /** Any thread: local peers present, on their way in, or routed here and not yet arrived. */
+    int load() {
+        return present + reserved.get();
+    }
+
+    private void countPresent() {
+        present = sessions.size() + admitting.size() + pendingJoins.size();
+    }
+
     /** Any thread: runs {@code task} on the room's thread. */
     public void execute(Runnable task) {
         worker.execute(task);
@@ -203,8 +229,14 @@ public final class Room implements RoomLink.Listener {
      * hands the join to its successor so the client never sees the race.
      */
     public void join(Peer peer) {
+        reserved.decrementAndGet();
+        admitOrRefuse(peer);
+        countPresent();
+    }
+
+    private void admitOrRefuse(Peer peer) {
         if (closed) {
-            Room successor = manager.roomFor(roomId);
+            Room successor = manager.roomForJoin(roomId);
             handedOver.put(peer, successor);
             successor.execute(() -> successor.join(peer));
             return;
@@ -220,7 +252,7 @@ public final class Room implements RoomLink.Listener {
             return;
         }
         MemberRecord record = new MemberRecord(peer.peerId(), peer.name(), roomId, link.nodeId(), link.busNodeId(),
-                link.worker(), List.of());
+                workerIndex(), List.of());
         // The record is in the shared membership before the welcome goes out: a peer that joins
         // on another node after this welcome reads the room's membership and must find this
         // peer there. (The room event alone can miss it: the other node's new room consumer may
@@ -236,6 +268,7 @@ public final class Room implements RoomLink.Listener {
             // It left (closed socket) while its record was written.
             link.eraseRecord(record);
             closeIfUnused();
+            countPresent();
             return;
         }
         List<PeerInfo> others = new ArrayList<>(members.size());
@@ -243,6 +276,7 @@ public final class Room implements RoomLink.Listener {
             others.add(new PeerInfo(r.peerId(), r.name()));
         }
         sessions.put(peer.peerId(), new PeerSession(peer, this, worker));
+        countPresent();
         members.put(peer.peerId(), record);
         link.publishJoined(record);
         if (timerId < 0) {
@@ -251,6 +285,7 @@ public final class Room implements RoomLink.Listener {
         worker.peerAdded();
         metrics.peers().incrementAndGet();
         publishMembers();
+        peer.channel().admitted(this);
         peer.channel().send(new ServerMessage.Welcome(peer.peerId(), roomId, others, settings.nodeId()));
         broadcast(new ServerMessage.PeerJoined(peer.info()), peer);
         if (speakers.dominant() != null) {
@@ -274,14 +309,20 @@ public final class Room implements RoomLink.Listener {
      * in the room.
      */
     public void watch(Peer viewer, String publisherId) {
+        reserved.decrementAndGet();
+        startWatching(viewer, publisherId);
+        countPresent();
+    }
+
+    private void startWatching(Peer viewer, String publisherId) {
         if (closed) {
-            Room successor = manager.roomFor(roomId);
+            Room successor = manager.roomForJoin(roomId);
             handedOver.put(viewer, successor);
             successor.execute(() -> successor.watch(viewer, publisherId));
             return;
         }
         if (!open) {
-            pendingWatches.add(() -> watch(viewer, publisherId));
+            pendingWatches.add(() -> startWatching(viewer, publisherId));
             return;
         }
         if (!members.containsKey(publisherId)) {
@@ -296,6 +337,7 @@ public final class Room implements RoomLink.Listener {
         }
         worker.peerAdded();
         metrics.peers().incrementAndGet();
+        viewer.channel().admitted(this);
         viewer.channel().send(new ServerMessage.Welcome(viewer.peerId(), roomId, List.of(), settings.nodeId()));
         LOG.info(() -> "WHEP viewer " + viewer.peerId() + " watches " + publisherId + " in room " + roomId);
     }
@@ -394,6 +436,11 @@ public final class Room implements RoomLink.Listener {
 
     /** Removes a peer (leave, closed socket, ICE timeout); the others get {@code peerLeft}. */
     public void leave(Peer peer) {
+        removePeer(peer);
+        countPresent();
+    }
+
+    private void removePeer(Peer peer) {
         Room successor = handedOver.remove(peer);
         if (successor != null) {
             successor.execute(() -> successor.leave(peer));
@@ -651,7 +698,7 @@ public final class Room implements RoomLink.Listener {
      * may predate them.
      *
      * <p>This node is the authority on its own peers: a record of this room that names this node
-     * but no peer here (in the room or on its way in) stands for, is erased. A peer that left
+     * and this part's worker but no peer here (in the room or on its way in) stands for, is erased. A peer that left
      * during a partition can come back that way, its delete lost with the partition that held
      * the record or undone by the merge (seen in partition.test.mjs: the other side was told it
      * joined again after the heal, and it stayed listed for good).
@@ -670,7 +717,7 @@ public final class Room implements RoomLink.Listener {
             if (!r.roomId().equals(roomId)) {
                 continue;
             }
-            if (!r.busNodeId().equals(link.busNodeId())) {
+            if (!link.isOwn(r)) {
                 live.put(r.peerId(), r);
             } else if (!sessions.containsKey(r.peerId()) && !admitting.containsKey(r.peerId())) {
                 link.eraseRecord(r);

@@ -150,7 +150,7 @@ public final class SignalingSession {
         String name = join.name() != null && !join.name().isBlank() ? join.name()
                 : grant.subject() != null ? grant.subject() : peerId;
         peer = new Peer(peerId, name, grant.canPublish(), grant.canSubscribe(), channel);
-        room = rooms.roomFor(join.roomId());
+        room = rooms.roomForJoin(join.roomId());
         link.joined();
         Peer p = peer;
         Room r = room;

@@ -68,7 +68,7 @@ final class HttpPeerSession implements PeerChannel {
         this.offerSdp = offerSdp;
         this.watched = watched;
         this.rooms = rooms;
-        this.room = rooms.roomFor(roomId);
+        this.room = rooms.roomForJoin(roomId);
         this.onEnd = onEnd;
     }
 
@@ -113,10 +113,15 @@ final class HttpPeerSession implements PeerChannel {
     }
 
     @Override
+    public void admitted(Room room) {
+        this.room = room;
+    }
+
+    @Override
     public void send(ServerMessage message) {
         if (message instanceof ServerMessage.Welcome) {
-            // Sent by the live room on its own thread (the successor, if the first one closed meanwhile).
-            room = rooms.roomFor(roomId);
+            // Sent by the live room on its own thread, which admitted() named (the successor, if
+            // the first one closed meanwhile).
             // Queued behind the join, so the others' peerJoined goes out before this member's tracks.
             room.execute(this::handleOffer);
         } else if (message instanceof ServerMessage.Answer a) {

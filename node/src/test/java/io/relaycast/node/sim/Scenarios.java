@@ -302,6 +302,64 @@ final class Scenarios {
                     }
                 }
                 s.run(8000);
+            }),
+            // Rooms spread over media workers (issue 14): two workers per node, a room grows onto
+            // the second from two local peers on, and its parts reach each other by the relay.
+            new Scenario("a room spreads over two workers of one node", 1, 2, 1000, s -> {
+                Random r = s.sim.random();
+                List<SimClient> in = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    in.add(s.join(0, "r", i != 2));
+                    s.run(ms(s, 0, 400));
+                }
+                // Past the parts' re-reads after opening: from here only room events tell each
+                // part what happens in the other.
+                s.run(ms(s, 4500, 6000));
+                s.leave(in.remove(r.nextInt(in.size())));
+                s.run(ms(s, 0, 1000));
+                s.publisher(0, "r");
+                s.run(ms(s, 0, 500));
+                s.leave(in.remove(r.nextInt(in.size())));
+                s.run(4000);
+                s.expectSpread();
+            }),
+            new Scenario("a spread room over two nodes", 2, 2, 1000, s -> {
+                Random r = s.sim.random();
+                List<SimClient> in = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    in.add(s.join(r.nextInt(2), "r", i % 4 != 3));
+                    s.run(ms(s, 0, 150));
+                }
+                s.run(ms(s, 4500, 6000));
+                s.leave(in.remove(r.nextInt(in.size())));
+                s.publisher(r.nextInt(2), "r");
+                s.run(4000);
+                s.expectSpread();
+            }),
+            new Scenario("a join burst into a spread room", 1, 2, 1000, s -> {
+                s.publisher(0, "r");
+                s.run(1000);
+                for (int i = 0; i < 12; i++) {
+                    s.join(0, "r", i < 2);
+                    s.run(ms(s, 0, 80));
+                }
+                s.run(4000);
+                s.expectSpread();
+            }),
+            new Scenario("a node of a spread room crashes, another part empties", 2, 2, 1000, s -> {
+                List<SimClient> first = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    first.add(s.publisher(0, "r"));
+                    s.publisher(1, "r");
+                    s.run(ms(s, 0, 200));
+                }
+                s.run(ms(s, 1000, 2000));
+                s.crash(1);
+                // The first two joined the first worker's part; the others are on the second.
+                s.leave(first.get(0));
+                s.leave(first.get(1));
+                s.run(8000);
+                s.expectSpread();
             }));
 
     /** A random pause in [min, max] milliseconds, from the seed. */

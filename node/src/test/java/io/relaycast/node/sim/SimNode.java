@@ -40,23 +40,25 @@ final class SimNode {
     private final SimMembership membership;
     final Settings settings;
     final NodeMetrics metrics;
-    final MediaWorker worker;
+    final List<MediaWorker> workers;
     final RoomManager rooms;
-    private final SimWorkerRuntime runtime;
+    private final List<SimWorkerRuntime> runtimes;
     private final TransportContext transports;
     private final Readiness readiness = new Readiness();
     private final TokenVerifier tokens;
     private final SignalCodec codec = new SignalCodec();
     private final Random peerIds;
-    private final RelayEndpoint relay;
     private final Reconciler reconciler;
     private final ClusterContext cluster;
 
     /**
      * @param generation 0 for the first process at this address; a restarted node is a new
      *                   process, with a new event-bus id as a new Hazelcast member has
+     * @param workerCount media workers (each a port of its own); with more than one, a room
+     *                   spreads over them from {@code peersPerWorker} local peers on
      */
-    SimNode(Sim sim, SimNetwork network, SimBus bus, SimMembership membership, int index, int generation) {
+    SimNode(Sim sim, SimNetwork network, SimBus bus, SimMembership membership, int index, int generation,
+            int workerCount, int peersPerWorker) {
         this.sim = sim;
         this.bus = bus;
         this.membership = membership;
@@ -64,7 +66,9 @@ final class SimNode {
         this.busNodeId = "bus-" + name + (generation == 0 ? "" : "-" + generation);
         String ip = SimNetwork.host(1, index + 1).getHostAddress();
         try {
-            settings = Settings.from(Map.of("RELAYCAST_NODE_ID", name, "RELAYCAST_MEDIA_WORKERS", "1",
+            settings = Settings.from(Map.of("RELAYCAST_NODE_ID", name,
+                    "RELAYCAST_MEDIA_WORKERS", Integer.toString(workerCount),
+                    "RELAYCAST_ROOM_PEERS_PER_WORKER", Integer.toString(peersPerWorker),
                     "RELAYCAST_ADVERTISED_IP", ip)::get);
             tokens = TokenVerifier.create(null, JwtKeys.load(settings));
         } catch (SettingsException e) {
@@ -74,15 +78,25 @@ final class SimNode {
         transports = new TransportContext(settings.advertisedIps(), seeded(sim.random().nextLong()), sim.dtlsPool(),
                 SimCertificates.get(1000 + 10 * index + generation % 10));
         peerIds = new Random(sim.random().nextLong());
-        worker = new MediaWorker(0, settings.mediaPort(), transports, metrics);
-        runtime = new SimWorkerRuntime(sim, network, new InetSocketAddress(ip, settings.mediaPort()), worker);
+        List<MediaWorker> ws = new java.util.ArrayList<>();
+        List<SimWorkerRuntime> rs = new java.util.ArrayList<>();
+        for (int w = 0; w < workerCount; w++) {
+            MediaWorker worker = new MediaWorker(w, settings.mediaPort() + w, transports, metrics);
+            ws.add(worker);
+            rs.add(new SimWorkerRuntime(sim, network, new InetSocketAddress(ip, settings.mediaPort() + w), worker));
+        }
+        workers = List.copyOf(ws);
+        runtimes = List.copyOf(rs);
         membership.nodeStarted(busNodeId);
         cluster = new ClusterContext(bus.forNode(busNodeId), membership.forNode(busNodeId), name, busNodeId,
                 new RelayMetrics(metrics.registry()));
-        relay = new RelayEndpoint(cluster.bus(), busNodeId, name, worker, cluster.metrics(), settings.relayLinkBudgetBytes());
-        cluster.relays(List.of(relay));
+        List<RelayEndpoint> relays = new java.util.ArrayList<>();
+        for (MediaWorker w : workers) {
+            relays.add(new RelayEndpoint(cluster.bus(), busNodeId, name, w, cluster.metrics(), settings.relayLinkBudgetBytes()));
+        }
+        cluster.relays(relays);
         cluster.reachability(busNodes -> bus.reachable(busNodeId, busNodes));
-        rooms = new RoomManager(List.of(worker), settings, metrics, cluster);
+        rooms = new RoomManager(workers, settings, metrics, cluster);
         reconciler = new Reconciler(new Reconciler.Timers() {
             private final java.util.Set<Long> cancelled = new java.util.HashSet<>();
             private long next = 1;
@@ -103,7 +117,14 @@ final class SimNode {
                 cancelled.add(id);
             }
         }, rooms, cluster.store(), busNodes -> bus.reachable(busNodeId, busNodes));
-        worker.execute(() -> relay.open().onComplete(ar -> readiness.serving()));
+        int[] opened = new int[1];
+        for (RelayEndpoint relay : relays) {
+            workers.get(relay.workerIndex()).execute(() -> relay.open().onComplete(ar -> {
+                if (++opened[0] == relays.size()) {
+                    readiness.serving();
+                }
+            }));
+        }
     }
 
     /**
@@ -126,16 +147,16 @@ final class SimNode {
     }
 
     InetSocketAddress mediaAddress() {
-        return runtime.address();
+        return runtimes.get(0).address();
     }
 
     boolean isDead() {
-        return runtime.isDead();
+        return runtimes.get(0).isDead();
     }
 
     /** The process dies: no more packets, messages, timers or answers from it. */
     void crash() {
-        runtime.kill();
+        runtimes.forEach(SimWorkerRuntime::kill);
         bus.kill(busNodeId);
     }
 
@@ -167,6 +188,6 @@ final class SimNode {
     }
 
     int transports() {
-        return worker.peerCount();
+        return workers.stream().mapToInt(MediaWorker::peerCount).sum();
     }
 }

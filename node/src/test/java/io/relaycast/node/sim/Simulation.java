@@ -31,6 +31,7 @@ public final class Simulation implements AutoCloseable {
     final SimBus bus;
     final SimMembership membership;
     final List<SimNode> nodes = new ArrayList<>();
+    private final int workersPerNode;
     /** Every node process of the run, restarted ones' earlier lives included. */
     private final List<SimNode> allNodes = new ArrayList<>();
     final List<SimClient> clients = new ArrayList<>();
@@ -43,11 +44,16 @@ public final class Simulation implements AutoCloseable {
     private final Level previousLevel;
 
     public Simulation(long seed, int nodeCount) {
-        this(seed, nodeCount, 1000);
+        this(seed, nodeCount, 1, 1000);
     }
 
-    /** @param startupMillis how long the nodes run before the scenario's first action */
-    public Simulation(long seed, int nodeCount, long startupMillis) {
+    /**
+     * @param workersPerNode media workers per node; with more than one, rooms spread over them
+     *                       from {@link Scenario#SPREAD_PEERS_PER_WORKER} local peers on
+     * @param startupMillis  how long the nodes run before the scenario's first action
+     */
+    public Simulation(long seed, int nodeCount, int workersPerNode, long startupMillis) {
+        this.workersPerNode = workersPerNode;
         this.sim = new Sim(seed);
         this.network = new SimNetwork(sim);
         this.bus = new SimBus(sim);
@@ -96,7 +102,7 @@ public final class Simulation implements AutoCloseable {
             });
         }
         for (int i = 0; i < nodeCount; i++) {
-            nodes.add(new SimNode(sim, network, bus, membership, i, 0));
+            nodes.add(newNode(i, 0));
         }
         allNodes.addAll(nodes);
         buggify();
@@ -248,7 +254,7 @@ public final class Simulation implements AutoCloseable {
             throw new IllegalStateException(old.name + " is running");
         }
         int generation = (int) allNodes.stream().filter(n -> n.name.equals(old.name)).count();
-        SimNode fresh = new SimNode(sim, network, bus, membership, i, generation);
+        SimNode fresh = newNode(i, generation);
         nodes.set(i, fresh);
         allNodes.add(fresh);
         sim.trace("restart " + fresh.name + " as " + fresh.busNodeId);
@@ -441,17 +447,21 @@ public final class Simulation implements AutoCloseable {
         if (!stored.equals(livePeerIds)) {
             sim.fail("membership store holds " + stored + ", present peers are " + livePeerIds);
         }
-        // One relayed copy per (track, node): what a node relayed to another is at most what its
+        // One relayed copy per (track, receiving worker): what a node relayed to one media worker
+        // (of another node, or another worker of its own when a room spread) is at most what its
         // publishers sent (two subscriptions of one track on a link would double it).
         for (SimNode from : nodes) {
             long published = clients.stream().filter(c -> c.node == from).mapToLong(c -> c.audioSent + c.videoSent).sum();
             for (SimNode to : nodes) {
-                double relayed = from.metrics.registry().find("relaycast_relay_packets_total")
-                        .tags("direction", "out", "remote", to.name).functionCounters().stream()
-                        .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
-                if (relayed > published) {
-                    sim.fail(from.name + " relayed " + (long) relayed + " packets to " + to.name + ", its publishers sent "
-                            + published + ": a track crossed twice");
+                for (int w = 0; w < workersPerNode; w++) {
+                    double relayed = from.metrics.registry().find("relaycast_relay_packets_total")
+                            .tags("direction", "out", "remote", to.name, "remote_worker", Integer.toString(w))
+                            .functionCounters().stream()
+                            .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+                    if (relayed > published) {
+                        sim.fail(from.name + " relayed " + (long) relayed + " packets to " + to.name + "/" + w
+                                + ", its publishers sent " + published + ": a track crossed twice");
+                    }
                 }
             }
         }
@@ -468,11 +478,29 @@ public final class Simulation implements AutoCloseable {
         }
         int liveNodes = (int) nodes.stream().filter(n -> !n.isDead()).count();
         Set<String> rooms = new HashSet<>(present.values());
-        if (bus.registrationCount() > liveNodes * (1 + rooms.size())) {
+        // Per worker: its relay consumer and one consumer per room with a part there.
+        if (bus.registrationCount() > liveNodes * workersPerNode * (1 + rooms.size())) {
             sim.fail("event-bus consumers grew to " + bus.registrationCount() + " for " + liveNodes + " node(s) and "
                     + rooms.size() + " room(s)");
         }
         return sim.failures();
+    }
+
+    /** Fails the run unless some node spread a room onto a second media worker (the spread scenarios' premise). */
+    public void expectSpread() {
+        double spreads = 0;
+        for (SimNode n : allNodes) {
+            io.micrometer.core.instrument.Counter c = n.metrics.registry().find("relaycast_room_spreads_total").counter();
+            spreads += c == null ? 0 : c.count();
+        }
+        if (spreads == 0) {
+            sim.fail("no room spread onto a second media worker: the scenario tested nothing it meant to");
+        }
+    }
+
+    private SimNode newNode(int index, int generation) {
+        return new SimNode(sim, network, bus, membership, index, generation, workersPerNode,
+                workersPerNode > 1 ? Scenario.SPREAD_PEERS_PER_WORKER : 50);
     }
 
     /** A line summarising the run, for the test's output. */
