@@ -7,6 +7,9 @@
 #   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  (also: storm, ramp, simulcast)  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
 #   BENCH_NODE_FLAGS="-Dio.netty.transport.noNative=true"  (extra JVM flags for the node)
 #   BENCH_NODE2_CORE=1  (relaycast2: the second node on core 1, beside the harness, instead of core 0)
+#   BENCH_NODE_WORKERS=1  BENCH_NODE_CORES=0  (the node's media workers and the cores it may run on,
+#                      e.g. BENCH_NODE_WORKERS=2 BENCH_NODE_CORES=0,1 for a room spread over workers)
+#   BENCH_NODE_ENV="RELAYCAST_ROOM_MAX_WORKERS=1"  (extra node settings, space-separated NAME=value)
 #   BENCH_NODE_LOG_LEVEL=info  (the nodes' log level, default warn; info logs each peer's ICE and DTLS times in node-N.log)
 #   BENCH_PREWARM=60  (seconds of the same scenario run against the fresh server before the measured
 #                      run, its result kept beside it as <label>-<scenario>-prewarm; 0 measures a cold
@@ -68,6 +71,9 @@ scenario_args() {
   case "$1" in
     mesh10)    echo "--rooms 1 --peers 10" ;;                  # 90 subscriber streams
     fanout200) echo "--rooms 1 --peers 201 --publishers 1" ;;  # 200 subscriber streams
+    # 1 publisher x 1000 subscribers (issue 14, a big room on every core): run it at a low
+    # BENCH_BITRATE and with BENCH_NODE_WORKERS/BENCH_NODE_CORES so the room can spread.
+    fanout1000) echo "--rooms 1 --peers 1001 --publishers 1" ;;
     rooms20)   echo "--rooms 20 --peers 5" ;;                  # 400 subscriber streams
     # 10 calls of 5 in progress, then 50 peers joining within 2 s (issue 11); 300 kbps so that the
     # harness can receive the 400 streams at the end, as in rooms20.
@@ -101,7 +107,7 @@ java_below() {
 start_node() { # index http_port media_port cluster(true|false) [jfr file]
   local i=$1 http=$2 media=$3 cluster=$4 jfr=${5:-}
   # relaycast2's second node goes to core 1 (beside the harness) with BENCH_NODE2_CORE=1.
-  local core=0
+  local core="${BENCH_NODE_CORES:-0}"
   [ "$i" = 2 ] && core="${BENCH_NODE2_CORE:-0}"
   # The collector README.md runs the node with; the GC log gives pause counts and tails.
   local flags=(-Xmx768m -XX:+UseZGC "-Xlog:gc*:file=$results/node-$i-gc.log:uptime,level,tags")
@@ -109,8 +115,8 @@ start_node() { # index http_port media_port cluster(true|false) [jfr file]
   [ -n "${BENCH_NODE_FLAGS:-}" ] && flags+=(${BENCH_NODE_FLAGS})
   [ -n "$jfr" ] && flags+=(-XX:+FlightRecorder "-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true")
   inns env RELAYCAST_HTTP_HOST=127.0.0.1 RELAYCAST_HTTP_PORT="$http" RELAYCAST_MEDIA_HOST=127.0.0.1 \
-    RELAYCAST_MEDIA_PORT="$media" RELAYCAST_MEDIA_WORKERS=1 RELAYCAST_MAX_PEERS_PER_ROOM=400 RELAYCAST_DRAIN_SECONDS=1 \
-    RELAYCAST_MAX_CONNECTIONS_PER_IP=0 \
+    RELAYCAST_MEDIA_PORT="$media" RELAYCAST_MEDIA_WORKERS="${BENCH_NODE_WORKERS:-1}" RELAYCAST_MAX_PEERS_PER_ROOM=1100 \
+    RELAYCAST_MAX_PEERS_PER_NODE=2000 RELAYCAST_DRAIN_SECONDS=1 RELAYCAST_MAX_CONNECTIONS_PER_IP=0 ${BENCH_NODE_ENV:-} \
     RELAYCAST_NODE_ID="bench-$i" RELAYCAST_LOG_LEVEL="${BENCH_NODE_LOG_LEVEL:-warn}" RELAYCAST_CLUSTER="$cluster" \
     RELAYCAST_CLUSTER_HOST=127.0.0.1 RELAYCAST_CLUSTER_PORT=$((5700 + i)) \
     RELAYCAST_CLUSTER_MEMBERS=127.0.0.1:5701,127.0.0.1:5702 \
@@ -153,6 +159,7 @@ run_load() { # target label pids urls scenario [extra harness args]
       --server-pid "$spids" --label "$label $sc prewarm" --out "$out-prewarm" --no-progress $extra >/dev/null 2>&1 || true
   fi
   echo "== $label / $sc" >&2
+  thread_cpu "$spids" >"$out-threads-before.txt" 2>/dev/null || true
   # shellcheck disable=SC2046
   inns timeout $((duration + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
     $(scenario_args "$sc") --bitrate "$(bitrate_of "$sc")" --duration "$duration" --ramp-up 40 --server-pid "$spids" --label "$label $sc" \
@@ -160,6 +167,48 @@ run_load() { # target label pids urls scenario [extra harness args]
       echo "bench: $label $sc: the harness failed or some clients got no media (see $out/result.json)" >&2
       failed+=("$label/$sc")
     }
+  # CPU per server thread over the measured run (joins included): how the media workers share it.
+  thread_cpu "$spids" >"$out-threads-after.txt" 2>/dev/null || true
+  [ -d "$out" ] && python3 - "$out-threads-before.txt" "$out-threads-after.txt" >"$out/node-threads.txt" <<'PY' || true
+import collections, sys
+def read(path):
+    rows = {}
+    for line in open(path):
+        pid, tid, ticks, name = line.rstrip("\n").split(" ", 3)
+        rows[(pid, tid)] = (name, int(ticks))
+    return rows
+before, after = read(sys.argv[1]), read(sys.argv[2])
+hz = 100
+by_name = collections.Counter()
+for key, (name, ticks) in after.items():
+    by_name[name] += (ticks - before.get(key, (name, 0))[1]) / hz
+total = sum(by_name.values())
+print(f"{total:8.2f} s  all threads of the server process(es)")
+for name, sec in by_name.most_common(12):
+    print(f"{sec:8.2f} s  {name}")
+PY
+  rm -f "$out-threads-before.txt" "$out-threads-after.txt"
+}
+
+# "pid tid cpu-ticks thread-name" for every thread of the comma-separated PIDs in $1. The kernel
+# cuts names to 15 characters (every Vert.x event loop is "vert.x-eventloo"), so the JVM's own
+# names come from jcmd Thread.print (nid = the thread id in hex) where it answers.
+thread_cpu() {
+  local p t st tid name
+  for p in ${1//,/ }; do
+    declare -A names=()
+    while read -r tid name; do names[$tid]="$name"; done < <(jcmd "$p" Thread.print 2>/dev/null \
+      | sed -n 's/^"\([^"]*\)".* nid=\(0x[0-9a-f]*\).*/\2 \1/p' | while read -r hex n; do echo "$((hex)) $n"; done)
+    for t in /proc/"$p"/task/*; do
+      st=$(cat "$t/stat" 2>/dev/null) || continue
+      tid=${t##*/}
+      # Fields after the parenthesised name: utime and stime are the 12th and 13th.
+      set -- ${st##*) }
+      name="${names[$tid]:-$(cat "$t/comm" 2>/dev/null)}"
+      echo "$p $tid $(( ${12} + ${13} )) $name"
+    done
+    unset names
+  done
 }
 
 for sc in "${scenarios[@]}"; do scenario_args "$sc" >/dev/null; done
