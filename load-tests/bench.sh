@@ -10,6 +10,7 @@
 #   BENCH_NODE_WORKERS=1  BENCH_NODE_CORES=0  (the node's media workers and the cores it may run on,
 #                      e.g. BENCH_NODE_WORKERS=2 BENCH_NODE_CORES=0,1 for a room spread over workers)
 #   BENCH_NODE_ENV="RELAYCAST_ROOM_MAX_WORKERS=1"  (extra node settings, space-separated NAME=value)
+#   BENCH_RAMP_UP=40  (clients the harness starts per second; fanout1000 on 2 cores needs about 10)
 #   BENCH_NODE_LOG_LEVEL=info  (the nodes' log level, default warn; info logs each peer's ICE and DTLS times in node-N.log)
 #   BENCH_PREWARM=60  (seconds of the same scenario run against the fresh server before the measured
 #                      run, its result kept beside it as <label>-<scenario>-prewarm; 0 measures a cold
@@ -155,14 +156,14 @@ run_load() { # target label pids urls scenario [extra harness args]
     echo "== $label / $sc: warming the server up for ${BENCH_PREWARM:-60} s" >&2
     # shellcheck disable=SC2046
     inns timeout $((${BENCH_PREWARM:-60} + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
-      $(scenario_args "$sc") --bitrate "$(bitrate_of "$sc")" --duration "${BENCH_PREWARM:-60}" --ramp-up 40 \
+      $(scenario_args "$sc") --bitrate "$(bitrate_of "$sc")" --duration "${BENCH_PREWARM:-60}" --ramp-up "${BENCH_RAMP_UP:-40}" \
       --server-pid "$spids" --label "$label $sc prewarm" --out "$out-prewarm" --no-progress $extra >/dev/null 2>&1 || true
   fi
   echo "== $label / $sc" >&2
   thread_cpu "$spids" >"$out-threads-before.txt" 2>/dev/null || true
   # shellcheck disable=SC2046
   inns timeout $((duration + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
-    $(scenario_args "$sc") --bitrate "$(bitrate_of "$sc")" --duration "$duration" --ramp-up 40 --server-pid "$spids" --label "$label $sc" \
+    $(scenario_args "$sc") --bitrate "$(bitrate_of "$sc")" --duration "$duration" --ramp-up "${BENCH_RAMP_UP:-40}" --server-pid "$spids" --label "$label $sc" \
     --out "$out" $extra || {
       echo "bench: $label $sc: the harness failed or some clients got no media (see $out/result.json)" >&2
       failed+=("$label/$sc")

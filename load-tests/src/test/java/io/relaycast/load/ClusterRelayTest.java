@@ -48,38 +48,28 @@ class ClusterRelayTest {
             assertTrue(((Number) q.get("loss")).doubleValue() < 0.05, () -> "loss " + q.get("loss"));
 
             RelaycastNode a = nodes.get(0).node;
-            double relayedToB = sum(a, "relaycast_relay_packets_total", "remote=\"node-b\"", "direction=\"out\"");
-            double fromPublisher = sum(a, "relaycast_packets_total", "direction=\"in\"", "");
+            double relayedToB = InProcessNode.metricSum(a, "relaycast_relay_packets_total", "remote=\"node-b\"", "direction=\"out\"");
+            double fromPublisher = InProcessNode.metricSum(a, "relaycast_packets_total", "direction=\"in\"");
             // Every relayed packet is one of the publisher's packets: per node, not per subscriber.
             assertTrue(relayedToB > 500, () -> "A relays to B: " + relayedToB);
             assertTrue(relayedToB < fromPublisher * 1.1,
                     () -> "one copy per packet for two subscribers on B: relayed " + relayedToB + ", received " + fromPublisher);
             // Packets travel in batches (frames), several per event-bus message when the worker has several at once.
-            double framesToB = sum(a, "relaycast_relay_messages_total", "remote=\"node-b\"", "direction=\"out\"");
+            double framesToB = InProcessNode.metricSum(a, "relaycast_relay_messages_total", "remote=\"node-b\"", "direction=\"out\"");
             assertTrue(framesToB > 0 && framesToB <= relayedToB, () -> "frames " + framesToB + ", packets " + relayedToB);
-            double budgetDrops = sum(a, "relaycast_relay_drops_total", "reason=\"budget_", "");
+            double budgetDrops = InProcessNode.metricSum(a, "relaycast_relay_drops_total", "reason=\"budget_");
             assertEquals(0.0, budgetDrops, "an idle link never sheds");
             // The relay's consumer runs on the media worker that owns the room, on both ends.
             for (InProcessNode n : nodes) {
                 assertTrue(n.node.relay(0).framesReceived() > 100, () -> "frames received " + n.node.relay(0).framesReceived());
                 assertEquals(0, n.node.relay(0).framesOffThread(), "relayed frames handled off the worker's thread");
             }
-            double plisToPublisher = sum(a, "relaycast_keyframe_requests_total", "direction=\"sent\"", "");
+            double plisToPublisher = InProcessNode.metricSum(a, "relaycast_keyframe_requests_total", "direction=\"sent\"");
             assertTrue(plisToPublisher >= 1, () -> "B's keyframe requests reached A's publisher: " + plisToPublisher);
         } finally {
             for (InProcessNode n : nodes) {
                 n.close();
             }
         }
-    }
-
-    private static double sum(RelaycastNode n, String name, String label1, String label2) {
-        double s = 0;
-        for (String line : n.metrics().scrape().split("\n")) {
-            if (line.startsWith(name + "{") && line.contains(label1) && line.contains(label2)) {
-                s += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return s;
     }
 }

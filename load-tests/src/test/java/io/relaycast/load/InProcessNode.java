@@ -121,13 +121,27 @@ final class InProcessNode implements AutoCloseable {
 
     /** The sum of every series of a metric on this node's /metrics. */
     double metricSum(String name) {
+        return metricSum(node, name);
+    }
+
+    /** The sum of every series of {@code name} in the node's /metrics whose labels contain all of {@code labelParts}. */
+    static double metricSum(RelaycastNode node, String name, String... labelParts) {
         double s = 0;
         for (String line : node.metrics().scrape().split("\n")) {
-            if (line.startsWith(name + "{")) {
+            if (line.startsWith(name + "{") && containsAll(line, labelParts)) {
                 s += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
         return s;
+    }
+
+    private static boolean containsAll(String line, String[] parts) {
+        for (String part : parts) {
+            if (!line.contains(part)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

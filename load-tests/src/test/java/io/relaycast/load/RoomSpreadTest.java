@@ -34,8 +34,8 @@ class RoomSpreadTest {
             assertTrue(n.metricSum("relaycast_room_spreads_total") >= 1, "the room spread to the second worker");
             for (int w = 0; w < 2; w++) {
                 int worker = w;
-                double relayedOut = sum(node, "relaycast_relay_packets_total", ",worker=\"" + w + "\"", "direction=\"out\"");
-                double receivedFromPublishers = sum(node, "relaycast_packets_total", ",worker=\"" + w + "\"", "direction=\"in\"");
+                double relayedOut = InProcessNode.metricSum(node, "relaycast_relay_packets_total", ",worker=\"" + w + "\"", "direction=\"out\"");
+                double receivedFromPublishers = InProcessNode.metricSum(node, "relaycast_packets_total", ",worker=\"" + w + "\"", "direction=\"in\"");
                 assertTrue(relayedOut > 300, () -> "worker " + worker + " relays its publishers to the other: " + relayedOut);
                 // One copy per track to the other worker, not one per subscriber there (2-3 wait there).
                 assertTrue(relayedOut < receivedFromPublishers * 1.1, () -> "worker " + worker + " relayed "
@@ -43,7 +43,7 @@ class RoomSpreadTest {
                 assertTrue(node.relay(w).framesReceived() > 50, () -> "frames received by worker " + worker);
                 assertEquals(0, node.relay(w).framesOffThread(), "relayed frames handled off the owning worker's thread");
             }
-            assertEquals(0.0, sum(node, "relaycast_relay_drops_total", "reason=\"budget_", ""), "a link inside a node never sheds");
+            assertEquals(0.0, InProcessNode.metricSum(node, "relaycast_relay_drops_total", "reason=\"budget_"), "a link inside a node never sheds");
         }
     }
 
@@ -55,7 +55,7 @@ class RoomSpreadTest {
             Result r = LoadTest.run(n.options(5, 5, out));
             assertEveryoneReceivesEveryone(r, 5);
             assertEquals(0.0, n.metricSum("relaycast_room_spreads_total"));
-            assertEquals(0.0, sum(n.node, "relaycast_relay_packets_total", "direction=\"out\"", ""));
+            assertEquals(0.0, InProcessNode.metricSum(n.node, "relaycast_relay_packets_total", "direction=\"out\""));
         }
     }
 
@@ -66,15 +66,5 @@ class RoomSpreadTest {
         assertEquals(0L, ((Number) q.get("clientsWithoutMedia")).longValue(), () -> "quality " + q);
         assertEquals(0L, ((Number) q.get("clientsFailed")).longValue(), () -> "quality " + q);
         assertTrue(((Number) q.get("loss")).doubleValue() < 0.05, () -> "loss " + q.get("loss"));
-    }
-
-    private static double sum(RelaycastNode n, String name, String label1, String label2) {
-        double s = 0;
-        for (String line : n.metrics().scrape().split("\n")) {
-            if (line.startsWith(name + "{") && line.contains(label1) && line.contains(label2)) {
-                s += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return s;
     }
 }
