@@ -234,8 +234,10 @@ for sc in "${scenarios[@]}"; do
         # The node's own forwarding-delay histogram, to put beside the harness's latency.
         inns curl -s http://127.0.0.1:13001/metrics | grep '^relaycast_forwarding_delay_seconds' \
           > "$results/relaycast-$sc/forwarding-delay.txt" || true
-        # What the node dropped, and how long its peers' ICE + DTLS took, over the whole run.
-        inns curl -s http://127.0.0.1:13001/metrics | grep -E '^relaycast_(drops_total|dtls_handshake)' \
+        # What the node and the kernel under it dropped, the uplink repairs, and how long its peers'
+        # ICE + DTLS took, over the whole run.
+        inns curl -s http://127.0.0.1:13001/metrics \
+          | grep -E '^relaycast_(drops_total|socket_receive_drops_total|uplink_|dtls_handshake)' \
           > "$results/relaycast-$sc/node-drops.txt" || true
         stop_all
         mv "$results/node-1-gc.log" "$results/relaycast-$sc-gc.log" 2>/dev/null || true ;;

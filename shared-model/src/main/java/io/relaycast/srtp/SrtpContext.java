@@ -28,6 +28,12 @@ import java.util.Objects;
 public final class SrtpContext {
     /** Default bound on the number of SSRCs a context keeps state for. */
     public static final int DEFAULT_MAX_SSRCS = 1024;
+    /**
+     * Packets of one SSRC remembered for replay protection (RFC 3711 §3.3.2), when receiving and
+     * when sending: a packet further behind the newest one of its stream is refused either way
+     * ({@code TOO_OLD}), so a forwarder gains nothing from sending it later than that.
+     */
+    public static final int REPLAY_WINDOW = ReplayWindow.SIZE;
 
     /** RFC 3711 §3.3.1: the SRTP index is 48 bits. */
     private static final long MAX_RTP_INDEX = (1L << 48) - 1;
@@ -170,7 +176,7 @@ public final class SrtpContext {
                 throw new SrtpException(SrtpException.Reason.REPLAYED, what + " index " + index + " already seen");
             case ReplayWindow.TOO_OLD:
                 throw new SrtpException(SrtpException.Reason.TOO_OLD, what + " index " + index
-                        + " behind the " + ReplayWindow.SIZE + "-packet window");
+                        + " behind the " + ReplayWindow.SIZE + "-packet window (highest " + window.highest() + ")");
             default:
                 break;
         }
@@ -289,7 +295,7 @@ public final class SrtpContext {
                 throw new SrtpException(SrtpException.Reason.REPLAYED, what + " index " + index + " already seen");
             case ReplayWindow.TOO_OLD:
                 throw new SrtpException(SrtpException.Reason.TOO_OLD, what + " index " + index
-                        + " behind the " + ReplayWindow.SIZE + "-packet window");
+                        + " behind the " + ReplayWindow.SIZE + "-packet window (highest " + window.highest() + ")");
             default:
                 break;
         }

@@ -25,8 +25,17 @@ public final class MediaCounters {
         MALFORMED_RTP,
         /** RTP from an SSRC the publisher did not negotiate and that no rule admits. */
         UNKNOWN_SSRC,
-        /** Sending failed or the socket's queue was full. */
+        /** A datagram for a socket that is not open (a worker stopping or not yet started). */
         SEND_FAILED,
+        /**
+         * The socket's queue in user space is past its high-water mark: the kernel has not taken
+         * what was written, and dropping is what a router would do.
+         */
+        SEND_QUEUE_FULL,
+        /** An error the socket reported (ICMP unreachable and the like), counted, not thrown. */
+        SOCKET_ERROR,
+        /** SRTP/SRTCP protection refused an outgoing packet (malformed header, index exhausted). */
+        PROTECT_FAILED,
         /** RTP beyond a peer's packet-rate limit. */
         RATE_LIMITED;
 

@@ -1,6 +1,7 @@
 package io.relaycast.node.media;
 
 import io.relaycast.node.observe.ForwardingDelay;
+import io.relaycast.node.observe.KernelSocketDrops;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
@@ -38,6 +39,7 @@ public final class MediaWorkerVerticle extends AbstractVerticle implements Worke
                 worker::onDatagram).onComplete(ar -> {
             if (ar.succeeded()) {
                 vertx.setPeriodic(MediaWorker.TICK_MILLIS, id -> worker.tick());
+                registerKernelDrops();
                 // debug: the node's ready line names the whole port range once.
                 LOG.fine(() -> "media worker " + worker.index() + " listening on udp " + host + ":" + worker.port());
                 startPromise.complete();
@@ -46,6 +48,16 @@ public final class MediaWorkerVerticle extends AbstractVerticle implements Worke
                         + ar.cause().getMessage());
             }
         });
+    }
+
+    /** What the kernel drops before the worker reads it (see {@link KernelSocketDrops}). */
+    private void registerKernelDrops() {
+        int port = udp.localPort();
+        if (port > 0 && KernelSocketDrops.available()) {
+            worker.metrics().functionCounter("relaycast_socket_receive_drops_total",
+                    "Datagrams the kernel dropped because the media socket's receive buffer was full",
+                    this, v -> KernelSocketDrops.dropsOf(port), "worker", Integer.toString(worker.index()));
+        }
     }
 
     @Override

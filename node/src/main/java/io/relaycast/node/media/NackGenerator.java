@@ -1,5 +1,7 @@
 package io.relaycast.node.media;
 
+import io.relaycast.srtp.SrtpContext;
+
 /**
  * Notices the loss of a publisher's packets on its uplink from the sequence numbers of one RTP
  * stream, and decides when to ask for each missing packet with a Generic NACK (RFC 4585 §6.2.1).
@@ -18,13 +20,20 @@ package io.relaycast.node.media;
  * feedback is what makes a repair arrive in time), then again every retry interval (the
  * publisher's RTT with a floor, or {@value #DEFAULT_RTT_MILLIS} ms while none is known), and given
  * up after {@value #MAX_TRIES} requests, after {@value #MAX_AGE_MILLIS} ms (a video jitter buffer
- * has stopped waiting by then), or once it falls out of the window.
+ * has stopped waiting by then), or once it is {@link #MAX_BEHIND} packets behind the newest: a
+ * repair that late could not be forwarded, because every subscriber's SRTP sender refuses an
+ * index that far behind the last it protected (RFC 3711 §3.3.2; {@link SrtpContext#REPLAY_WINDOW}).
+ * Seen in a 100-client join burst at 70 % load: the node's receive buffer overflowed, and every
+ * repair of a long run of lost packets, asked for and forwarded, was then refused by SRTP for
+ * each subscriber (tens of thousands per run): load added when the node had least to spare.
  */
 public final class NackGenerator {
     /** Sequence numbers whose arrival is remembered; a power of two. */
     public static final int WINDOW = 2048;
-    /** Missing packets chased at once; beyond it the oldest is given up. */
-    public static final int MAX_MISSING = 256;
+    /** How far behind the newest packet a missing one is still chased and its repair forwarded. */
+    public static final int MAX_BEHIND = SrtpContext.REPLAY_WINDOW;
+    /** Missing packets chased at once (at most the holes within {@link #MAX_BEHIND}). */
+    public static final int MAX_MISSING = MAX_BEHIND;
     /** A forward jump larger than this is a reset of the stream, not loss. */
     public static final int MAX_GAP = 1000;
     public static final int MAX_TRIES = 10;
@@ -81,10 +90,10 @@ public final class NackGenerator {
             for (int i = 1; i < d; i++) {
                 long lost = highest + i;
                 clear(lost);
-                if (d - i <= MAX_MISSING) {
+                if (d - i < MAX_BEHIND) {
                     addMissing(lost, now);
                 } else {
-                    givenUp++; // more than can be chased: only the newest holes are worth a request
+                    givenUp++; // too far behind already: its repair could not be forwarded
                 }
             }
             highest += d;
@@ -102,15 +111,16 @@ public final class NackGenerator {
     /**
      * A retransmission (RFC 4588) of {@code seq} arrived. True when it fills a hole, which happens
      * once per packet: the caller forwards it then. False for a packet that already arrived, one
-     * newer than anything seen (never asked for), or one outside the window (unknown, too late).
+     * newer than anything seen (never asked for), or one {@link #MAX_BEHIND} or more behind the
+     * newest (too late to forward; a hole that far back is given up).
      */
     public boolean onRetransmission(int seq) {
         if (!started) {
             return false;
         }
         int d = (short) ((seq & 0xffff) - (int) (highest & 0xffff));
-        if (d >= 0 || d <= -WINDOW) {
-            return false;
+        if (d >= 0 || d <= -MAX_BEHIND) {
+            return false; // if it was missing, poll gives it up: too late to forward
         }
         long ext = highest + d;
         if (isMarked(ext)) {
@@ -162,8 +172,8 @@ public final class NackGenerator {
         long interval = retryIntervalNanos();
         for (int r = 0; r < missingCount; r++) {
             long seq = missingSeq[r];
-            if (highest - seq >= WINDOW) {
-                givenUp++; // its slot in the bitmap is about to be reused: can no longer tell
+            if (highest - seq >= MAX_BEHIND) {
+                givenUp++; // a repair could no longer be forwarded (and the window moves on)
                 continue;
             }
             if (isMarked(seq)) {

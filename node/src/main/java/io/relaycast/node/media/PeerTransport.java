@@ -136,7 +136,7 @@ public final class PeerTransport {
                 worker.send(transport.remoteAddress(), buf, off, n);
             }
         } catch (SrtpException e) {
-            worker.counters().dropped(MediaCounters.Drop.SEND_FAILED);
+            protectRefused("SRTP", readU32(buf, off + 8), e);
         }
     }
 
@@ -148,9 +148,32 @@ public final class PeerTransport {
                 worker.send(transport.remoteAddress(), buf, off, n);
             }
         } catch (SrtpException e) {
-            worker.counters().dropped(MediaCounters.Drop.SEND_FAILED);
+            protectRefused("SRTCP", readU32(buf, off + 4), e);
         }
     }
+
+    /**
+     * Counts an outgoing packet SRTP refused; the first refusal of each peer is logged with its
+     * reason (an SFU bug or a rekey due, either worth seeing), the rest are only counted.
+     */
+    private void protectRefused(String what, long ssrc, SrtpException e) {
+        worker.counters().dropped(MediaCounters.Drop.PROTECT_FAILED);
+        if (!protectRefusalLogged) {
+            protectRefusalLogged = true;
+            LOG.warning(() -> "peer " + peerId + ": " + what + " refused an outgoing packet of SSRC " + ssrc + " (" + e.getMessage()
+                    + "); further refusals are counted as relaycast_drops_total{reason=\"protect_failed\"}");
+        }
+    }
+
+    /** The SSRC field for the log line; -1 when the packet is too short to have one. */
+    private static long readU32(byte[] buf, int off) {
+        if (off < 0 || off + 4 > buf.length) {
+            return -1;
+        }
+        return ((buf[off] & 0xffL) << 24) | ((buf[off + 1] & 0xff) << 16) | ((buf[off + 2] & 0xff) << 8) | (buf[off + 3] & 0xff);
+    }
+
+    private boolean protectRefusalLogged;
 
     /** Tears the transport down without telling the listener (the owner asked for it). */
     public void close() {

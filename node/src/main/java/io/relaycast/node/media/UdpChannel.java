@@ -100,8 +100,8 @@ final class UdpChannel {
             bootstrap.channel(NioDatagramChannel.class);
         }
         bootstrap
-                .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-                .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 // Netty's default 64 KiB high-water mark is less than one keyframe fanned out to ten
                 // subscribers; past it isWritable() turns false and packets were being dropped.
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(2 * 1024 * 1024, 8 * 1024 * 1024))
@@ -132,19 +132,42 @@ final class UdpChannel {
                     @Override
                     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                         // ICMP port-unreachable and the like surface here; they concern one peer, not the socket.
-                        counters.dropped(MediaCounters.Drop.SEND_FAILED);
+                        counters.dropped(MediaCounters.Drop.SOCKET_ERROR);
                     }
                 })
                 .bind(host, port)
                 .addListener(f -> {
                     if (f.isSuccess()) {
                         channel = ((io.netty.channel.ChannelFuture) f).channel();
+                        warnIfBufferCapped(channel);
                         bound.complete();
                     } else {
                         bound.fail(f.cause());
                     }
                 });
         return bound.future();
+    }
+
+    /**
+     * What each media socket asks the kernel for, both ways: about 0.2 s of a worker's input at
+     * 20 000 datagrams/s, so a join or keyframe burst does not overflow it while the worker is busy.
+     */
+    static final int SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+    private static final AtomicBoolean BUFFER_WARNED = new AtomicBoolean();
+
+    /**
+     * Linux silently caps SO_RCVBUF at {@code net.core.rmem_max} (212 992 bytes on many
+     * distributions), and a small buffer shows up only as loss under load; say so once.
+     */
+    private static void warnIfBufferCapped(Channel c) {
+        Integer got = c.config().getOption(ChannelOption.SO_RCVBUF);
+        // Linux reports twice what it grants (the doubling covers its bookkeeping, socket(7)), so a
+        // cap at half the request or more goes unmentioned: the warning errs on the quiet side.
+        if (got != null && got < SOCKET_BUFFER_BYTES && BUFFER_WARNED.compareAndSet(false, true)) {
+            LOG.warning("media UDP receive buffer is " + got + " bytes, asked for " + SOCKET_BUFFER_BYTES
+                    + ": the kernel caps it (raise net.core.rmem_max to at least " + SOCKET_BUFFER_BYTES
+                    + "; README, \"Kernel settings\"); bursts beyond it are dropped, see relaycast_socket_receive_drops_total");
+        }
     }
 
     private static void logTransportOnce(boolean epoll) {
@@ -168,7 +191,7 @@ final class UdpChannel {
         }
         if (!channel.isWritable()) {
             // The kernel's send buffer is full: dropping here is what a router would do.
-            counters.dropped(MediaCounters.Drop.SEND_FAILED);
+            counters.dropped(MediaCounters.Drop.SEND_QUEUE_FULL);
             return;
         }
         ByteBuf buf = channel.alloc().directBuffer(len, len);
@@ -201,6 +224,12 @@ final class UdpChannel {
                 batchSends = 0;
             }
         }
+    }
+
+    /** The port the socket is bound to; -1 before it is. */
+    int localPort() {
+        Channel c = channel;
+        return c != null && c.localAddress() instanceof InetSocketAddress a ? a.getPort() : -1;
     }
 
     Future<Void> close() {

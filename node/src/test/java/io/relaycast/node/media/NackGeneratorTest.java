@@ -156,15 +156,48 @@ class NackGeneratorTest {
     }
 
     @Test
+    void aHoleThatFallsMaxBehindIsGivenUpAndItsLateRepairNotForwarded() {
+        // A subscriber's SRTP sender refuses an index MAX_BEHIND or more behind its newest
+        // (RFC 3711 §3.3.2), so chasing or forwarding such a repair is wasted work.
+        g.onPacket(1000, 0);
+        g.onPacket(1002, MS);
+        assertArrayEquals(new int[]{1001}, poll(MS));
+        for (int s = 1003; s < 1001 + NackGenerator.MAX_BEHIND; s++) {
+            g.onPacket(s, 2 * MS);
+        }
+        assertTrue(g.isPending(1001), "still within reach: 127 behind the newest");
+        assertEquals(0, g.takeGivenUp());
+        g.onPacket(1001 + NackGenerator.MAX_BEHIND, 3 * MS);
+        assertFalse(g.onRetransmission(1001), "128 behind: no subscriber could be sent it");
+        assertEquals(0, poll(200 * MS).length, "not asked for again");
+        assertEquals(1, g.takeGivenUp());
+        assertEquals(0, g.missingCount());
+    }
+
+    @Test
+    void aGapLongerThanMaxBehindChasesOnlyTheReachableHoles() {
+        g.onPacket(0, 0);
+        g.onPacket(NackGenerator.MAX_BEHIND + 10, MS);
+        int[] asked = poll(MS);
+        assertEquals(11, asked[0], "the oldest hole still less than MAX_BEHIND behind");
+        assertEquals(NackGenerator.MAX_BEHIND - 1, g.missingCount());
+        assertEquals(10, g.takeGivenUp());
+        assertFalse(g.onRetransmission(5), "given up at once, so its repair is not forwarded");
+        assertTrue(g.onRetransmission(11));
+    }
+
+    @Test
     void memoryIsBounded() {
         g.onPacket(0, 0);
-        // 600 lost in one burst: only the newest MAX_MISSING are chased, the rest are given up.
+        // 600 lost in one burst: only the holes less than MAX_BEHIND behind the newest are
+        // chased, the rest are given up at once.
         g.onPacket(601, MS);
-        assertEquals(NackGenerator.MAX_MISSING, g.missingCount());
-        assertEquals(600 - NackGenerator.MAX_MISSING, g.takeGivenUp());
+        int chased = NackGenerator.MAX_BEHIND - 1;
+        assertEquals(chased, g.missingCount());
+        assertEquals(600 - chased, g.takeGivenUp());
         int[] first = poll(MS);
         assertEquals(out.length, first.length, "one NACK carries at most what the caller's buffer holds");
-        assertEquals(601 - NackGenerator.MAX_MISSING, first[0], "the oldest chased first");
+        assertEquals(601 - chased, first[0], "the oldest chased first");
         // Loss spread over a long run keeps the list within its bound as well.
         int seq = 601;
         for (int i = 0; i < 20_000; i++) {
