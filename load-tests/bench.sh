@@ -11,6 +11,7 @@
 #                      e.g. BENCH_NODE_WORKERS=2 BENCH_NODE_CORES=0,1 for a room spread over workers)
 #   BENCH_NODE_ENV="RELAYCAST_ROOM_MAX_WORKERS=1"  (extra node settings, space-separated NAME=value)
 #   BENCH_RAMP_UP=40  (clients the harness starts per second; fanout1000 on 2 cores needs about 10)
+#   BENCH_HARNESS_ARGS="--dtls-threads 64"  (extra options for every harness run, see its --help)
 #   BENCH_NODE_LOG_LEVEL=info  (the nodes' log level, default warn; info logs each peer's ICE and DTLS times in node-N.log)
 #   BENCH_PREWARM=60  (seconds of the same scenario run against the fresh server before the measured
 #                      run, its result kept beside it as <label>-<scenario>-prewarm; 0 measures a cold
@@ -150,7 +151,7 @@ stop_all() {
 }
 
 run_load() { # target label pids urls scenario [extra harness args]
-  local target=$1 label=$2 spids=$3 urls=$4 sc=$5 extra=${6:-}
+  local target=$1 label=$2 spids=$3 urls=$4 sc=$5 extra="${6:-} ${BENCH_HARNESS_ARGS:-}"
   local out="$results/$label-$sc"
   if [ "${BENCH_PREWARM:-60}" -gt 0 ]; then
     echo "== $label / $sc: warming the server up for ${BENCH_PREWARM:-60} s" >&2

@@ -55,7 +55,7 @@ final class Harness implements AutoCloseable {
             loop.serverAddresses.add(java.net.InetAddress.getByName(host));
         }
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        this.pool = new DtlsHandshakePool(8, 4096, 10_000);
+        this.pool = new DtlsHandshakePool(options.dtlsThreads, 4096, 10_000);
         this.dtls = new DtlsSetup(DtlsCertificate.generate(secure, Instant.now()), pool);
         this.serverPids = options.serverPids.isEmpty() ? findServers(options.target) : options.serverPids;
     }

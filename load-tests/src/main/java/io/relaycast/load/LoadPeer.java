@@ -26,6 +26,15 @@ interface LoadPeer {
         return null;
     }
 
+    /**
+     * The client's own split of its "connected" step, from its transport's Connected event: ICE
+     * (transport start to connectivity) and DTLS (connectivity to keys), in ns; null if not
+     * connected or not known.
+     */
+    default long[] transportSetupNanos() {
+        return null;
+    }
+
     long sendDrops();
 
     /** The harness's name for this client ("r<room>p<peer>"). */

@@ -19,6 +19,8 @@ final class Options {
               --publishers N                   publishing peers per room (default: all)
               --duration S                     seconds of measurement after the last client started (default 30)
               --ramp-up N                      clients started per second (default 20)
+              --dtls-threads N                 the clients' DTLS handshakes at once (default 8): BouncyCastle holds
+                                               a thread for a whole handshake, so this bounds joins in flight
               --bitrate BPS                    video bitrate per publisher (default 1500000)
               --no-video                       audio only
               --bind ADDR                      local address of client sockets (default 127.0.0.1)
@@ -64,6 +66,8 @@ final class Options {
     int publishers = -1;
     int durationSeconds = 30;
     double rampUpPerSecond = 20;
+    /** Threads of the clients' shared DTLS handshake pool: how many handshakes run at once. */
+    int dtlsThreads = 8;
     int bitrate = 1_500_000;
     boolean video = true;
     InetAddress bind;
@@ -150,6 +154,7 @@ final class Options {
                 case "--publishers" -> o.publishers = Integer.parseInt(next.get());
                 case "--duration" -> o.durationSeconds = Integer.parseInt(next.get());
                 case "--ramp-up" -> o.rampUpPerSecond = Double.parseDouble(next.get());
+                case "--dtls-threads" -> o.dtlsThreads = Integer.parseInt(next.get());
                 case "--bitrate" -> o.bitrate = Integer.parseInt(next.get());
                 case "--no-video" -> o.video = false;
                 case "--bind" -> o.bind = InetAddress.getByName(next.get());
@@ -192,6 +197,9 @@ final class Options {
         }
         if (o.peers < 2 || o.rooms < 1) {
             throw new IllegalArgumentException("--peers must be at least 2 and --rooms at least 1");
+        }
+        if (o.dtlsThreads < 1 || o.dtlsThreads > 1024) {
+            throw new IllegalArgumentException("--dtls-threads must be within 1..1024");
         }
         if (o.stormPeers > 0 && (o.ramp || o.stormSeconds <= 0 || o.stormAfterSeconds < 1
                 || o.stormPeers % o.peers != 0 || o.target.equals("floor"))) {

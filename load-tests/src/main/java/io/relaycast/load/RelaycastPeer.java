@@ -197,6 +197,12 @@ final class RelaycastPeer implements LoadPeer {
     }
 
     @Override
+    public long[] transportSetupNanos() {
+        return session == null || session.dtlsSetupNanos < 0 ? null
+                : new long[]{session.iceSetupNanos, session.dtlsSetupNanos};
+    }
+
+    @Override
     public long[] joinStepNanos() {
         return new long[]{joinNanos, welcomeNanos, answerNanos, session == null ? 0 : session.connectedNanos,
                 firstPacketNanos()};

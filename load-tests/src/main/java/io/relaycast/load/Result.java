@@ -377,7 +377,9 @@ final class Result {
      * Where a join's time goes, over the clients that reached each step: join sent -> welcome
      * (signaling and the node's admission), welcome -> answer (the client's offer and the node's
      * SDP work), answer -> connected (ICE and DTLS), connected -> first media packet (a keyframe,
-     * the relay). p50, p95 and max in ms per phase.
+     * the relay). p50, p95 and max in ms per phase. "connectedIce" and "connectedDtls" split
+     * "connected" as the client's transport saw it (its ICE from its start, then its DTLS), to
+     * tell a slow handshake from late connectivity checks.
      */
     static Map<String, Object> joinPhases(List<? extends LoadPeer> peers) {
         String[] names = {"welcome", "answer", "connected", "firstPacket"};
@@ -396,15 +398,30 @@ final class Result {
                 }
             }
         }
+        Histogram ice = new Histogram();
+        Histogram dtls = new Histogram();
+        for (LoadPeer p : peers) {
+            long[] t = p.transportSetupNanos();
+            if (t != null) {
+                ice.record(t[0] / 1000);
+                dtls.record(t[1] / 1000);
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         for (int i = 0; i < names.length; i++) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("p50Ms", ms(h[i].quantile(0.5)));
-            m.put("p95Ms", ms(h[i].quantile(0.95)));
-            m.put("maxMs", ms(h[i].max()));
-            out.put(names[i], m);
+            out.put(names[i], phase(h[i]));
         }
+        out.put("connectedIce", phase(ice));
+        out.put("connectedDtls", phase(dtls));
         return out;
+    }
+
+    private static Map<String, Object> phase(Histogram h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("p50Ms", ms(h.quantile(0.5)));
+        m.put("p95Ms", ms(h.quantile(0.95)));
+        m.put("maxMs", ms(h.max()));
+        return m;
     }
 
     static Double ms(long micros) {

@@ -80,6 +80,9 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
     private boolean connected;
     private boolean closedByUs;
     long connectedNanos;
+    /** ICE and DTLS time of this client's transport (its Connected event); -1 until connected. */
+    long iceSetupNanos = -1;
+    long dtlsSetupNanos = -1;
     private final byte[] tx = new byte[1500 + MediaTransport.MAX_PROTECT_OVERHEAD];
     private final List<String> ownMids = new ArrayList<>();
     long sendDrops;
@@ -587,9 +590,11 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
             }
         }
         for (MediaTransportEvent e = transport.pollEvent(); e != null; e = transport.pollEvent()) {
-            if (e instanceof MediaTransportEvent.Connected) {
+            if (e instanceof MediaTransportEvent.Connected c) {
                 connected = true;
                 connectedNanos = now;
+                iceSetupNanos = c.iceNanos();
+                dtlsSetupNanos = c.dtlsNanos();
                 for (io.relaycast.ice.IceCheckOutcome o : List.of(io.relaycast.ice.IceCheckOutcome.REJECTED_ROLE_CONFLICT,
                         io.relaycast.ice.IceCheckOutcome.RESPONSE_ERROR, io.relaycast.ice.IceCheckOutcome.ANSWERED)) {
                     long n = transport.iceCount(o);

@@ -40,7 +40,8 @@ class LoadSmokeTest {
             // Every client reached every step of its join, so each phase has a figure.
             @SuppressWarnings("unchecked")
             Map<String, Map<String, Object>> phases = (Map<String, Map<String, Object>>) q.get("joinPhases");
-            for (String phase : java.util.List.of("welcome", "answer", "connected", "firstPacket")) {
+            for (String phase : java.util.List.of("welcome", "answer", "connected", "firstPacket", "connectedIce",
+                    "connectedDtls")) {
                 assertTrue(phases.get(phase).get("p50Ms") instanceof Double, () -> "join phases " + phases);
             }
             for (Map<String, Object> s : r.streams()) {

@@ -67,6 +67,10 @@ public final class RelaycastNode {
         this.hazelcast = hazelcast;
         this.tokens = TokenVerifier.create(vertx, keys);
         this.transports = new TransportContext(settings.advertisedIps());
+        metrics.gauge("relaycast_dtls_pool_tasks", "DTLS tasks (mostly handshakes, each holding a thread until it ends) running",
+                transports.dtlsPool(), p -> p.activeCount(), "state", "running");
+        metrics.gauge("relaycast_dtls_pool_tasks", "DTLS tasks waiting for a free handshake thread",
+                transports.dtlsPool(), p -> p.queuedCount(), "state", "queued");
         List<MediaWorker> ws = new ArrayList<>();
         for (int i = 0; i < settings.mediaWorkers(); i++) {
             ws.add(new MediaWorker(i, settings.mediaPort() + i, transports, metrics));

@@ -105,6 +105,19 @@ public final class DtlsHandshakePool implements AutoCloseable {
         return executor.getActiveCount();
     }
 
+    /**
+     * Tasks waiting for a thread (an estimate): handshakes queue here when every thread is held by
+     * a handshake waiting for its peer, which is where a join burst's DTLS time goes if it does.
+     */
+    public int queuedCount() {
+        return executor.getQueue().size();
+    }
+
+    /** The most tasks that run at once. */
+    public int threads() {
+        return executor.getMaximumPoolSize();
+    }
+
     /** Refuses new work and interrupts the threads; blocked handshakes end with {@code Failed}. */
     @Override
     public void close() {
