@@ -3,7 +3,9 @@ package io.relaycast.node.observe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Datagrams the kernel dropped because a UDP socket's receive buffer was full, read from Linux's
@@ -32,9 +34,34 @@ public final class KernelSocketDrops {
         return Files.isReadable(UDP);
     }
 
-    /** The kernel's receive drops of the UDP socket(s) bound to {@code port}; 0 when none is found. */
+    /** A scrape asks once per media worker; one read of the tables serves them all. */
+    private static final long MAX_AGE_NANOS = 1_000_000_000L;
+
+    private record Snapshot(long readNanos, Map<Integer, Long> dropsByPort) {
+    }
+
+    private static volatile Snapshot last;
+
+    /**
+     * The kernel's receive drops of the UDP socket(s) bound to {@code port}, from a read of the
+     * tables at most a second old; 0 when none is found.
+     */
     public static long dropsOf(int port) {
-        return sumFor(readLines(UDP), port) + sumFor(readLines(UDP6), port);
+        Snapshot s = last;
+        long now = System.nanoTime();
+        if (s == null || now - s.readNanos() > MAX_AGE_NANOS) {
+            s = new Snapshot(now, read());
+            last = s;
+        }
+        return s.dropsByPort().getOrDefault(port, 0L);
+    }
+
+    /** Reads both tables now: drops per local port. */
+    static Map<Integer, Long> read() {
+        Map<Integer, Long> byPort = new HashMap<>();
+        addAll(readLines(UDP), byPort);
+        addAll(readLines(UDP6), byPort);
+        return byPort;
     }
 
     private static List<String> readLines(Path p) {
@@ -46,11 +73,11 @@ public final class KernelSocketDrops {
     }
 
     /**
-     * The {@code drops} column summed over the lines of a {@code /proc/net/udp}-format table whose
-     * local address has {@code port}. The header line and malformed lines are skipped.
+     * Adds the {@code drops} column of the lines of a {@code /proc/net/udp}-format table to
+     * {@code byPort}, by the port of their local address. The header line and malformed lines are
+     * skipped.
      */
-    static long sumFor(List<String> lines, int port) {
-        long sum = 0;
+    static void addAll(List<String> lines, Map<Integer, Long> byPort) {
         for (String line : lines) {
             String[] f = line.trim().split("\\s+");
             // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
@@ -62,13 +89,11 @@ public final class KernelSocketDrops {
                 continue;
             }
             try {
-                if (Integer.parseInt(f[1].substring(colon + 1), 16) == port) {
-                    sum += Long.parseLong(f[f.length - 1]);
-                }
+                int port = Integer.parseInt(f[1].substring(colon + 1), 16);
+                byPort.merge(port, Long.parseLong(f[f.length - 1]), Long::sum);
             } catch (NumberFormatException e) {
                 // not a socket line
             }
         }
-        return sum;
     }
 }
