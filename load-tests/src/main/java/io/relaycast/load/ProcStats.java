@@ -1,5 +1,7 @@
 package io.relaycast.load;
 
+import io.relaycast.platform.LinuxUdpDrops;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,28 +71,15 @@ final class ProcStats {
      * this is the harness's share alone, not the server's.
      */
     static long socketDrops(java.util.Set<Integer> localPorts) {
-        long drops = 0;
-        boolean read = false;
-        for (String file : new String[] {"/proc/self/net/udp", "/proc/self/net/udp6"}) {
-            try {
-                List<String> lines = Files.readAllLines(Path.of(file));
-                read = true;
-                for (int i = 1; i < lines.size(); i++) {
-                    String[] f = lines.get(i).trim().split("\\s+");
-                    if (f.length < 13) {
-                        continue;
-                    }
-                    String local = f[1];
-                    int port = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
-                    if (localPorts.contains(port)) {
-                        drops += Long.parseLong(f[f.length - 1]);
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // no IPv6 table, or no procfs
-            }
+        if (!LinuxUdpDrops.available()) {
+            return -1;
         }
-        return read ? drops : -1;
+        java.util.Map<Integer, Long> byPort = LinuxUdpDrops.read();
+        long drops = 0;
+        for (int port : localPorts) {
+            drops += byPort.getOrDefault(port, 0L);
+        }
+        return drops;
     }
 
     /** Processes whose command line contains {@code needle} (not this JVM). */

@@ -1,4 +1,4 @@
-package io.relaycast.node.observe;
+package io.relaycast.platform;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class KernelSocketDropsTest {
+class LinuxUdpDropsTest {
 
     @Test
     void sumsTheDropsColumnOfTheSocketsOnThePort() {
@@ -29,25 +29,25 @@ class KernelSocketDropsTest {
                 "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops",
                 "  901: 0000000000000000FFFF00000100007F:A411 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 77 2 0000000000000000 278650");
         Map<Integer, Long> byPort = new HashMap<>();
-        KernelSocketDrops.addAll(udp, byPort);
+        LinuxUdpDrops.addAll(udp, byPort);
         assertEquals(Map.of(42001, 17L, 42002, 99L), byPort);
-        KernelSocketDrops.addAll(udp6, byPort);
+        LinuxUdpDrops.addAll(udp6, byPort);
         assertEquals(Map.of(42001, 17L + 278650L, 42002, 99L), byPort, "IPv4 and IPv6 sockets on one port add up");
     }
 
     @Test
     void countsWhatARealSocketDropsWhenItsBufferIsFull() throws IOException {
-        assumeTrue(KernelSocketDrops.available(), "Linux /proc/self/net/udp");
+        assumeTrue(LinuxUdpDrops.available(), "Linux /proc/self/net/udp");
         InetAddress lo = InetAddress.getLoopbackAddress();
         try (DatagramSocket receiver = new DatagramSocket(0, lo); DatagramSocket sender = new DatagramSocket(0, lo)) {
             receiver.setOption(StandardSocketOptions.SO_RCVBUF, 4096); // the kernel's minimum
             int port = receiver.getLocalPort();
-            assertEquals(0, KernelSocketDrops.read().getOrDefault(port, -1L), "a fresh socket is listed with 0 drops");
+            assertEquals(0, LinuxUdpDrops.read().getOrDefault(port, -1L), "a fresh socket is listed with 0 drops");
             byte[] payload = new byte[1200];
             for (int i = 0; i < 500; i++) { // nobody reads: all but the first few overflow the buffer
                 sender.send(new DatagramPacket(payload, payload.length, lo, port));
             }
-            Map<Integer, Long> now = KernelSocketDrops.read();
+            Map<Integer, Long> now = LinuxUdpDrops.read();
             long drops = now.get(port);
             assertTrue(drops >= 400 && drops <= 500, "drops of the unread socket: " + drops);
             assertEquals(0, now.get(sender.getLocalPort()));
