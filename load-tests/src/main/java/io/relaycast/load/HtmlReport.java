@@ -35,12 +35,21 @@ final class HtmlReport {
                 }
                 h.append("</ul></div>");
             }
+            List<String> setup = (List<String>) harness.get("setupWarnings");
+            if (setup != null && !setup.isEmpty()) {
+                h.append("<div style=\"border:2px solid #d68910;padding:8px;background:#fef5e7\"><strong>The harness was saturated while clients joined:</strong><ul>");
+                for (String w : setup) {
+                    h.append("<li>").append(esc(w)).append("</li>");
+                }
+                h.append("</ul></div>");
+            }
         }
         table(h, "Scenario", scenario);
         table(h, "Headline", (Map<String, Object>) tree.get("headline"));
         if (harness != null) {
             Map<String, Object> shown = new java.util.LinkedHashMap<>(harness);
             shown.remove("warnings");
+            shown.remove("setupWarnings");
             table(h, "Harness", shown);
         }
         Map<String, Object> quality = new java.util.LinkedHashMap<>((Map<String, Object>) tree.get("quality"));

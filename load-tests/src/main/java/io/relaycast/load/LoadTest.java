@@ -40,6 +40,9 @@ public final class LoadTest {
         for (String w : r.harnessWarnings()) {
             System.out.println("HARNESS LIMITED: " + w);
         }
+        for (String w : r.harnessSetupWarnings()) {
+            System.out.println("HARNESS LIMITED DURING SET-UP: " + w);
+        }
         System.out.println("wrote " + o.out.resolve("result.json") + " and " + o.out.resolve("report.html"));
         boolean ok = ((Number) q.get("clientsWithoutMedia")).longValue() == 0
                 && ((Number) q.get("srtpAuthFailures")).longValue() == 0;
