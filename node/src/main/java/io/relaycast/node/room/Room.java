@@ -24,13 +24,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
  * A room's state on one media worker of this node (a room too big for one worker has a part on
  * several, each a Room that sees the others' peers as it sees other nodes': {@link RoomManager}).
- * Every method but the accessors marked "any thread" runs on the room's media worker thread, reached through {@link #execute}; that is what makes membership
- * changes and forwarding lock-free.
+ * Every method but the accessors marked "any thread" runs on the room's media worker thread,
+ * reached through {@link #execute}; that is what makes membership changes and forwarding
+ * lock-free.
  *
  * <p>Ordering (PROTOCOL.md "Ordering guarantees"): because joins and leaves are applied one at a
  * time on this thread, a joining peer's {@code welcome} lists exactly the members before it, every
@@ -96,7 +98,7 @@ public final class Room implements RoomLink.Listener {
     private volatile List<PeerInfo> memberView = List.of();
     private volatile boolean closed;
     /** Joins routed here by {@link RoomManager#roomForJoin} that this thread has not taken yet. */
-    private final java.util.concurrent.atomic.AtomicInteger reserved = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger reserved = new AtomicInteger();
     /** Local peers present or on their way in, as of this thread's last change; read by RoomManager. */
     private volatile int present;
     private long timerId = -1;
