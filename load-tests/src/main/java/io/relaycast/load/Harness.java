@@ -50,7 +50,7 @@ final class Harness implements AutoCloseable {
 
     Harness(Options options) throws IOException {
         this.options = options;
-        this.loop = new MediaLoop();
+        this.loop = new MediaLoop(options.receiveThreads);
         for (String host : options.serverHosts()) {
             loop.serverAddresses.add(java.net.InetAddress.getByName(host));
         }
@@ -164,7 +164,7 @@ final class Harness implements AutoCloseable {
         r.quality().put("udpSndbufErrors", udpBefore[1] < 0 ? null : udpAfter[1] - udpBefore[1]);
         // The clients' sockets are still open: their kernel drop counters are the harness's own.
         long harnessDrops = ProcStats.socketDrops(loop.localPorts);
-        r.judgeHarness(harnessDrops, Runtime.getRuntime().availableProcessors());
+        r.judgeHarness(harnessDrops, loop.ringFullWaits(), Runtime.getRuntime().availableProcessors());
         return r;
     }
 
@@ -187,9 +187,10 @@ final class Harness implements AutoCloseable {
      * Measures the calls in progress for --storm-after seconds, then starts --storm peers within
      * --storm-seconds, and keeps the "during" phase open until every joiner receives media (at
      * least 5 s after the last start, at most 20 s), so the set-up work of the whole storm is inside
-     * it. The joiners run on this harness's loop thread, which also times the calls in progress:
-     * the harness's CPU during the storm is in the result, and the nodes' own delay figures beside
-     * the client-side latency say which side a stall was on.
+     * it. The joiners' set-up runs on this harness's loop thread, which also handles the calls in
+     * progress; their packets' arrival is stamped on the receiving thread, so a busy loop does not
+     * add to their latency. The harness's CPU during the storm is in the result, and the nodes' own
+     * delay figures beside the client-side latency say which side a stall was on.
      */
     private void storm() throws Exception {
         int inProgressRooms = options.rooms;
@@ -289,8 +290,9 @@ final class Harness implements AutoCloseable {
         // The node side, from its own metrics (relaycast only): per-datagram forwarding delay inside
         // the node and the media loop's worst lateness, before and during the storm.
         nodeDelays.putInto(m);
-        // This harness times every packet on its one loop thread, which also does the joiners'
-        // set-up: when its core is saturated during the storm, the client-side latency is partly its own.
+        // The harness stamps arrivals on its receiving thread, apart from the loop that does the
+        // joiners' set-up; but when its core is saturated during the storm even that thread waits
+        // for the CPU, and the client-side latency is partly the harness's own.
         m.put("harnessCpuPercentDuringStorm", Double.isNaN(stormHarnessCpu) ? null : round1(stormHarnessCpu * 100));
         m.put("harnessLoopCpuPercentDuringStorm",
                 Double.isNaN(stormHarnessLoopCpu) ? null : round1(stormHarnessLoopCpu * 100));

@@ -10,8 +10,9 @@ import java.util.TreeMap;
  * forwarding-delay histogram ({@code relaycast_forwarding_delay_seconds}, receive batch to send,
  * summed over nodes and workers) at the phase boundaries, and the worst media-loop lateness
  * ({@code relaycast_event_loop_delay_seconds}) seen by the once-a-second sampler in each phase.
- * The client-side latency is timed on the harness's loop thread, which also does the joiners'
- * set-up; these figures are the server's side alone.
+ * The client-side latency includes whatever the harness's own core adds (its receiving thread
+ * waits for the CPU when the joiners' set-up saturates it); these figures are the server's side
+ * alone.
  */
 final class NodeDelays {
     private static final String HISTOGRAM = "relaycast_forwarding_delay_seconds_bucket";

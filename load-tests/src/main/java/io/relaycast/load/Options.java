@@ -21,6 +21,8 @@ final class Options {
               --ramp-up N                      clients started per second (default 20)
               --dtls-threads N                 the clients' DTLS handshakes at once (default 8): BouncyCastle holds
                                                a thread for a whole handshake, so this bounds joins in flight
+              --receive-threads N              threads reading the clients' sockets and stamping arrivals
+                                               (default 1; more only help a harness with cores to spare)
               --bitrate BPS                    video bitrate per publisher (default 1500000)
               --no-video                       audio only
               --bind ADDR                      local address of client sockets (default 127.0.0.1)
@@ -68,6 +70,7 @@ final class Options {
     double rampUpPerSecond = 20;
     /** Threads of the clients' shared DTLS handshake pool: how many handshakes run at once. */
     int dtlsThreads = 8;
+    int receiveThreads = 1;
     int bitrate = 1_500_000;
     boolean video = true;
     InetAddress bind;
@@ -155,6 +158,7 @@ final class Options {
                 case "--duration" -> o.durationSeconds = Integer.parseInt(next.get());
                 case "--ramp-up" -> o.rampUpPerSecond = Double.parseDouble(next.get());
                 case "--dtls-threads" -> o.dtlsThreads = Integer.parseInt(next.get());
+                case "--receive-threads" -> o.receiveThreads = Integer.parseInt(next.get());
                 case "--bitrate" -> o.bitrate = Integer.parseInt(next.get());
                 case "--no-video" -> o.video = false;
                 case "--bind" -> o.bind = InetAddress.getByName(next.get());
@@ -197,6 +201,9 @@ final class Options {
         }
         if (o.peers < 2 || o.rooms < 1) {
             throw new IllegalArgumentException("--peers must be at least 2 and --rooms at least 1");
+        }
+        if (o.receiveThreads < 1 || o.receiveThreads > 64) {
+            throw new IllegalArgumentException("--receive-threads must be within 1..64");
         }
         if (o.dtlsThreads < 1 || o.dtlsThreads > 1024) {
             throw new IllegalArgumentException("--dtls-threads must be within 1..1024");

@@ -460,17 +460,21 @@ final class Result {
 
     /**
      * Says whether the harness itself may have limited the run: its sockets dropped datagrams
-     * ({@code socketDrops}, from the kernel's per-socket counters), its media loop thread (which
-     * receives every datagram) ran above {@value #HARNESS_CPU_LIMIT_PERCENT}% of a core, or the
+     * ({@code socketDrops}, from the kernel's per-socket counters), its receiving threads found
+     * the media loop behind them ({@code ringFullWaits}), its media loop thread (which handles
+     * every datagram) ran above {@value #HARNESS_CPU_LIMIT_PERCENT}% of a core, or the
      * whole process above that share of the {@code cores} it may use. Adds {@code harness} to the
      * result and {@code harnessLimited} to the headline; LoadTest prints the warnings and
      * report.html shows them first.
      */
-    void judgeHarness(long socketDrops, int cores) {
+    void judgeHarness(long socketDrops, long ringFullWaits, int cores) {
         Map<String, Object> head = headline();
         List<String> warnings = new ArrayList<>();
         if (socketDrops > 0) {
             warnings.add("harness sockets dropped " + socketDrops + " datagrams (receive buffer full): loss and capacity figures are the harness's limit, not the server's");
+        }
+        if (ringFullWaits > 0) {
+            warnings.add("harness receiving threads waited " + ringFullWaits + " times for the media loop (its queue of received datagrams full): arrival times stay right, but the loop was behind");
         }
         Object loopCpu = head.get("harnessLoopCpuPercent");
         if (loopCpu instanceof Number n && n.doubleValue() > HARNESS_CPU_LIMIT_PERCENT) {
@@ -491,6 +495,7 @@ final class Result {
         }
         Map<String, Object> harness = new LinkedHashMap<>();
         harness.put("socketDrops", socketDrops < 0 ? null : socketDrops);
+        harness.put("ringFullWaits", ringFullWaits);
         harness.put("cpuPercent", cpu);
         harness.put("loopCpuPercent", loopCpu);
         harness.put("cores", cores);
