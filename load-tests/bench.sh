@@ -14,7 +14,8 @@
 #   BENCH_HARNESS_ARGS="--dtls-threads 64"  (extra options for every harness run, see its --help)
 #   BENCH_NODE_LOG_LEVEL=info  (the nodes' log level, default warn; info logs each peer's ICE and DTLS times in node-N.log)
 #   BENCH_PREWARM=60  (seconds of the same scenario run against the fresh server before the measured
-#                      run, its result kept beside it as <label>-<scenario>-prewarm; 0 measures a cold
+#                      run, in the harness JVM of the measured run (--prewarm), so the harness is warm
+#                      too; its result kept beside it as <label>-<scenario>-prewarm; 0 measures a cold
 #                      server, JIT compilation included: two node JVMs sharing core 0 take ~40 s of
 #                      mesh10 to compile their hot paths, and a cold run measures mostly that)
 #
@@ -153,22 +154,29 @@ stop_all() {
 run_load() { # target label pids urls scenario [extra harness args]
   local target=$1 label=$2 spids=$3 urls=$4 sc=$5 extra="${6:-} ${BENCH_HARNESS_ARGS:-}"
   local out="$results/$label-$sc"
-  if [ "${BENCH_PREWARM:-60}" -gt 0 ]; then
-    echo "== $label / $sc: warming the server up for ${BENCH_PREWARM:-60} s" >&2
-    # shellcheck disable=SC2046
-    inns timeout $((${BENCH_PREWARM:-60} + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
-      $(scenario_args "$sc") --bitrate "$(bitrate_of "$sc")" --duration "${BENCH_PREWARM:-60}" --ramp-up "${BENCH_RAMP_UP:-40}" \
-      --server-pid "$spids" --label "$label $sc prewarm" --out "$out-prewarm" --no-progress $extra >/dev/null 2>&1 || true
+  local prewarm=${BENCH_PREWARM:-60}
+  # The prewarm runs in the measured run's own JVM (--prewarm): it warms the harness's JIT as well
+  # as the server's, so the measured run's set-up is not timed on cold harness code.
+  local watcher=
+  rm -rf "$out-prewarm"
+  if [ "$prewarm" -gt 0 ]; then
+    echo "== $label / $sc: warming the server and the harness up for $prewarm s, then measuring" >&2
+    # Per-thread CPU from the end of the prewarm (its result.json is written once its clients left).
+    ( for _ in $(seq 1 $(( (prewarm + 400) * 5 ))); do [ -e "$out-prewarm/result.json" ] && break; sleep 0.2; done
+      thread_cpu "$spids" >"$out-threads-before.txt" 2>/dev/null ) &
+    watcher=$!
+  else
+    echo "== $label / $sc" >&2
+    thread_cpu "$spids" >"$out-threads-before.txt" 2>/dev/null || true
   fi
-  echo "== $label / $sc" >&2
-  thread_cpu "$spids" >"$out-threads-before.txt" 2>/dev/null || true
   # shellcheck disable=SC2046
-  inns timeout $((duration + 400)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
+  inns timeout $((prewarm + duration + 800)) taskset -c 1 java -Xmx1g -jar "$load_jar" --target "$target" --url "$urls" \
     $(scenario_args "$sc") --bitrate "$(bitrate_of "$sc")" --duration "$duration" --ramp-up "${BENCH_RAMP_UP:-40}" --server-pid "$spids" --label "$label $sc" \
-    --out "$out" $extra || {
+    --prewarm "$prewarm" --out "$out" $extra || {
       echo "bench: $label $sc: the harness failed or some clients got no media (see $out/result.json)" >&2
       failed+=("$label/$sc")
     }
+  [ -n "$watcher" ] && wait "$watcher" 2>/dev/null
   # CPU per server thread over the measured run (joins included): how the media workers share it.
   thread_cpu "$spids" >"$out-threads-after.txt" 2>/dev/null || true
   [ -d "$out" ] && python3 - "$out-threads-before.txt" "$out-threads-after.txt" >"$out/node-threads.txt" <<'PY' || true

@@ -2,6 +2,7 @@ package io.relaycast.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -25,6 +26,9 @@ public final class LoadTest {
             System.exit(2);
             return;
         }
+        if (o.prewarmSeconds > 0) {
+            prewarm(args, o);
+        }
         Result r = run(o);
         System.err.println();
         ObjectMapper json = new ObjectMapper();
@@ -47,6 +51,24 @@ public final class LoadTest {
         boolean ok = ((Number) q.get("clientsWithoutMedia")).longValue() == 0
                 && ((Number) q.get("srtpAuthFailures")).longValue() == 0;
         System.exit(ok ? 0 : 1);
+    }
+
+    /**
+     * The same scenario for --prewarm seconds, set aside: the server's JIT and this JVM's are warm
+     * for the measured run (a harness that starts cold spends most of a big room's set-up
+     * compiling itself, and its join times are then its own). Its reports go beside the measured
+     * run's, as DIR-prewarm; its clients leave before the measured run starts.
+     */
+    private static void prewarm(String[] args, Options o) throws Exception {
+        Options pre = Options.parse(args);
+        pre.prewarmSeconds = 0;
+        pre.durationSeconds = o.prewarmSeconds;
+        pre.out = Path.of(o.out + "-prewarm");
+        pre.label = o.label + " prewarm";
+        pre.progress = false;
+        System.err.println("prewarm: the same scenario for " + o.prewarmSeconds + " s first, set aside in " + pre.out);
+        Result r = run(pre);
+        System.err.println("prewarm done: " + new ObjectMapper().writeValueAsString(r.headline()));
     }
 
     /** Runs a scenario to the end and writes its reports. */

@@ -57,6 +57,9 @@ final class Options {
                                                {maxHeight: H} for every remote video track (e.g. 180: layer q)
               --prefer-fraction F              that share, spread evenly over each room's peers (default 0.5)
               --warmup S                       seconds excluded from the CPU figure after the last start (default 5)
+              --prewarm S                      first run the same scenario S seconds in this JVM and set it aside
+                                               (its result goes to DIR-prewarm): warms the server and this
+                                               harness's own JIT, so set-up is not timed on cold code (default 0)
               --out DIR                        where result.json and report.html go (default load-results)
               --label TEXT                     a name for the run in the report
             """;
@@ -94,6 +97,8 @@ final class Options {
     /** Whether receivers NACK the gaps they see (browsers do). */
     boolean receiverNacks = true;
     int warmupSeconds = 5;
+    /** Seconds of the same scenario run first in this JVM and set aside (0: none). */
+    int prewarmSeconds = 0;
     /** Peers joining in the storm (0: no storm), within this many seconds, after this many of calls. */
     int stormPeers = 0;
     double stormSeconds = 2;
@@ -180,6 +185,7 @@ final class Options {
                 case "--storm-after" -> o.stormAfterSeconds = Integer.parseInt(next.get());
                 case "--speaker" -> o.speaker = next.get();
                 case "--warmup" -> o.warmupSeconds = Integer.parseInt(next.get());
+                case "--prewarm" -> o.prewarmSeconds = Integer.parseInt(next.get());
                 case "--await-connected" -> o.awaitConnectedSeconds = Integer.parseInt(next.get());
                 case "--drain" -> o.drainSeconds = Integer.parseInt(next.get());
                 case "--out" -> o.out = Path.of(next.get());
@@ -201,6 +207,9 @@ final class Options {
         }
         if (o.peers < 2 || o.rooms < 1) {
             throw new IllegalArgumentException("--peers must be at least 2 and --rooms at least 1");
+        }
+        if (o.prewarmSeconds < 0) {
+            throw new IllegalArgumentException("--prewarm must not be negative");
         }
         if (o.receiveThreads < 1 || o.receiveThreads > 64) {
             throw new IllegalArgumentException("--receive-threads must be within 1..64");

@@ -28,4 +28,18 @@ class OptionsTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Options.parse(new String[] {"--peers", "5", "--storm", "50", "--ramp"}));
     }
+
+    @Test
+    void prewarmAndReceivingThreadsHaveSaneBounds() throws Exception {
+        Options o = Options.parse(new String[] {"--prewarm", "60", "--receive-threads", "2"});
+        assertEquals(60, o.prewarmSeconds);
+        assertEquals(2, o.receiveThreads);
+        Options d = Options.parse(new String[] {});
+        assertEquals(0, d.prewarmSeconds);
+        assertEquals(1, d.receiveThreads);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--prewarm", "-1"}));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--receive-threads", "0"}));
+    }
 }
