@@ -75,9 +75,12 @@ public final class RoomManager {
                 least.reserve();
                 return parts;
             }
-            if (live.isEmpty()) {
+            if (parts == null) {
+                // One count per map entry: closed() takes it back when it removes the entry. Parts
+                // that are all closed but not yet removed (a room is between marking itself closed
+                // and telling us) are replaced here, and their closed() then finds nothing to remove.
                 metrics.rooms().incrementAndGet();
-            } else {
+            } else if (!live.isEmpty()) {
                 metrics.roomSpread();
                 LOG.info(() -> "room " + id + " spreads to media worker " + free.index() + " (" + (live.size() + 1)
                         + " workers; " + settings.roomPeersPerWorker() + " peers per worker)");
