@@ -190,6 +190,7 @@ final class Result {
         q.put("jitterMaxMs", round(jitterMax, 3));
         q.put("setupToFirstPacketP50Ms", ms(setup.quantile(0.5)));
         q.put("setupToFirstPacketP95Ms", ms(setup.quantile(0.95)));
+        q.put("setupToFirstPacketP99Ms", ms(setup.quantile(0.99)));
         q.put("setupToFirstPacketMaxMs", ms(setup.max()));
         q.put("joinPhases", joinPhases(peers));
         q.put("srtpAuthFailures", st.srtpAuthFailures);
