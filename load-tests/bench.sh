@@ -12,7 +12,9 @@
 #   BENCH_NODE_ENV="RELAYCAST_ROOM_MAX_WORKERS=1"  (extra node settings, space-separated NAME=value)
 #   BENCH_RAMP_UP=40  (clients the harness starts per second; fanout1000 on 2 cores needs about 10)
 #   BENCH_HARNESS_ARGS="--dtls-threads 64"  (extra options for every harness run, see its --help)
-#   BENCH_HARNESS_JAVA_OPTS="-XX:+UseZGC"  (JVM options of the harness; its GC log is <label>-<scenario>-harness-gc.log)
+#   BENCH_HARNESS_JAVA_OPTS="-XX:+UseZGC"  (the harness's JVM options, default ZGC: on its one core the JVM
+#                      would pick Serial GC, whose 10-105 ms young pauses froze the receiving thread and
+#                      showed as latency; its GC log is <label>-<scenario>-harness-gc.log)
 #   BENCH_NODE_LOG_LEVEL=info  (the nodes' log level, default warn; info logs each peer's ICE and DTLS times in node-N.log)
 #   BENCH_PREWARM=60  (seconds of the same scenario run against the fresh server before the measured
 #                      run, in the harness JVM of the measured run (--prewarm), so the harness is warm
@@ -171,7 +173,7 @@ run_load() { # target label pids urls scenario [extra harness args]
     thread_cpu "$spids" >"$out-threads-before.txt" 2>/dev/null || true
   fi
   # shellcheck disable=SC2046,SC2086
-  inns timeout $((prewarm + duration + 800)) taskset -c 1 java -Xmx1g ${BENCH_HARNESS_JAVA_OPTS:-} \
+  inns timeout $((prewarm + duration + 800)) taskset -c 1 java -Xmx1g ${BENCH_HARNESS_JAVA_OPTS--XX:+UseZGC} \
     -Xlog:gc:file="$out-harness-gc.log" -jar "$load_jar" --target "$target" --url "$urls" \
     $(scenario_args "$sc") --bitrate "$(bitrate_of "$sc")" --duration "$duration" --ramp-up "${BENCH_RAMP_UP:-40}" --server-pid "$spids" --label "$label $sc" \
     --prewarm "$prewarm" --out "$out" $extra || {
@@ -204,11 +206,14 @@ PY
 
 # "pid tid cpu-ticks thread-name" for every thread of the comma-separated PIDs in $1. The kernel
 # cuts names to 15 characters (every Vert.x event loop is "vert.x-eventloo"), so the JVM's own
-# names come from jcmd Thread.print (nid = the thread id in hex) where it answers.
+# names come from jcmd Thread.print (nid = the thread id in hex) where it answers (JVMs only).
 thread_cpu() {
   local p t st tid name
   for p in ${1//,/ }; do
     declare -A names=()
+    # jcmd only for a JVM: it attaches with SIGQUIT, whose default action kills any other process
+    # (Janus dumped core at the first jcmd of a run before this check).
+    [ "$(cat /proc/"$p"/comm 2>/dev/null)" = java ] &&
     while read -r tid name; do names[$tid]="$name"; done < <(jcmd "$p" Thread.print 2>/dev/null \
       | sed -n 's/^"\([^"]*\)".* nid=\(0x[0-9a-f]*\).*/\2 \1/p' | while read -r hex n; do echo "$((hex)) $n"; done)
     for t in /proc/"$p"/task/*; do
@@ -269,6 +274,8 @@ for sc in "${scenarios[@]}"; do
           janus_dir=$(mktemp -d /tmp/rc-janus.XXXXXX)
           "$here/janus-config.sh" "$janus_dir" 10.77.0.1 rcj0
         fi
+        # No core file in the working tree if Janus crashes (janus.log says "dumped core" then).
+        ulimit -c 0
         inns timeout 900 taskset -c 0 janus -C "$janus_dir/janus.jcfg" -F "$janus_dir" -o >"$results/janus.log" 2>&1 &
         w=$!
         pids+=("$w")

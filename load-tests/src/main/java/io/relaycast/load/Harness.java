@@ -43,6 +43,8 @@ final class Harness implements AutoCloseable {
     private final List<Map<String, Object>> rampSteps = new ArrayList<>();
     private final List<Long> serverPids;
     private final long startNanos = System.nanoTime();
+    /** This JVM's GC pauses during this run: they stop the receiving thread too. */
+    private final HarnessPauses gcPauses = new HarnessPauses(this::seconds);
     private int roomsStarted;
     private long rssMax;
     private volatile boolean sampling = true;
@@ -164,7 +166,11 @@ final class Harness implements AutoCloseable {
         r.quality().put("udpSndbufErrors", udpBefore[1] < 0 ? null : udpAfter[1] - udpBefore[1]);
         // The clients' sockets are still open: their kernel drop counters are the harness's own.
         long harnessDrops = ProcStats.socketDrops(loop.localPorts);
-        r.judgeHarness(harnessDrops, loop.ringFullWaits(), Runtime.getRuntime().availableProcessors());
+        r.judgeHarness(harnessDrops, loop.ringFullWaits(), gcPauses.within(0, seconds()),
+                Runtime.getRuntime().availableProcessors());
+        // Over the receiving thread's life (this run's: the prewarm's thread has ended).
+        double wait = ProcStats.waitPerSliceMicros(new long[] {0, 0}, ProcStats.runQueue(RECEIVER_THREAD));
+        r.putHarness("receiverWaitPerWakeupMicros", Double.isNaN(wait) ? null : round1(wait));
         return r;
     }
 
@@ -180,6 +186,12 @@ final class Harness implements AutoCloseable {
     private int stormFirstPeer;
     private double stormHarnessCpu = Double.NaN;
     private double stormHarnessLoopCpu = Double.NaN;
+    /** The receiving threads' mean wait for the harness's core per wake-up (run queue), per phase. */
+    private long[] receiverWaitAtBaseline;
+    private double stormBaselineReceiverWait = Double.NaN;
+    private double stormReceiverWait = Double.NaN;
+    /** The receiving threads' name prefix as /proc shows it. */
+    private static final String RECEIVER_THREAD = "load-receiver-";
     /** The nodes' forwarding-delay histograms (summed) at the phase boundaries, and their loop delay. */
     private final NodeDelays nodeDelays = new NodeDelays();
 
@@ -196,11 +208,13 @@ final class Harness implements AutoCloseable {
         int inProgressRooms = options.rooms;
         loop.execute(() -> loop.stats.inProgressReceiver = name -> roomOf(name) < inProgressRooms);
         baselineStart = seconds();
+        receiverWaitAtBaseline = ProcStats.runQueue(RECEIVER_THREAD);
         stormPhase(RunStats.STORM_BASELINE);
         nodeDelays.mark(scrapeNodes(), 0);
         sleepSeconds(options.stormAfterSeconds);
         stormFirstPeer = peers.size();
         long[] cpuBefore = harnessCpu();
+        long[] receiverWaitBefore = ProcStats.runQueue(RECEIVER_THREAD);
         stormStart = seconds();
         stormPhase(RunStats.STORM_DURING);
         nodeDelays.mark(scrapeNodes(), 1);
@@ -216,6 +230,9 @@ final class Harness implements AutoCloseable {
         stormPhase(RunStats.STORM_AFTER);
         nodeDelays.mark(scrapeNodes(), 2);
         long[] cpuAfter = harnessCpu();
+        long[] receiverWaitAfter = ProcStats.runQueue(RECEIVER_THREAD);
+        stormReceiverWait = ProcStats.waitPerSliceMicros(receiverWaitBefore, receiverWaitAfter);
+        stormBaselineReceiverWait = ProcStats.waitPerSliceMicros(receiverWaitAtBaseline, receiverWaitBefore);
         double wall = (stormEnd - stormStart) * 1e6;
         stormHarnessCpu = cpuBefore[0] < 0 || cpuAfter[0] < 0 ? Double.NaN : (cpuAfter[0] - cpuBefore[0]) / wall;
         stormHarnessLoopCpu = cpuBefore[1] < 0 || cpuAfter[1] < 0 ? Double.NaN : (cpuAfter[1] - cpuBefore[1]) / wall;
@@ -296,6 +313,12 @@ final class Harness implements AutoCloseable {
         m.put("harnessCpuPercentDuringStorm", Double.isNaN(stormHarnessCpu) ? null : round1(stormHarnessCpu * 100));
         m.put("harnessLoopCpuPercentDuringStorm",
                 Double.isNaN(stormHarnessLoopCpu) ? null : round1(stormHarnessLoopCpu * 100));
+        // How long the receiving thread, woken by a datagram, waited for the harness's core: the
+        // part of the client-side latency that is the harness's scheduling, not the server.
+        m.put("harnessReceiverWaitPerWakeupMicrosBaseline",
+                Double.isNaN(stormBaselineReceiverWait) ? null : round1(stormBaselineReceiverWait));
+        m.put("harnessReceiverWaitPerWakeupMicrosDuringStorm",
+                Double.isNaN(stormReceiverWait) ? null : round1(stormReceiverWait));
         return m;
     }
 
@@ -606,6 +629,7 @@ final class Harness implements AutoCloseable {
         } finally {
             loop.stop();
             pool.close();
+            gcPauses.close();
         }
     }
 }

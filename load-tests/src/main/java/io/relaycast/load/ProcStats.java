@@ -43,6 +43,47 @@ final class ProcStats {
     }
 
     /**
+     * How long this process's threads whose name starts with {@code namePrefix} have waited,
+     * runnable, for a CPU, and how many times they were put on one: the second and third fields
+     * of each {@code /proc/self/task/<tid>/schedstat} (run_delay in ns, timeslices), summed. For
+     * the receiving thread, which sleeps until a datagram arrives, the wait per timeslice is how
+     * late an arrival is stamped, on average, because the harness's core was busy with something
+     * else. null when unreadable (a kernel without schedstats, or no such thread yet: the kernel
+     * learns a thread's name when it starts running; names are cut to 15 characters).
+     */
+    static long[] runQueue(String namePrefix) {
+        long delay = 0;
+        long slices = 0;
+        boolean found = false;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (!Files.readString(task.resolve("comm")).strip().startsWith(namePrefix)) {
+                        continue;
+                    }
+                    String[] f = Files.readString(task.resolve("schedstat")).strip().split(" ");
+                    delay += Long.parseLong(f[1]);
+                    slices += Long.parseLong(f[2]);
+                    found = true;
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return found ? new long[] {delay, slices} : null;
+    }
+
+    /** Mean run-queue wait per timeslice in µs between two {@link #runQueue} readings; NaN if unknown. */
+    static double waitPerSliceMicros(long[] before, long[] after) {
+        if (before == null || after == null || after[1] <= before[1]) {
+            return Double.NaN;
+        }
+        return (after[0] - before[0]) / 1e3 / (after[1] - before[1]);
+    }
+
+    /**
      * The kernel's UDP counters of this network namespace ({@code /proc/net/snmp}, line "Udp:"):
      * RcvbufErrors counts datagrams dropped because a receiving socket's buffer was full, which
      * tells loss inside the machine apart from loss in the server. -1 values when unreadable.

@@ -22,7 +22,7 @@ final class Result {
 
     final Map<String, Object> tree;
 
-    private Result(Map<String, Object> tree) {
+    Result(Map<String, Object> tree) {
         this.tree = tree;
     }
 
@@ -456,19 +456,24 @@ final class Result {
         return max < 0 ? null : round(max, 1);
     }
 
+    /** A harness GC pause longer than this shows in the latency tail (p99, max) as the server's. */
+    static final double HARNESS_PAUSE_LIMIT_MS = 10;
+
     /** Above this share of its CPU the harness, not the server, may be what limits a run. */
     static final double HARNESS_CPU_LIMIT_PERCENT = 80;
 
     /**
      * Says whether the harness itself may have limited the run: its sockets dropped datagrams
      * ({@code socketDrops}, from the kernel's per-socket counters), its receiving threads found
-     * the media loop behind them ({@code ringFullWaits}), its media loop thread (which handles
+     * the media loop behind them ({@code ringFullWaits}), its JVM paused for garbage collection
+     * longer than {@value #HARNESS_PAUSE_LIMIT_MS} ms during the run ({@code gcPauses}: arrivals
+     * are stamped late meanwhile), its media loop thread (which handles
      * every datagram) ran above {@value #HARNESS_CPU_LIMIT_PERCENT}% of a core, or the
      * whole process above that share of the {@code cores} it may use. Adds {@code harness} to the
      * result and {@code harnessLimited} to the headline; LoadTest prints the warnings and
      * report.html shows them first.
      */
-    void judgeHarness(long socketDrops, long ringFullWaits, int cores) {
+    void judgeHarness(long socketDrops, long ringFullWaits, List<HarnessPauses.Pause> gcPauses, int cores) {
         Map<String, Object> head = headline();
         List<String> warnings = new ArrayList<>();
         if (socketDrops > 0) {
@@ -476,6 +481,20 @@ final class Result {
         }
         if (ringFullWaits > 0) {
             warnings.add("harness receiving threads waited " + ringFullWaits + " times for the media loop (its queue of received datagrams full): arrival times stay right, but the loop was behind");
+        }
+        double pauseMax = 0;
+        double pauseTotal = 0;
+        int pausesOver = 0;
+        for (HarnessPauses.Pause p : gcPauses) {
+            pauseMax = Math.max(pauseMax, p.millis());
+            pauseTotal += p.millis();
+            if (p.millis() > HARNESS_PAUSE_LIMIT_MS) {
+                pausesOver++;
+            }
+        }
+        if (pausesOver > 0) {
+            warnings.add("harness JVM paused for GC " + pausesOver + " times over " + HARNESS_PAUSE_LIMIT_MS
+                    + " ms (longest " + round(pauseMax, 1) + " ms): arrivals meanwhile were stamped late, so the latency tail (p99, max) includes them");
         }
         Object loopCpu = head.get("harnessLoopCpuPercent");
         if (loopCpu instanceof Number n && n.doubleValue() > HARNESS_CPU_LIMIT_PERCENT) {
@@ -497,6 +516,12 @@ final class Result {
         Map<String, Object> harness = new LinkedHashMap<>();
         harness.put("socketDrops", socketDrops < 0 ? null : socketDrops);
         harness.put("ringFullWaits", ringFullWaits);
+        Map<String, Object> pauses = new LinkedHashMap<>();
+        pauses.put("count", gcPauses.size());
+        pauses.put("totalMs", round(pauseTotal, 1));
+        pauses.put("maxMs", round(pauseMax, 1));
+        pauses.put("over" + (int) HARNESS_PAUSE_LIMIT_MS + "Ms", pausesOver);
+        harness.put("gcPauses", pauses);
         harness.put("cpuPercent", cpu);
         harness.put("loopCpuPercent", loopCpu);
         harness.put("cores", cores);
@@ -507,6 +532,12 @@ final class Result {
         harness.put("setupWarnings", setupWarnings);
         tree.put("harness", harness);
         head.put("harnessLimited", !warnings.isEmpty());
+    }
+
+    /** Adds a figure about the harness itself to the result's {@code harness} part (after {@link #judgeHarness}). */
+    @SuppressWarnings("unchecked")
+    void putHarness(String key, Object value) {
+        ((Map<String, Object>) tree.computeIfAbsent("harness", k -> new LinkedHashMap<>())).put(key, value);
     }
 
     @SuppressWarnings("unchecked")
