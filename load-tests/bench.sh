@@ -188,27 +188,30 @@ import collections, sys
 def read(path):
     rows = {}
     for line in open(path):
-        pid, tid, ticks, name = line.rstrip("\n").split(" ", 3)
-        rows[(pid, tid)] = (name, int(ticks))
+        pid, tid, ticks, wait, name = line.rstrip("\n").split(" ", 4)
+        rows[(pid, tid)] = (name, int(ticks), int(wait))
     return rows
 before, after = read(sys.argv[1]), read(sys.argv[2])
 hz = 100
 by_name = collections.Counter()
-for key, (name, ticks) in after.items():
-    by_name[name] += (ticks - before.get(key, (name, 0))[1]) / hz
+waited = collections.Counter()
+for key, (name, ticks, wait) in after.items():
+    _, ticks0, wait0 = before.get(key, (name, 0, 0))
+    by_name[name] += (ticks - ticks0) / hz
+    waited[name] += (wait - wait0) / 1e9
 total = sum(by_name.values())
-print(f"{total:8.2f} s  all threads of the server process(es)")
+print(f"{total:8.2f} s  all threads of the server process(es)   (CPU; then time runnable but waiting for a CPU)")
 for name, sec in by_name.most_common(12):
-    print(f"{sec:8.2f} s  {name}")
+    print(f"{sec:8.2f} s  {name}   (waited {waited[name]:.2f} s)")
 PY
   rm -f "$out-threads-before.txt" "$out-threads-after.txt"
 }
 
-# "pid tid cpu-ticks thread-name" for every thread of the comma-separated PIDs in $1. The kernel
+# "pid tid cpu-ticks run-queue-ns thread-name" for every thread of the comma-separated PIDs in $1. The kernel
 # cuts names to 15 characters (every Vert.x event loop is "vert.x-eventloo"), so the JVM's own
 # names come from jcmd Thread.print (nid = the thread id in hex) where it answers (JVMs only).
 thread_cpu() {
-  local p t st tid name
+  local p t st tid name wait_ns
   for p in ${1//,/ }; do
     declare -A names=()
     # jcmd only for a JVM: it attaches with SIGQUIT, whose default action kills any other process
@@ -222,7 +225,9 @@ thread_cpu() {
       # Fields after the parenthesised name: utime and stime are the 12th and 13th.
       set -- ${st##*) }
       name="${names[$tid]:-$(cat "$t/comm" 2>/dev/null)}"
-      echo "$p $tid $(( ${12} + ${13} )) $name"
+      # schedstat's second field: ns the thread waited, runnable, for a CPU (0 where unreadable).
+      wait_ns=$(cut -d' ' -f2 "$t/schedstat" 2>/dev/null || echo 0)
+      echo "$p $tid $(( ${12} + ${13} )) ${wait_ns:-0} $name"
     done
     unset names
   done

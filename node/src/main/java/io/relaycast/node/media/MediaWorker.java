@@ -42,6 +42,7 @@ public final class MediaWorker {
     /** Scratch space for one outgoing packet at a time: the worker is single-threaded. */
     private final byte[] scratch = new byte[UdpChannel.MAX_DATAGRAM + 64];
     private volatile WorkerRuntime runtime = new Detached();
+    private final PacedSetup signaling = new PacedSetup(() -> runtime);
     private final NodeMetrics metrics;
     private long lastTickNanos;
     private long worstDelayNanos;
@@ -231,6 +232,15 @@ public final class MediaWorker {
     /** A buffer for building one outgoing packet; valid until the next call on this thread. */
     public byte[] scratch() {
         return scratch;
+    }
+
+    /**
+     * Any thread: runs a room's signaling work (a join, a client's message, a leave) on this
+     * worker's thread, in order, in slices that let the socket be read between them
+     * ({@link PacedSetup}).
+     */
+    public void executeSignaling(Runnable task) {
+        signaling.add(task);
     }
 
     /** Any thread: runs a task on this worker's thread, flushing what it sent. */

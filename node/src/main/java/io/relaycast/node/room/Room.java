@@ -227,6 +227,14 @@ public final class Room implements RoomLink.Listener {
     }
 
     /**
+     * Any thread: runs a client's signaling work (join, message, leave) on the room's thread,
+     * after the signaling work queued before it and paced behind forwarding (MediaWorker).
+     */
+    public void executeSignaling(Runnable task) {
+        worker.executeSignaling(task);
+    }
+
+    /**
      * Adds a peer, or refuses it with an error. A room that closed after the join was dispatched
      * hands the join to its successor so the client never sees the race.
      */

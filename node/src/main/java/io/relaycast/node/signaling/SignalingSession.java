@@ -117,7 +117,7 @@ public final class SignalingSession {
         } else {
             Peer p = peer;
             Room r = room;
-            r.execute(() -> r.handle(p, msg));
+            r.executeSignaling(() -> r.handle(p, msg));
         }
     }
 
@@ -154,7 +154,7 @@ public final class SignalingSession {
         link.joined();
         Peer p = peer;
         Room r = room;
-        r.execute(() -> r.join(p));
+        r.executeSignaling(() -> r.join(p));
     }
 
     /** PROTOCOL.md: the token is {@code join.token} or else the {@code token} query parameter of the URL. */
@@ -193,7 +193,7 @@ public final class SignalingSession {
         Room r = room;
         if (p != null && !left) {
             left = true;
-            r.execute(() -> r.leave(p));
+            r.executeSignaling(() -> r.leave(p));
         }
     }
 

@@ -76,9 +76,9 @@ final class HttpPeerSession implements PeerChannel {
     Future<String> start(Peer peer) {
         this.peer = peer;
         if (kind == Kind.WHIP) {
-            room.execute(() -> room.join(peer));
+            room.executeSignaling(() -> room.join(peer));
         } else {
-            room.execute(() -> room.watch(peer, watched));
+            room.executeSignaling(() -> room.watch(peer, watched));
         }
         return outcome.future();
     }
@@ -90,7 +90,7 @@ final class HttpPeerSession implements PeerChannel {
     /** DELETE, or a POST that never completed: leaves the room (WHIP: the others get {@code peerLeft}). */
     void end(String why) {
         ended = true;
-        room.execute(() -> room.leave(peer));
+        room.executeSignaling(() -> room.leave(peer));
         outcome.tryFail(new Refusal(503, why));
     }
 
@@ -123,7 +123,7 @@ final class HttpPeerSession implements PeerChannel {
             // Sent by the live room on its own thread, which admitted() named (the successor, if
             // the first one closed meanwhile).
             // Queued behind the join, so the others' peerJoined goes out before this member's tracks.
-            room.execute(this::handleOffer);
+            room.executeSignaling(this::handleOffer);
         } else if (message instanceof ServerMessage.Answer a) {
             answer = a.sdp();
         } else if (message instanceof ServerMessage.Error e) {
