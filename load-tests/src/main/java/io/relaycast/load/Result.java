@@ -480,7 +480,7 @@ final class Result {
             warnings.add("harness sockets dropped " + socketDrops + " datagrams (receive buffer full): loss and capacity figures are the harness's limit, not the server's");
         }
         if (ringFullWaits > 0) {
-            warnings.add("harness receiving threads waited " + ringFullWaits + " times for the media loop (its queue of received datagrams full): arrival times stay right, but the loop was behind");
+            warnings.add("harness receiving threads waited " + ringFullWaits + " times for the media loop (its queue of received datagrams full): the loop was behind, and datagrams waiting in the kernel meanwhile were stamped late");
         }
         double pauseMax = 0;
         double pauseTotal = 0;
