@@ -169,7 +169,8 @@ final class Harness implements AutoCloseable {
         r.judgeHarness(harnessDrops, loop.ringFullWaits(), gcPauses.within(0, seconds()),
                 Runtime.getRuntime().availableProcessors());
         // Over the receiving thread's life (this run's: the prewarm's thread has ended).
-        double wait = ProcStats.waitPerSliceMicros(new long[] {0, 0}, ProcStats.runQueue(RECEIVER_THREAD));
+        double wait = ProcStats.waitPerSliceMicros(new long[] {0, 0},
+                ProcStats.runQueue(MediaLoop.RECEIVER_THREAD_PREFIX));
         r.putHarness("receiverWaitPerWakeupMicros", Double.isNaN(wait) ? null : round1(wait));
         return r;
     }
@@ -190,8 +191,6 @@ final class Harness implements AutoCloseable {
     private long[] receiverWaitAtBaseline;
     private double stormBaselineReceiverWait = Double.NaN;
     private double stormReceiverWait = Double.NaN;
-    /** The receiving threads' name prefix as /proc shows it. */
-    private static final String RECEIVER_THREAD = "load-receiver-";
     /** The nodes' forwarding-delay histograms (summed) at the phase boundaries, and their loop delay. */
     private final NodeDelays nodeDelays = new NodeDelays();
 
@@ -208,13 +207,13 @@ final class Harness implements AutoCloseable {
         int inProgressRooms = options.rooms;
         loop.execute(() -> loop.stats.inProgressReceiver = name -> roomOf(name) < inProgressRooms);
         baselineStart = seconds();
-        receiverWaitAtBaseline = ProcStats.runQueue(RECEIVER_THREAD);
+        receiverWaitAtBaseline = ProcStats.runQueue(MediaLoop.RECEIVER_THREAD_PREFIX);
         stormPhase(RunStats.STORM_BASELINE);
         nodeDelays.mark(scrapeNodes(), 0);
         sleepSeconds(options.stormAfterSeconds);
         stormFirstPeer = peers.size();
         long[] cpuBefore = harnessCpu();
-        long[] receiverWaitBefore = ProcStats.runQueue(RECEIVER_THREAD);
+        long[] receiverWaitBefore = ProcStats.runQueue(MediaLoop.RECEIVER_THREAD_PREFIX);
         stormStart = seconds();
         stormPhase(RunStats.STORM_DURING);
         nodeDelays.mark(scrapeNodes(), 1);
@@ -230,7 +229,7 @@ final class Harness implements AutoCloseable {
         stormPhase(RunStats.STORM_AFTER);
         nodeDelays.mark(scrapeNodes(), 2);
         long[] cpuAfter = harnessCpu();
-        long[] receiverWaitAfter = ProcStats.runQueue(RECEIVER_THREAD);
+        long[] receiverWaitAfter = ProcStats.runQueue(MediaLoop.RECEIVER_THREAD_PREFIX);
         stormReceiverWait = ProcStats.waitPerSliceMicros(receiverWaitBefore, receiverWaitAfter);
         stormBaselineReceiverWait = ProcStats.waitPerSliceMicros(receiverWaitAtBaseline, receiverWaitBefore);
         double wall = (stormEnd - stormStart) * 1e6;

@@ -31,6 +31,8 @@ final class MediaLoop implements Runnable {
         void onDatagram(long now, InetSocketAddress from, byte[] buf, int len);
     }
 
+    /** Name of each receiving thread, before its index (kept under the kernel's 15-character cut). */
+    static final String RECEIVER_THREAD_PREFIX = "load-receiver-";
     /** Datagrams handled from one receiver's ring before timers and tasks get their turn. */
     private static final int MAX_DRAIN = 256;
     /** Per receiving thread: 4096 slots of 2 KiB, about 40 ms of the heaviest scenario's traffic. */
@@ -73,7 +75,7 @@ final class MediaLoop implements Runnable {
         thread = t;
         t.start();
         for (int i = 0; i < receivers.length; i++) {
-            receivers[i].start("load-receiver-" + i);
+            receivers[i].start(RECEIVER_THREAD_PREFIX + i);
         }
     }
 
