@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
  * (the same header extensions, so the same packet sizes), without ICE, DTLS or SRTP.
  */
 final class FloorPeer implements LoadPeer, MediaLoop.Timed, MediaLoop.Receiving {
+    private static final byte[] LEAVE = {3};
     private final Harness h;
     private final String name;
     private final String roomId;
@@ -134,6 +135,7 @@ final class FloorPeer implements LoadPeer, MediaLoop.Timed, MediaLoop.Receiving 
         h.loop.removeTimed(this);
         try {
             if (channel != null) {
+                send(LEAVE, 0, LEAVE.length); // FloorRelay's 0x03: stop forwarding to this socket
                 channel.close();
             }
         } catch (IOException ignored) {

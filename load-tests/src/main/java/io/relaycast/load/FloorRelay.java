@@ -20,7 +20,9 @@ import java.util.Map;
  *
  * <p>Datagrams: {@code 0x01 roomId} registers the sender in a room; RTP (first byte 128–191) is
  * fanned out; {@code 0x02} is answered with {@code forwarded=<n>} (the harness reads it as the
- * node's forwarded-packet counter). Exits after {@code --max-seconds} (default 3600).
+ * node's forwarded-packet counter); {@code 0x03} takes the sender out of its room (a client that
+ * stops, so that a measured run after a prewarm does not also pay for sends to the prewarm's
+ * closed ports). Exits after {@code --max-seconds} (default 3600).
  *
  * <p>{@code java -cp relaycast-load.jar io.relaycast.load.FloorRelay --bind 127.0.0.1 --port 5600}
  */
@@ -89,6 +91,11 @@ public final class FloorRelay {
                         List<SocketAddress> members = rooms.computeIfAbsent(room, r -> new ArrayList<>());
                         members.add(from);
                         roomOf.put(from, members);
+                    }
+                } else if (first == 3) {
+                    List<SocketAddress> members = roomOf.remove(from);
+                    if (members != null) {
+                        members.remove(from);
                     }
                 } else if (first == 2) {
                     byte[] reply = ("forwarded=" + forwarded).getBytes(StandardCharsets.US_ASCII);
