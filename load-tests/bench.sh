@@ -6,6 +6,7 @@
 #   load-tests/bench.sh [target ...]      targets: relaycast relaycast2 janus floor  (default: all four)
 #   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  (also: storm, ramp, simulcast)  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
 #   BENCH_NODE_FLAGS="-Dio.netty.transport.noNative=true"  (extra JVM flags for the node)
+#   BENCH_NODE_JAR=/path/to/relaycast-node.jar  (another build of the node, e.g. an older commit's, for A/B runs)
 #   BENCH_NODE2_CORE=1  (relaycast2: the second node on core 1, beside the harness, instead of core 0)
 #   BENCH_NODE_WORKERS=1  BENCH_NODE_CORES=0  (the node's media workers and the cores it may run on,
 #                      e.g. BENCH_NODE_WORKERS=2 BENCH_NODE_CORES=0,1 for a room spread over workers)
@@ -35,7 +36,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-node_jar="$root/node/target/relaycast-node.jar"
+node_jar="${BENCH_NODE_JAR:-$root/node/target/relaycast-node.jar}"
 load_jar="$here/target/relaycast-load.jar"
 for j in "$node_jar" "$load_jar"; do [ -f "$j" ] || { echo "bench: $j missing; mvn package first" >&2; exit 1; }; done
 targets=("${@:-relaycast relaycast2 janus floor}")
