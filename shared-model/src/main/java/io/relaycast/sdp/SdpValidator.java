@@ -1,5 +1,6 @@
 package io.relaycast.sdp;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +26,8 @@ import java.util.Set;
  *   <li>every rid of {@code a=simulcast} has a matching {@code a=rid} line (RFC 8853 §5.2).</li>
  * </ul>
  * Across the description: BUNDLE groups name existing m-lines, and one payload type means one
- * codec throughout a BUNDLE group (RFC 8843 §9.1).
+ * codec throughout a BUNDLE group (RFC 8843 §9.1); in an offer, throughout the m-lines that are
+ * not rejected, grouped or not, because the node answers them all on one BUNDLE transport.
  *
  * <p>Malformed values, an {@code a=setup} outside RFC 4145's four roles among them, and the
  * size limits of {@link SdpLimits} are refused earlier, by {@link SessionDescription#parse}.
@@ -41,6 +43,11 @@ public final class SdpValidator {
      */
     public static void checkOffer(SessionDescription offer) throws SdpException {
         checkCommon(offer);
+        // The node answers every m-line it accepts on one BUNDLE transport, whether or not the
+        // offer grouped them, so its answer's group holds all of them: one payload type must mean
+        // one codec across them all (RFC 8843 §9.1), or the answer would break that rule itself.
+        checkPayloadTypes(offer, acceptedMids(offer), "; the node carries every m-line on one BUNDLE transport, "
+                + "where a payload type means one codec (RFC 8843 §9.1)");
         for (MediaDescription m : offer.media()) {
             if (m.isRejected()) {
                 continue;
@@ -166,25 +173,39 @@ public final class SdpValidator {
     /** RFC 8843 §9.1: within a BUNDLE group a payload type may describe only one codec. */
     private static void checkBundlePayloadTypes(SessionDescription sdp) throws SdpException {
         for (Group g : sdp.groups()) {
-            if (!g.isBundle()) {
+            if (g.isBundle()) {
+                checkPayloadTypes(sdp, g.mids(), " of the same BUNDLE group (RFC 8843 §9.1)");
+            }
+        }
+    }
+
+    /** The mids of the m-lines that are not rejected, in order. */
+    private static List<String> acceptedMids(SessionDescription sdp) {
+        List<String> mids = new ArrayList<>();
+        for (MediaDescription m : sdp.media()) {
+            if (!m.isRejected()) {
+                m.mid().ifPresent(mids::add);
+            }
+        }
+        return mids;
+    }
+
+    /** That a payload type names one codec in all the m-lines of {@code mids} that are not rejected. */
+    private static void checkPayloadTypes(SessionDescription sdp, List<String> mids, String why) throws SdpException {
+        Map<Integer, Codec> seen = new HashMap<>();
+        Map<Integer, String> seenMid = new HashMap<>();
+        for (String mid : mids) {
+            Optional<MediaDescription> m = sdp.media(mid);
+            if (m.isEmpty() || m.get().isRejected()) {
                 continue;
             }
-            Map<Integer, Codec> seen = new HashMap<>();
-            Map<Integer, String> seenMid = new HashMap<>();
-            for (String mid : g.mids()) {
-                Optional<MediaDescription> m = sdp.media(mid);
-                if (m.isEmpty() || m.get().isRejected()) {
-                    continue;
-                }
-                for (Codec c : m.get().codecs()) {
-                    Codec prev = seen.putIfAbsent(c.payloadType(), c);
-                    if (prev == null) {
-                        seenMid.put(c.payloadType(), mid);
-                    } else if (!sameCodec(prev, c)) {
-                        throw fail(sdp, m.get(), "payload type " + c.payloadType() + " is " + c.name() + "/" + c.clockRate()
-                                + " here but " + prev.name() + "/" + prev.clockRate() + " in mid " + seenMid.get(c.payloadType())
-                                + " of the same BUNDLE group (RFC 8843 §9.1)");
-                    }
+            for (Codec c : m.get().codecs()) {
+                Codec prev = seen.putIfAbsent(c.payloadType(), c);
+                if (prev == null) {
+                    seenMid.put(c.payloadType(), mid);
+                } else if (!sameCodec(prev, c)) {
+                    throw fail(sdp, m.get(), "payload type " + c.payloadType() + " is " + c.name() + "/" + c.clockRate()
+                            + " here but " + prev.name() + "/" + prev.clockRate() + " in mid " + seenMid.get(c.payloadType()) + why);
                 }
             }
         }

@@ -161,4 +161,23 @@ class SdpValidatorTest {
         assertTrue(e.reason().contains("payload type 111 is VP8/90000 here but opus/48000 in mid 0"), e.getMessage());
         assertEquals("1", SessionDescription.parse(clash).media().get(1).mid().orElseThrow());
     }
+
+    @Test
+    void anOfferWithoutBundleStillMayNotGiveOnePayloadTypeTwoCodecs() throws SdpException {
+        // Found by SdpFuzzTest#answer (SdpFuzzTestInputs/answer/ungrouped-payload-type-clash): an
+        // offer with no a=group:BUNDLE passed, and the node's answer, which bundles every m-line,
+        // then said rtx/90000 and rtx/900020 for one payload type in one group.
+        String chrome = SdpVectors.text(SdpVectors.CHROME_120).replace("a=group:BUNDLE 0 1\r\n", "");
+        int video = chrome.indexOf("m=video");
+        String clash = chrome.substring(0, video) + chrome.substring(video)
+                .replace("UDP/TLS/RTP/SAVPF 96 ", "UDP/TLS/RTP/SAVPF 111 ")
+                .replace("a=rtpmap:96 VP8", "a=rtpmap:111 VP8").replace("a=rtcp-fb:96 ", "a=rtcp-fb:111 ")
+                .replace("apt=96", "apt=111");
+        assertTrue(SessionDescription.parse(clash).bundleGroup().isEmpty());
+        SdpException e = offerFails(clash);
+        assertTrue(e.reason().contains("payload type 111 is VP8/90000 here but opus/48000 in mid 0; the node carries "
+                + "every m-line on one BUNDLE transport"), e.getMessage());
+        // Without the clash, an offer that groups nothing is still answered (as before).
+        assertDoesNotThrow(() -> SdpValidator.checkOffer(SessionDescription.parse(chrome)));
+    }
 }
