@@ -41,6 +41,11 @@ public final class SessionDescription {
         return SdpParser.parse(sdp);
     }
 
+    /** This description's session level with {@code media} as its m= sections (for the builder). */
+    SessionDescription withMedia(List<MediaDescription> sections) {
+        return new SessionDescription(origin, originValue, sessionName, fields, attributes, sections);
+    }
+
     public static SessionDescriptionBuilder builder() {
         return new SessionDescriptionBuilder();
     }

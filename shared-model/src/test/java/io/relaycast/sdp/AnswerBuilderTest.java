@@ -241,4 +241,36 @@ class AnswerBuilderTest {
         assertEquals(Optional.of(Setup.PASSIVE), m.setup());
         assertEquals(1, m.attributes("mid").size());
     }
+
+    @Test
+    void builtSectionsAreNotParsedAgainButKeepTheParsersLimitsAndLineNumbers() throws SdpException {
+        // build() parses only the session level and takes the sections as MediaDescriptionBuilder
+        // parsed them; the whole must still be what its text parses to, limits included.
+        SessionDescription built = answerToChromeOffer();
+        SessionDescription reread = SessionDescription.parse(built.write());
+        for (int i = 0; i < built.media().size(); i++) {
+            assertEquals(reread.lineNumberOf(reread.media().get(i)), built.lineNumberOf(built.media().get(i)));
+            assertEquals(reread.media().get(i), built.media().get(i));
+        }
+        MediaDescription section = built.media().get(0);
+        SessionDescriptionBuilder full = SessionDescription.builder().origin(Origin.of("-", 1, 1, "127.0.0.1"));
+        for (int i = 0; i < SdpLimits.MAX_MEDIA_SECTIONS; i++) {
+            full.addMedia(section);
+        }
+        assertEquals(SdpLimits.MAX_MEDIA_SECTIONS, full.build().media().size());
+        IllegalStateException tooMany = assertThrows(IllegalStateException.class, () -> full.addMedia(section).build());
+        assertTrue(tooMany.getMessage().contains("more than " + SdpLimits.MAX_MEDIA_SECTIONS + " m= sections"), tooMany.getMessage());
+        // Sections of ten 3 000-byte attribute lines: seven of them pass 64 KiB.
+        MediaDescriptionBuilder fat = MediaDescription.builder(MediaKind.APPLICATION).addFormat("webrtc-datachannel");
+        for (int i = 0; i < 10; i++) {
+            fat.addAttribute("x-pad" + i, "p".repeat(3000));
+        }
+        MediaDescription padded = fat.build();
+        SessionDescriptionBuilder large = SessionDescription.builder().origin(Origin.of("-", 1, 1, "127.0.0.1"));
+        for (int i = 0; i < SdpLimits.MAX_DESCRIPTION_BYTES / padded.write().length() + 1; i++) {
+            large.addMedia(padded);
+        }
+        IllegalStateException tooLarge = assertThrows(IllegalStateException.class, large::build);
+        assertTrue(tooLarge.getMessage().contains("larger than " + SdpLimits.MAX_DESCRIPTION_BYTES + " bytes"), tooLarge.getMessage());
+    }
 }
