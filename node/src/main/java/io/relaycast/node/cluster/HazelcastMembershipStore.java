@@ -31,12 +31,24 @@ public final class HazelcastMembershipStore implements MembershipStore {
 
     @Override
     public Future<Void> put(MemberRecord record) {
-        return Future.fromCompletionStage(map.setAsync(record.peerId(), record.toJson().encode()), vertx.getOrCreateContext());
+        try {
+            return Future.fromCompletionStage(map.setAsync(record.peerId(), record.toJson().encode()), vertx.getOrCreateContext());
+        } catch (RuntimeException notActive) {
+            return Future.failedFuture(notActive);
+        }
     }
 
     @Override
     public Future<Void> remove(String peerId) {
-        return Future.fromCompletionStage(map.removeAsync(peerId), vertx.getOrCreateContext()).mapEmpty();
+        try {
+            return Future.fromCompletionStage(map.removeAsync(peerId), vertx.getOrCreateContext()).mapEmpty();
+        } catch (RuntimeException notActive) {
+            // Hazelcast's async calls throw (HazelcastInstanceNotActiveException) instead of
+            // failing their future once the instance has shut down, as a node's does when it is
+            // terminated or leaves the cluster for good. A leave must still reach the room's local
+            // members and close the room; the caller logs the failed write.
+            return Future.failedFuture(notActive);
+        }
     }
 
     @Override

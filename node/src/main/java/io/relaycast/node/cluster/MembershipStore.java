@@ -8,6 +8,10 @@ import java.util.List;
  * Who is in which room on which node, shared by the whole cluster: a Hazelcast map when
  * clustered, a local map in single-node dev mode. Every node writes only its own peers' records;
  * the one exception is removing the records of a node the cluster manager declared dead.
+ *
+ * <p>No method throws: a store that cannot reach the cluster (its Hazelcast instance shut down)
+ * fails the returned future, so the room work around a write (a leave's peerLeft to local
+ * members, closing an empty room) still happens.
  */
 public interface MembershipStore {
 
