@@ -136,6 +136,7 @@ final class RelaycastPeer implements LoadPeer {
                 }
                 session.applyAnswer(a.sdp(), now);
             } else if (m instanceof ServerMessage.Offer o) {
+                h.loop.stats.serverOffers++;
                 send(new ClientMessage.Answer(session.answerOffer(o.sdp(), now)));
                 askForLowerLayers();
             } else if (m instanceof ServerMessage.Layer l) {

@@ -201,6 +201,7 @@ final class Result {
         q.put("packetsSent", st.packetsSent);
         q.put("keyframesSent", st.keyframesSent);
         q.put("plisReceived", st.plisReceived);
+        q.put("serverOffers", st.serverOffers);
         q.put("simulatedLosses", st.simulatedLosses);
         q.put("nacksSent", st.nacksSent);
         q.put("retransmissionsReceived", st.retransmissionsReceived);

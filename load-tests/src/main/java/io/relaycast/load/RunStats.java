@@ -37,6 +37,8 @@ final class RunStats {
     long bytesSent;
     long keyframesSent;
     long plisReceived;
+    /** Offers the server sent to the clients (Relaycast's renegotiations), all clients together. */
+    long serverOffers;
     long clientsConnected;
     long clientsFailed;
     /** Media packets thrown away by the simulated lossy downlink (--receive-loss). */

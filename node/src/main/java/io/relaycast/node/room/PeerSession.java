@@ -81,6 +81,8 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     private boolean answered;
     private boolean serverOfferOutstanding;
     private boolean renegotiationWanted;
+    /** A renegotiation is queued behind the current signaling task ({@link #renegotiate}). */
+    private boolean renegotiationQueued;
     private int midExtensionId = -1;
     private int twccExtensionId = -1;
     private int ridExtensionId = -1;
@@ -235,8 +237,27 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         }
     }
 
-    /** Sends a node offer when the wanted tracks differ from the negotiated ones and none is outstanding. */
+    /**
+     * Renegotiates once the current signaling task is done, not at once: a task often changes
+     * several tracks (a publisher's offer adds its audio and its video, and a new member must
+     * receive every track in the room), and each change used to send an offer of its own, the
+     * second and later ones after the client's answer to the first. One offer now carries all the
+     * changes of a task: half the SDP work per join in a room of five (issue 11's join storm), and
+     * a new member's tracks all start after one round trip instead of two.
+     */
     private void renegotiate(long nowNanos) {
+        if (renegotiationQueued) {
+            return;
+        }
+        renegotiationQueued = true;
+        room.executeSignaling(() -> {
+            renegotiationQueued = false;
+            renegotiateNow(worker.nowNanos());
+        });
+    }
+
+    /** Sends a node offer when the wanted tracks differ from the negotiated ones and none is outstanding. */
+    private void renegotiateNow(long nowNanos) {
         if (!answered || closed) {
             return;
         }
