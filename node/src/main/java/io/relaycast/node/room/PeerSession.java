@@ -172,7 +172,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
             answered = true;
             room.sessionReady(this);
         }
-        renegotiate(nowNanos);
+        renegotiate();
     }
 
     private boolean allowMixed;
@@ -213,7 +213,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         }
         if (renegotiationWanted) {
             renegotiationWanted = false;
-            renegotiate(nowNanos);
+            renegotiate();
         }
     }
 
@@ -226,14 +226,14 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
             return;
         }
         if (wanted.add(track)) {
-            renegotiate(nowNanos);
+            renegotiate();
         }
     }
 
     /** Stops sending a remote track to this peer (by renegotiation). */
     void unsubscribe(UpTrack track, long nowNanos) {
         if (wanted.remove(track)) {
-            renegotiate(nowNanos);
+            renegotiate();
         }
     }
 
@@ -245,7 +245,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
      * changes of a task: half the SDP work per join in a room of five (issue 11's join storm), and
      * a new member's tracks all start after one round trip instead of two.
      */
-    private void renegotiate(long nowNanos) {
+    private void renegotiate() {
         if (renegotiationQueued) {
             return;
         }
