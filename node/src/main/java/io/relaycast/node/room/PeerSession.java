@@ -240,10 +240,10 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     /**
      * Renegotiates once the current signaling task is done, not at once: a task often changes
      * several tracks (a publisher's offer adds its audio and its video, and a new member must
-     * receive every track in the room), and each change used to send an offer of its own, the
-     * second and later ones after the client's answer to the first. One offer now carries all the
-     * changes of a task: half the SDP work per join in a room of five (issue 11's join storm), and
-     * a new member's tracks all start after one round trip instead of two.
+     * receive every track in the room), and each change used to send an offer at once, the
+     * changes after it waiting for the client's answer to go out in a second offer. One offer now
+     * carries all the changes of a task: ten members joining one room got 16 node offers in all
+     * instead of 19 (docs/benchmarks.md "Node offers per join"; issue 11's join work).
      */
     private void renegotiate() {
         if (renegotiationQueued) {
