@@ -81,8 +81,6 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     private boolean answered;
     private boolean serverOfferOutstanding;
     private boolean renegotiationWanted;
-    /** A renegotiation is queued behind the current signaling task ({@link #renegotiate}). */
-    private boolean renegotiationQueued;
     private int midExtensionId = -1;
     private int twccExtensionId = -1;
     private int ridExtensionId = -1;
@@ -172,7 +170,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
             answered = true;
             room.sessionReady(this);
         }
-        renegotiate();
+        renegotiate(nowNanos);
     }
 
     private boolean allowMixed;
@@ -213,7 +211,7 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         }
         if (renegotiationWanted) {
             renegotiationWanted = false;
-            renegotiate();
+            renegotiate(nowNanos);
         }
     }
 
@@ -226,38 +224,19 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
             return;
         }
         if (wanted.add(track)) {
-            renegotiate();
+            renegotiate(nowNanos);
         }
     }
 
     /** Stops sending a remote track to this peer (by renegotiation). */
     void unsubscribe(UpTrack track, long nowNanos) {
         if (wanted.remove(track)) {
-            renegotiate();
+            renegotiate(nowNanos);
         }
-    }
-
-    /**
-     * Renegotiates once the current signaling task is done, not at once: a task often changes
-     * several tracks (a publisher's offer adds its audio and its video, and a new member must
-     * receive every track in the room), and each change used to send an offer at once, the
-     * changes after it waiting for the client's answer to go out in a second offer. One offer now
-     * carries all the changes of a task: ten members joining one room got 16 node offers in all
-     * instead of 19 (docs/benchmarks.md "Node offers per join"; issue 11's join work).
-     */
-    private void renegotiate() {
-        if (renegotiationQueued) {
-            return;
-        }
-        renegotiationQueued = true;
-        room.executeSignaling(() -> {
-            renegotiationQueued = false;
-            renegotiateNow(worker.nowNanos());
-        });
     }
 
     /** Sends a node offer when the wanted tracks differ from the negotiated ones and none is outstanding. */
-    private void renegotiateNow(long nowNanos) {
+    private void renegotiate(long nowNanos) {
         if (!answered || closed) {
             return;
         }
