@@ -15,4 +15,14 @@ public final class SdpLimits {
 
     private SdpLimits() {
     }
+
+    /**
+     * Whether {@code text} is over {@link #MAX_DESCRIPTION_BYTES} in UTF-8. A char is one to three
+     * UTF-8 bytes, so the exact count is needed only between the two bounds.
+     */
+    static boolean descriptionTooLarge(String text) {
+        return text.length() > MAX_DESCRIPTION_BYTES
+                || (text.length() * 3L > MAX_DESCRIPTION_BYTES
+                && Syntax.utf8Length(text, 0, text.length()) > MAX_DESCRIPTION_BYTES);
+    }
 }

@@ -17,11 +17,8 @@ final class SdpParser {
         if (text == null) {
             throw new SdpException("no session description");
         }
-        // Bound the work before doing any: a char is one to three UTF-8 bytes, so the exact count
-        // is needed only between the two bounds.
-        if (text.length() > SdpLimits.MAX_DESCRIPTION_BYTES
-                || (text.length() * 3L > SdpLimits.MAX_DESCRIPTION_BYTES
-                && Syntax.utf8Length(text, 0, text.length()) > SdpLimits.MAX_DESCRIPTION_BYTES)) {
+        // Bound the work before doing any.
+        if (SdpLimits.descriptionTooLarge(text)) {
             throw new SdpException("session description is larger than " + SdpLimits.MAX_DESCRIPTION_BYTES + " bytes");
         }
         LineReader lines = new LineReader(text);

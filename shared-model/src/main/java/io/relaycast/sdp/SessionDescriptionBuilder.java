@@ -189,8 +189,7 @@ public final class SessionDescriptionBuilder {
             throw new IllegalStateException("invalid session description: " + e.getMessage(), e);
         }
         String text = described.write();
-        if (text.length() * 3L > SdpLimits.MAX_DESCRIPTION_BYTES
-                && Syntax.utf8Length(text, 0, text.length()) > SdpLimits.MAX_DESCRIPTION_BYTES) {
+        if (SdpLimits.descriptionTooLarge(text)) {
             throw new IllegalStateException("invalid session description: larger than "
                     + SdpLimits.MAX_DESCRIPTION_BYTES + " bytes");
         }
