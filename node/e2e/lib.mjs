@@ -73,6 +73,16 @@ export async function metricSum(node, name, match = '') {
 }
 
 /**
+ * Tests whose publishers must reach their top simulcast layer launch every browser before
+ * anyone joins. A Chromium start is a burst of new processes on this machine's two cores; one
+ * that lands in a publisher's first second kept the node's media worker off the CPU for 50-75 ms
+ * (perf sched: runqueue delay, not work), so the node read the publisher's initial bandwidth
+ * probe in one batch and its transport-cc feedback gave the probe's packets arrival times a few
+ * microseconds apart. libwebrtc discards a probe received at more than twice the rate it was
+ * sent, and the publisher then ramps from its 300 kbit/s start at about 8 %/s: layer f came
+ * 20-30 s late in 3 of 8 joins (node/e2e/publisher-ramp.mjs), 0 of 8 with the browsers launched
+ * first. On a real deployment no browser starts on the node's CPU.
+ *
  * Launches Debian's Chromium with exactly the flags BROWSERS.md requires (`executablePath` may be
  * a wrapper that runs it inside another namespace made by the test, see simulcast.test.mjs). Playwright gives every
  * launch a fresh, empty temporary profile (its own --user-data-dir), which is what BROWSERS.md asks.

@@ -43,9 +43,11 @@ async function browserIn(ns) {
   return b;
 }
 
-/** The publisher: relaycast.js on a blank page of `node`, a 1280x720 canvas in three layers and a WebAudio tone. */
-async function publisher(node, room) {
-  const browser = await browserIn(null);
+/**
+ * The publisher: relaycast.js on a blank page of `node` in `browser`, a 1280x720 canvas in three
+ * layers and a WebAudio tone. Browsers are launched before anyone joins (lib.mjs, launchChromium).
+ */
+async function publisher(node, room, browser) {
   const page = await (await browser.newContext({ permissions: ['camera', 'microphone'] })).newPage();
   await installCanvasCamera(page);
   await page.goto(`${node.url}/health`);
@@ -72,15 +74,25 @@ async function publisher(node, room) {
         if (r.type === 'outbound-rtp' && r.kind === 'video' && r.rid) {
           out[r.rid] = { height: r.frameHeight || 0, frames: r.framesEncoded || 0, limit: r.qualityLimitationReason };
         }
+
       });
       return out;
+    }),
+    /** Chromium's send-side estimate (kbit/s): what its encoder may spend on the three layers. */
+    estimateKbps: () => page.evaluate(async () => {
+      let kbps;
+      (await window.rc.pc.getStats()).forEach((r) => {
+        if (r.type === 'candidate-pair' && r.nominated && r.availableOutgoingBitrate !== undefined) {
+          kbps = Math.round(r.availableOutgoingBitrate / 1000);
+        }
+      });
+      return kbps;
     }),
   };
 }
 
-/** A subscriber: the demo page in its own browser in namespace `ns`, joined to `room` on `node`. */
-async function subscriber(node, room, ns, name) {
-  const browser = await browserIn(ns);
+/** A subscriber: the demo page in `browser` (launched in the subscriber's namespace), joined to `room` on `node`. */
+async function subscriber(node, room, name, browser) {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
   const page = await context.newPage();
   // Receive-only, as the issue's subscribers are: the demo joins with camera and microphone
@@ -118,7 +130,8 @@ async function subscriber(node, room, ns, name) {
 
 /**
  * Polls `read` until `ok` holds; a timeout names the last value seen and what the publisher
- * encodes per layer (a publisher short of CPU stops its top layer: qualityLimitationReason "cpu").
+ * encodes per layer (a publisher short of CPU stops its top layer: qualityLimitationReason "cpu")
+ * and its bandwidth estimate (one below ~1.7 Mbit/s has not enabled the top layer yet).
  */
 async function until(what, timeoutMs, read, ok) {
   let last;
@@ -126,7 +139,9 @@ async function until(what, timeoutMs, read, ok) {
     return await waitFor(what, timeoutMs, async () => { last = await read(); return last && ok(last) && last; });
   } catch (e) {
     const layers = pub ? await pub.layers().catch(() => null) : null;
-    throw new Error(`${e.message.split(';')[0]}; last seen ${JSON.stringify(last)}; publisher layers ${JSON.stringify(layers)}`);
+    const estimate = pub ? await pub.estimateKbps().catch(() => null) : null;
+    throw new Error(`${e.message.split(';')[0]}; last seen ${JSON.stringify(last)}; publisher layers ${JSON.stringify(layers)}, `
+      + `its estimate ${estimate} kbit/s`);
   }
 }
 
@@ -143,10 +158,13 @@ async function kbps(sub, pubId, ms) {
 
 test('simulcast through relaycast.js and the demo page', async (t) => {
   const room = 'simc-' + Date.now();
+  // Every browser starts, and the subscribers' demo pages load and join, before the publisher
+  // joins: none of that then lands in the publisher's first second (lib.mjs, launchChromium).
+  const [pubBrowser, freeBrowser, shapedBrowser] = [await browserIn(null), await browserIn(1), await browserIn(2)];
+  const free = await subscriber(nodes[0], room, 'free', freeBrowser);
+  const shaped = await subscriber(nodes[0], room, 'shaped', shapedBrowser);
   const started = Date.now();
-  pub = await publisher(nodes[0], room);
-  const free = await subscriber(nodes[0], room, 1, 'free');
-  const shaped = await subscriber(nodes[0], room, 2, 'shaped');
+  pub = await publisher(nodes[0], room, pubBrowser);
   let trackId;
 
   await t.test('both subscribers decode the top layer (f, >= 540 lines); the demo tile shows it', async () => {
@@ -206,7 +224,7 @@ test('simulcast through relaycast.js and the demo page', async (t) => {
   await free.close();
 
   await t.test('across nodes: publisher on one node, subscriber on another follows setPreferences down and up', async () => {
-    const remote = await subscriber(nodes[1], room, 2, 'remote');
+    const remote = await subscriber(nodes[1], room, 'remote', await browserIn(2));
     const v = await until('the remote subscriber on the top layer', 30_000, () => remote.video(pub.peerId), top);
     t.diagnostic(`remote subscriber on f: ${JSON.stringify(v)}`);
     await preferencesRoundTrip(t, remote, v.trackId);
