@@ -5,10 +5,18 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
-/** {@link ClusterBus} on Vert.x's event bus: clustered over TCP between nodes, or local in dev mode. */
+/**
+ * {@link ClusterBus} on Vert.x's event bus: clustered over TCP between nodes, or local in dev mode.
+ * Once Vert.x is closing, its event bus throws RejectedExecutionException from publish and send;
+ * here that drops the message, as the bus drops one for a node that has gone, so that a room
+ * cleaning up on a stopping node (announcing its peers' leave) runs to the end.
+ */
 public final class VertxClusterBus implements ClusterBus {
+    private static final Logger LOG = Logger.getLogger(VertxClusterBus.class.getName());
     private final EventBus bus;
 
     public VertxClusterBus(EventBus bus) {
@@ -34,11 +42,19 @@ public final class VertxClusterBus implements ClusterBus {
 
     @Override
     public void publish(String address, JsonObject body) {
-        bus.publish(address, body);
+        try {
+            bus.publish(address, body);
+        } catch (RejectedExecutionException closing) {
+            LOG.fine(() -> "event bus closed: dropped a message published to " + address);
+        }
     }
 
     @Override
     public void send(String address, Object body) {
-        bus.send(address, body);
+        try {
+            bus.send(address, body);
+        } catch (RejectedExecutionException closing) {
+            LOG.fine(() -> "event bus closed: dropped a message sent to " + address);
+        }
     }
 }
