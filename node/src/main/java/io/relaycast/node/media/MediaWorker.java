@@ -243,6 +243,14 @@ public final class MediaWorker {
         signaling.add(task);
     }
 
+    /**
+     * Worker thread: runs {@code action} once the signaling task now running on this worker is
+     * done, before any other; false, with nothing done, outside such a task ({@link PacedSetup}).
+     */
+    public boolean afterSignalingTask(Runnable action) {
+        return signaling.afterCurrentTask(action);
+    }
+
     /** Any thread: runs a task on this worker's thread, flushing what it sent. */
     public void execute(Runnable task) {
         WorkerRuntime r = runtime;

@@ -29,6 +29,9 @@ final class PacedSetup {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** A slice is queued or running: later tasks join it rather than queueing one of their own. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Worker thread only: a task is running, and what is to run right after it (see afterCurrentTask). */
+    private boolean inTask;
+    private final java.util.ArrayList<Runnable> afterTask = new java.util.ArrayList<>();
 
     PacedSetup(Supplier<WorkerRuntime> runtime) {
         this.runtime = runtime;
@@ -49,16 +52,27 @@ final class PacedSetup {
         }
     }
 
+    /**
+     * Worker thread: runs {@code action} as soon as the task now running is done, in the same
+     * slice (so before any later task and within the budget's accounting). Returns false, and
+     * does nothing, when no task is running: the caller then acts at once. Lets a task that
+     * changes several things (a publisher's offer adds audio and video; a new member must receive
+     * every track of the room) have each subscriber renegotiate once for all of them.
+     */
+    boolean afterCurrentTask(Runnable action) {
+        if (!inTask) {
+            return false;
+        }
+        afterTask.add(action);
+        return true;
+    }
+
     /** Worker thread: runs queued tasks until none is left or the budget is spent. */
     private void slice() {
         WorkerRuntime r = runtime.get();
         long start = r.nowNanos();
         for (Runnable t = tasks.poll(); t != null; t = tasks.poll()) {
-            try {
-                t.run();
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "signaling task failed on the media worker", e);
-            }
+            run(t);
             if (!tasks.isEmpty() && r.nowNanos() - start >= BUDGET_NANOS) {
                 r.flush();
                 r.later(1, this::slice);
@@ -71,5 +85,25 @@ final class PacedSetup {
         if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
             r.execute(this::slice);
         }
+    }
+
+    /** One task, then what it asked to run after it; a failure is logged, not thrown into the loop. */
+    private void run(Runnable task) {
+        inTask = true;
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "signaling task failed on the media worker", e);
+        } finally {
+            inTask = false;
+        }
+        for (int i = 0; i < afterTask.size(); i++) {
+            try {
+                afterTask.get(i).run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "signaling task failed on the media worker", e);
+            }
+        }
+        afterTask.clear();
     }
 }

@@ -81,6 +81,8 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
     private boolean answered;
     private boolean serverOfferOutstanding;
     private boolean renegotiationWanted;
+    /** A renegotiation waits for the end of the current signaling task ({@link #renegotiate}). */
+    private boolean renegotiationDeferred;
     private int midExtensionId = -1;
     private int twccExtensionId = -1;
     private int ridExtensionId = -1;
@@ -235,8 +237,30 @@ final class PeerSession implements PeerTransport.Listener, DownTrack.Sink, Upstr
         }
     }
 
-    /** Sends a node offer when the wanted tracks differ from the negotiated ones and none is outstanding. */
+    /**
+     * Renegotiates at the end of the signaling task now running (at once outside one): a task
+     * often changes several tracks (a publisher's offer adds its audio and its video; a new member
+     * must receive every track of the room), and each change used to send an offer of its own,
+     * the later ones only after the client's answer to the first. One offer now carries the
+     * changes of a task. It runs right after the task, in the same slice of signaling work, not
+     * behind the worker's queue of other signaling (6f920cf queued it there and slowed joins).
+     */
     private void renegotiate(long nowNanos) {
+        if (renegotiationDeferred) {
+            return;
+        }
+        if (worker.afterSignalingTask(() -> {
+            renegotiationDeferred = false;
+            renegotiateNow(worker.nowNanos());
+        })) {
+            renegotiationDeferred = true;
+            return;
+        }
+        renegotiateNow(nowNanos);
+    }
+
+    /** Sends a node offer when the wanted tracks differ from the negotiated ones and none is outstanding. */
+    private void renegotiateNow(long nowNanos) {
         if (!answered || closed) {
             return;
         }

@@ -142,4 +142,38 @@ class PacedSetupTest {
         started.runQueued();
         assertEquals(List.of(1), ran, "the refused task is gone, the next one runs");
     }
+
+    @Test
+    void whatATaskDefersRunsRightAfterItBeforeTheNextTaskAndOnlyInsideATask() {
+        ManualRuntime r = new ManualRuntime();
+        PacedSetup setup = new PacedSetup(() -> r);
+        List<String> ran = new ArrayList<>();
+        assertEquals(false, setup.afterCurrentTask(() -> ran.add("outside")), "no task running: act at once");
+        setup.add(() -> {
+            ran.add("task 1");
+            assertTrue(setup.afterCurrentTask(() -> {
+                ran.add("after 1");
+                assertEquals(false, setup.afterCurrentTask(() -> ran.add("nested")), "the task is over");
+            }));
+            assertTrue(setup.afterCurrentTask(() -> {
+                throw new IllegalStateException("a bug in one deferred action");
+            }));
+            assertTrue(setup.afterCurrentTask(() -> ran.add("after 1, second")));
+            ran.add("task 1 ends");
+        });
+        setup.add(() -> ran.add("task 2"));
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(PacedSetup.class.getName());
+        java.util.logging.Level level = log.getLevel();
+        log.setLevel(java.util.logging.Level.OFF); // the SEVERE line is expected here
+        try {
+            r.runQueued();
+        } finally {
+            log.setLevel(level);
+        }
+        assertEquals(List.of("task 1", "task 1 ends", "after 1", "after 1, second", "task 2"), ran);
+        setup.add(() -> ran.add("task 3"));
+        r.runQueued();
+        assertEquals("task 3", ran.get(ran.size() - 1), "nothing deferred is left over for the next task");
+        assertEquals(6, ran.size());
+    }
 }
