@@ -183,3 +183,49 @@ export async function installCanvasCamera(page) {
     };
   });
 }
+
+/**
+ * Joins `room` over PROTOCOL.md from `page` (a page of the node, with installCanvasCamera) with no
+ * client library, as outside clients do: publishing the 1280x720 canvas in three simulcast layers
+ * (rid q/h/f, scaleResolutionDownBy 4/2/1) at 15 fps, or receiving only. Leaves `window.pc`,
+ * `window.ws` and `window.st` (the `layer` messages, `error` messages, and the id of the remote
+ * video track) in the page.
+ */
+export async function joinSimulcastOverProtocol(page, { url, room, publish = false }) {
+  await page.evaluate(async ({ publish, url, room }) => {
+    const st = window.st = { layers: [], errors: [] };
+    const pc = window.pc = new RTCPeerConnection();
+    pc.ontrack = (e) => { if (e.track.kind === 'video') st.trackId = e.track.id; };
+    if (publish) {
+      // 15 fps: three layers of software VP8 for several browsers is already most of two cores.
+      const track = window.rcCanvasCamera(1280, 720, 15);
+      pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: [
+        { rid: 'q', scaleResolutionDownBy: 4 }, { rid: 'h', scaleResolutionDownBy: 2 }, { rid: 'f' }] });
+    } else {
+      pc.addTransceiver('video', { direction: 'recvonly' });
+    }
+    const ws = window.ws = new WebSocket(url);
+    let chain = Promise.resolve();
+    ws.onmessage = (e) => {
+      chain = chain.then(async () => {
+        const m = JSON.parse(e.data);
+        if (m.type === 'welcome') {
+          await pc.setLocalDescription();
+          ws.send(JSON.stringify({ type: 'offer', sdp: pc.localDescription.sdp }));
+        } else if (m.type === 'answer') {
+          await pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
+        } else if (m.type === 'offer') {
+          await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
+          await pc.setLocalDescription();
+          ws.send(JSON.stringify({ type: 'answer', sdp: pc.localDescription.sdp }));
+        } else if (m.type === 'layer') {
+          st.layers.push({ rid: m.rid, at: Date.now() });
+        } else if (m.type === 'error') {
+          st.errors.push(m);
+        }
+      });
+    };
+    await new Promise((resolve) => { ws.onopen = resolve; });
+    ws.send(JSON.stringify({ type: 'join', roomId: room }));
+  }, { publish, url, room });
+}

@@ -8,9 +8,8 @@
 // simulcast tests do; "late": the subscriber's browser is launched once the publisher has
 // joined, in the publisher's first second, as those tests did before (lib.mjs, launchChromium).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startNode as startNode0, launchChromium, installCanvasCamera } from './lib.mjs';
+import { startNode, launchChromium, installCanvasCamera, joinSimulcastOverProtocol } from './lib.mjs';
 
-const startNode = (e) => startNode0({ ...e, });
 const rounds = Number(process.argv[2] || 3);
 const seconds = Number(process.argv[3] || 40);
 const order = process.argv[4] || 'first';
@@ -26,35 +25,7 @@ async function launch() {
 }
 
 async function join({ browser, page }, room, publish) {
-  await page.evaluate(async ({ publish, url, room }) => {
-    const pc = window.pc = new RTCPeerConnection();
-    if (publish) {
-      const track = window.rcCanvasCamera(1280, 720, 15);
-      pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: [
-        { rid: 'q', scaleResolutionDownBy: 4 }, { rid: 'h', scaleResolutionDownBy: 2 }, { rid: 'f' }] });
-    } else {
-      pc.addTransceiver('video', { direction: 'recvonly' });
-    }
-    const ws = new WebSocket(url);
-    let chain = Promise.resolve();
-    ws.onmessage = (e) => {
-      chain = chain.then(async () => {
-        const m = JSON.parse(e.data);
-        if (m.type === 'welcome') {
-          await pc.setLocalDescription();
-          ws.send(JSON.stringify({ type: 'offer', sdp: pc.localDescription.sdp }));
-        } else if (m.type === 'answer') {
-          await pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
-        } else if (m.type === 'offer') {
-          await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
-          await pc.setLocalDescription();
-          ws.send(JSON.stringify({ type: 'answer', sdp: pc.localDescription.sdp }));
-        }
-      });
-    };
-    await new Promise((resolve) => { ws.onopen = resolve; });
-    ws.send(JSON.stringify({ type: 'join', roomId: room }));
-  }, { publish, url: node.url.replace('http', 'ws') + '/ws', room });
+  await joinSimulcastOverProtocol(page, { url: node.url.replace('http', 'ws') + '/ws', room, publish });
   return { browser, page };
 }
 

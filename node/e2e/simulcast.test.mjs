@@ -10,7 +10,7 @@
 import test, { before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startNode, launchChromium, waitFor, installCanvasCamera } from './lib.mjs';
+import { startNode, launchChromium, waitFor, installCanvasCamera, joinSimulcastOverProtocol } from './lib.mjs';
 import { subscriberNetwork } from './netns.mjs';
 
 const net = subscriberNetwork(3, { subnet: '10.79.0', prefix: 'rcs' });
@@ -75,42 +75,7 @@ async function open(node, ns = null) {
  */
 async function client(node, room, { publish = false, ns = null, opened = null } = {}) {
   const { page } = opened || await open(node, ns);
-  await page.evaluate(async ({ publish, url, room }) => {
-    const st = window.st = { layers: [], errors: [] };
-    const pc = window.pc = new RTCPeerConnection();
-    pc.ontrack = (e) => { if (e.track.kind === 'video') st.trackId = e.track.id; };
-    if (publish) {
-      // 15 fps: three layers of software VP8 for several browsers is already most of two cores.
-      const track = window.rcCanvasCamera(1280, 720, 15);
-      pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: [
-        { rid: 'q', scaleResolutionDownBy: 4 }, { rid: 'h', scaleResolutionDownBy: 2 }, { rid: 'f' }] });
-    } else {
-      pc.addTransceiver('video', { direction: 'recvonly' });
-    }
-    const ws = window.ws = new WebSocket(url);
-    let chain = Promise.resolve();
-    ws.onmessage = (e) => {
-      chain = chain.then(async () => {
-        const m = JSON.parse(e.data);
-        if (m.type === 'welcome') {
-          await pc.setLocalDescription();
-          ws.send(JSON.stringify({ type: 'offer', sdp: pc.localDescription.sdp }));
-        } else if (m.type === 'answer') {
-          await pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
-        } else if (m.type === 'offer') {
-          await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
-          await pc.setLocalDescription();
-          ws.send(JSON.stringify({ type: 'answer', sdp: pc.localDescription.sdp }));
-        } else if (m.type === 'layer') {
-          st.layers.push({ rid: m.rid, at: Date.now() });
-        } else if (m.type === 'error') {
-          st.errors.push(m);
-        }
-      });
-    };
-    await new Promise((resolve) => { ws.onopen = resolve; });
-    ws.send(JSON.stringify({ type: 'join', roomId: room }));
-  }, { publish, url: wsUrl(node), room });
+  await joinSimulcastOverProtocol(page, { url: wsUrl(node), room, publish });
   return {
     page,
     async video() {

@@ -1,15 +1,12 @@
 package io.relaycast.node.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.relaycast.node.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -38,13 +35,7 @@ class HazelcastMembershipStoreTest {
 
     @Test
     void writesFailTheirFutureOnceHazelcastHasShutDown() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Settings settings = Settings.from(Map.of("RELAYCAST_CLUSTER_HOST", "127.0.0.1",
-                "RELAYCAST_CLUSTER_PORT", Integer.toString(port), "RELAYCAST_NODE_ID", "store-test")::get);
-        hazelcast = ClusterBootstrap.start(settings);
+        hazelcast = OneMemberHazelcast.start("store-test");
         vertx = Vertx.vertx();
         HazelcastMembershipStore store = new HazelcastMembershipStore(vertx, hazelcast);
         MemberRecord record = new MemberRecord("p1", "alice", "room-1", "node-1", "bus-1", 0, List.of());

@@ -1,15 +1,12 @@
 package io.relaycast.node.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
-import io.relaycast.node.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -37,13 +34,7 @@ class VertxClusterBusTest {
 
     @Test
     void publishAndSendDropTheMessageOnceHazelcastHasGone() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        Settings settings = Settings.from(Map.of("RELAYCAST_CLUSTER_HOST", "127.0.0.1",
-                "RELAYCAST_CLUSTER_PORT", Integer.toString(port), "RELAYCAST_NODE_ID", "bus-test")::get);
-        hazelcast = ClusterBootstrap.start(settings);
+        hazelcast = OneMemberHazelcast.start("bus-test");
         vertx = Vertx.builder().withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered()
                 .await(30, TimeUnit.SECONDS);
         VertxClusterBus bus = new VertxClusterBus(vertx.eventBus());

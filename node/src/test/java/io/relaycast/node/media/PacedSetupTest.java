@@ -113,14 +113,7 @@ class PacedSetupTest {
             throw new IllegalStateException("a bug in one room");
         });
         setup.add(() -> ran.add(3));
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(PacedSetup.class.getName());
-        java.util.logging.Level level = log.getLevel();
-        log.setLevel(java.util.logging.Level.OFF); // the SEVERE line is expected here
-        try {
-            r.runQueued();
-        } finally {
-            log.setLevel(level);
-        }
+        withSevereLogOff(r::runQueued);
         assertEquals(List.of(1, 3), ran);
         assertTrue(r.timers.isEmpty());
     }
@@ -162,18 +155,23 @@ class PacedSetupTest {
             ran.add("task 1 ends");
         });
         setup.add(() -> ran.add("task 2"));
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(PacedSetup.class.getName());
-        java.util.logging.Level level = log.getLevel();
-        log.setLevel(java.util.logging.Level.OFF); // the SEVERE line is expected here
-        try {
-            r.runQueued();
-        } finally {
-            log.setLevel(level);
-        }
+        withSevereLogOff(r::runQueued);
         assertEquals(List.of("task 1", "task 1 ends", "after 1", "after 1, second", "task 2"), ran);
         setup.add(() -> ran.add("task 3"));
         r.runQueued();
         assertEquals("task 3", ran.get(ran.size() - 1), "nothing deferred is left over for the next task");
         assertEquals(6, ran.size());
+    }
+
+    /** Runs {@code work} with PacedSetup's log off: the SEVERE line of a failing task is expected there. */
+    private static void withSevereLogOff(Runnable work) {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(PacedSetup.class.getName());
+        java.util.logging.Level level = log.getLevel();
+        log.setLevel(java.util.logging.Level.OFF);
+        try {
+            work.run();
+        } finally {
+            log.setLevel(level);
+        }
     }
 }

@@ -1,0 +1,23 @@
+package io.relaycast.node.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.relaycast.node.Settings;
+
+import java.net.ServerSocket;
+import java.util.Map;
+
+/** A real Hazelcast cluster of one member on a free loopback port, as the node configures it. */
+final class OneMemberHazelcast {
+    private OneMemberHazelcast() {
+    }
+
+    static HazelcastInstance start(String nodeId) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Settings settings = Settings.from(Map.of("RELAYCAST_CLUSTER_HOST", "127.0.0.1",
+                "RELAYCAST_CLUSTER_PORT", Integer.toString(port), "RELAYCAST_NODE_ID", nodeId)::get);
+        return ClusterBootstrap.start(settings);
+    }
+}
