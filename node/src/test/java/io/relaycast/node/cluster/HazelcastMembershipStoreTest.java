@@ -25,12 +25,7 @@ class HazelcastMembershipStoreTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (hazelcast != null) {
-            hazelcast.getLifecycleService().terminate();
-        }
-        if (vertx != null) {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        }
+        OneMemberHazelcast.stop(hazelcast, vertx);
     }
 
     @Test

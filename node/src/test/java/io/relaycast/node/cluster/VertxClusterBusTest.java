@@ -24,12 +24,7 @@ class VertxClusterBusTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        if (hazelcast != null) {
-            hazelcast.getLifecycleService().terminate();
-        }
-        if (vertx != null) {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        }
+        OneMemberHazelcast.stop(hazelcast, vertx);
     }
 
     @Test
