@@ -5,7 +5,6 @@ import io.relaycast.node.Settings;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +26,7 @@ final class InProcessNode implements AutoCloseable {
 
     /** With extra env-style settings (limits, for instance). */
     static InProcessNode start(Map<String, String> overrides) throws Exception {
-        int http;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            http = s.getLocalPort();
-        }
+        int http = io.relaycast.testing.LoopbackPorts.freeTcpPort();
         int workers = Integer.parseInt(overrides.getOrDefault("RELAYCAST_MEDIA_WORKERS", "1"));
         int media = freeUdpPorts(workers);
         Map<String, String> env = new HashMap<>();
@@ -74,9 +70,9 @@ final class InProcessNode implements AutoCloseable {
     static int[] freeTcpPorts(int count) throws Exception {
         int[] ports = new int[count];
         for (int i = 0; i < count; i++) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                ports[i] = s.getLocalPort();
-            }
+            // Below the ephemeral range: the first member's connection attempts to the others
+            // must not take a later member's port (LoopbackPorts).
+            ports[i] = io.relaycast.testing.LoopbackPorts.freeTcpPort();
         }
         return ports;
     }

@@ -1,6 +1,5 @@
 package io.relaycast.node;
 
-import java.net.ServerSocket;
 import java.net.DatagramSocket;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,10 +64,9 @@ public final class TestNodes {
         return freeTcpPort();
     }
 
+    /** Below the ephemeral range, so that no outgoing connection takes it before the node binds it (LoopbackPorts). */
     static int freeTcpPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return io.relaycast.testing.LoopbackPorts.freeTcpPort();
     }
 
     /** A UDP port p with p+1 also free at the moment of asking (two media workers). */

@@ -4,7 +4,6 @@ import com.hazelcast.core.HazelcastInstance;
 import io.relaycast.node.Settings;
 import io.vertx.core.Vertx;
 
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -14,10 +13,7 @@ final class OneMemberHazelcast {
     }
 
     static HazelcastInstance start(String nodeId) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = io.relaycast.testing.LoopbackPorts.freeTcpPort();
         Settings settings = Settings.from(Map.of("RELAYCAST_CLUSTER_HOST", "127.0.0.1",
                 "RELAYCAST_CLUSTER_PORT", Integer.toString(port), "RELAYCAST_NODE_ID", nodeId)::get);
         return ClusterBootstrap.start(settings);
