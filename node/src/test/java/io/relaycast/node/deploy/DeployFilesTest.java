@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -1119,9 +1118,7 @@ class DeployFilesTest {
     }
 
     private static int freeTcpPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return io.relaycast.testing.LoopbackPorts.freeTcpPort();
     }
 
     /** A first UDP port p with p .. p+count-1 all free on loopback at the moment of asking. */
