@@ -74,7 +74,6 @@ async function publisher(node, room, browser) {
         if (r.type === 'outbound-rtp' && r.kind === 'video' && r.rid) {
           out[r.rid] = { height: r.frameHeight || 0, frames: r.framesEncoded || 0, limit: r.qualityLimitationReason };
         }
-
       });
       return out;
     }),

@@ -1,5 +1,6 @@
 package io.relaycast.node.media;
 
+import java.util.ArrayList;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -31,7 +32,7 @@ final class PacedSetup {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Worker thread only: a task is running, and what is to run right after it (see afterCurrentTask). */
     private boolean inTask;
-    private final java.util.ArrayList<Runnable> afterTask = new java.util.ArrayList<>();
+    private final ArrayList<Runnable> afterTask = new ArrayList<>();
 
     PacedSetup(Supplier<WorkerRuntime> runtime) {
         this.runtime = runtime;
