@@ -19,10 +19,11 @@ import java.util.List;
  *       8 % a second, or by about a packet per round trip once near the rate where it last had
  *       to cut.</li>
  *   <li>Loss-based (§6): over each window of at least 20 reported packets, more than 10 % lost
- *       cuts by (1 - 0.5 x loss), less than 2 % lets it grow 8 % a second.</li>
+ *       cuts by (1 - 0.5 x loss) and at least to the acknowledged rate, less than 2 % lets it
+ *       grow 8 % a second.</li>
  *   <li>The estimate is the lower of the two, clamped to [min, max]. As in libwebrtc, growth
- *       stops at 1.5 x the acknowledged rate plus 10 kbps: a node that sends little learns
- *       nothing about more, so headroom is discovered by probing instead.</li>
+ *       (of either part) stops at 1.5 x the acknowledged rate plus 10 kbps: a node that sends
+ *       little learns nothing about more, so headroom is discovered by probing instead.</li>
  *   <li>Probing: when the caller needs more than the estimate ({@link #wantRate}), a cluster of
  *       padding ({@link #paddingBytesDue}) goes out at once; the rate at which the later half of
  *       its packets arrived (the bottleneck spreads a burst once a token bucket's credit is
@@ -195,6 +196,9 @@ public final class SendSideEstimator {
         double dt = lastUpdateNanos < 0 ? 0 : Math.min(1.0, (nowNanos - lastUpdateNanos) / (double) SECOND);
         lastUpdateNanos = nowNanos;
         long ackedBps = acked.bps();
+        // libwebrtc's cap on growth: do not believe in more than half again what actually got
+        // through. It limits growing only, in both parts; a probe's result above it stands.
+        long cap = ackedBps > 0 ? ackedBps * 3 / 2 + 10_000 : Long.MAX_VALUE;
         switch (trend.state()) {
             case OVERUSING -> {
                 // At most one cut per 300 ms (about a round trip and a feedback interval): the
@@ -218,9 +222,6 @@ public final class SendSideEstimator {
                         // Additive: about one 1200-byte packet per 100 ms round trip, per second.
                         ? delayBps + (long) (dt * 96_000)
                         : (long) (delayBps * Math.pow(1 + MAX_GROWTH_PER_SECOND, dt));
-                // libwebrtc's cap on growth: do not believe in more than half again what actually
-                // got through. It limits growing only; a probe's result above it stands.
-                long cap = ackedBps > 0 ? ackedBps * 3 / 2 + 10_000 : Long.MAX_VALUE;
                 delayBps = Math.max(delayBps, Math.min(grown, cap));
             }
         }
@@ -229,8 +230,19 @@ public final class SendSideEstimator {
             lastLoss = loss;
             if (loss > 0.10) {
                 lossBps = (long) (Math.min(lossBps, delayBps) * (1 - 0.5 * loss));
+                if (ackedBps > 0) {
+                    // What got through while more than a tenth was lost is what the link carries:
+                    // §6's cut alone left a 300 kbit/s link that lost 60 % of a 900 kbit/s layer
+                    // estimated at ~470 kbit/s, above the next layer's cost.
+                    lossBps = Math.min(lossBps, ackedBps);
+                }
             } else if (loss < 0.02) {
-                lossBps = Math.max(lossBps, (long) (lossBps * Math.pow(1 + MAX_GROWTH_PER_SECOND, dt * 4)));
+                // Capped as the delay-based part is: when a short queue overflows before the delay
+                // detector has its 20 samples (a 300 kbit/s link sent a 900 kbit/s layer), only
+                // this part was ever cut, and growing freely it would lift the estimate, 8 % a
+                // second on a loss-free low layer, past the link onto a layer it cannot carry.
+                long grown = (long) (lossBps * Math.pow(1 + MAX_GROWTH_PER_SECOND, dt * 4));
+                lossBps = Math.max(lossBps, Math.min(grown, cap));
             }
             windowSent = 0;
             windowLost = 0;

@@ -199,6 +199,59 @@ class SendSideEstimatorTest {
         assertTrue(highest <= 420_000, "a probe read the bucket's burst as bandwidth: estimate reached " + highest);
     }
 
+    /**
+     * The browser test's shaped subscriber (simulcast.test.mjs): it joins at the start estimate,
+     * is sent a 900 kbit/s layer for half a second into a 300 kbit/s link whose 200 ms queue fills
+     * too fast for the delay detector's 20-sample window (only the loss-based part cuts), and then
+     * receives a 150 kbit/s layer while the next one wants 600 kbit/s. With the delay-based part
+     * still at the start value, nothing but the acknowledged-rate cap may stop the loss-based
+     * part from climbing 8 % a second past the link, without a probe, onto a layer the link
+     * cannot carry (a CI failure: the subscriber was switched up while shaped and lost frames).
+     */
+    @Test
+    void lossFreeSecondsOnALowLayerDoNotRaiseTheEstimatePastTheLink() {
+        Link link = new Link(300_000, 200 * MS, 1_600);
+        SendSideEstimator e = new SendSideEstimator(100_000, 50_000_000, 1_000_000);
+        int[] seq = {0};
+        double credit = 0;
+        long highest = 0;
+        for (long now = 0; now < 30_000 * MS; now += MS) {
+            // A frame every 33 ms, its packets sent together (one send-time group per frame, as
+            // an encoder's output leaves the node), so the first 20 groups take 660 ms.
+            if (now % (33 * MS) == 0) {
+                long sending = now < 500 * MS ? 900_000 : 150_000;
+                credit += sending / 8.0 * 0.033;
+                while (credit >= 1000) {
+                    credit -= 1000;
+                    int s = seq[0]++ & 0xffff;
+                    e.onPacketSent(s, 1000, now, false);
+                    link.send(s, 1000, now);
+                }
+            }
+            if (now % (100 * MS) == 0) {
+                e.wantRate(600_000, now);
+                for (int padding = e.paddingBytesDue(now); padding > 0; padding -= 255) {
+                    int s = seq[0]++ & 0xffff;
+                    int size = 20 + Math.min(255, padding);
+                    e.onPacketSent(s, size, now, true);
+                    link.send(s, size, now);
+                }
+            }
+            if (now % (50 * MS) == 0) {
+                for (TransportCcFeedback fb : link.feedback(now)) {
+                    e.onFeedback(fb, now + 10 * MS);
+                }
+            }
+            if (now > 3_000 * MS) {
+                highest = Math.max(highest, e.estimateBps());
+            }
+        }
+        System.out.printf("300 kbit/s after a 900 kbit/s start, then sending 150 kbit/s and wanting 600: highest estimate "
+                + "%d bps after 3 s (%s), %d dropped%n", highest, e.describe(), link.dropped);
+        assertTrue(link.dropped > 0, "the start should have overrun the link's queue");
+        assertTrue(highest <= 420_000, "the estimate climbed past the link without a probe: " + highest);
+    }
+
     @Test
     void staysHighOnAnOpenLink() {
         Link link = new Link(20_000_000, 200 * MS);
