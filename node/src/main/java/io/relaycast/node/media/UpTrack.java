@@ -65,6 +65,11 @@ public final class UpTrack {
     private final long[] recentBitrates = new long[3];
     private int recentNext;
     private long subscribedSinceNanos;
+    /**
+     * A relayed layer's packets start flowing again (a first subscriber here): the rate window
+     * restarts at the next packet, or it would average in the time nothing flowed.
+     */
+    private boolean restartWindow;
     /** Subscribers waiting for a keyframe of this layer to switch to it. */
     private int keyframeWaiters;
 
@@ -245,6 +250,7 @@ public final class UpTrack {
         downTracks.add(t);
         if (downTracks.size() == 1) {
             subscribedSinceNanos = nowNanos;
+            restartWindow = relayed;
             upstream.firstSubscriber(this);
         }
     }
@@ -303,6 +309,16 @@ public final class UpTrack {
 
     /** What layer choice needs: liveness, rate, frame rate, and (VP8) the height of keyframes. */
     private void measure(RtpHeader header, long nowNanos) {
+        if (restartWindow) {
+            // A relayed layer flows only while someone here subscribes: a window that began
+            // before a gap in the subscription would read, say, a 2.7 Mbit/s layer that flowed
+            // for 0.3 s of its second as 590 kbit/s, and the allocator would give that layer to
+            // a subscriber whose link carries a fifth of it (seen in the cross-node browser test).
+            restartWindow = false;
+            windowStartNanos = nowNanos;
+            bytesThisWindow = 0;
+            framesThisWindow = 0;
+        }
         lastPacketNanos = nowNanos;
         bytesThisWindow += header.length();
         if (header.marker()) {

@@ -115,6 +115,40 @@ class DownTrackSimulcastTest {
     }
 
     /**
+     * A relayed layer flows only while someone on this node subscribes. Its rate (what the
+     * bandwidth allocator charges for it) must not average in the time it did not flow: f flows
+     * for 300 ms, stops for 500 ms, then flows again; from then on its peak rate is either not
+     * yet known (0) or the rate it really flows at, never a fraction of it.
+     */
+    @Test
+    void aRelayedLayersRateDoesNotAverageInTheTimeItDidNotFlow() throws Exception {
+        UpTrack f = layers.get(2);
+        f.markRelayed();
+        long start = 10_000 * MS;
+        f.addDownTrack(down, start);
+        long t = start;
+        for (; t < start + 300 * MS; t += 33 * MS) {
+            frame(2, false, t);
+        }
+        f.removeDownTrack(down);
+        t = start + 800 * MS;
+        f.addDownTrack(down, t);
+        long fullRate = -1;
+        List<Long> seen = new ArrayList<>();
+        for (; t < start + 5_000 * MS; t += 33 * MS) {
+            frame(2, false, t);
+            seen.add(f.peakBitrateBps());
+            fullRate = Math.max(fullRate, f.bitrateBps());
+        }
+        assertTrue(fullRate > 0, "no rate measured at all");
+        for (long peak : seen) {
+            long p = peak;
+            long full = fullRate;
+            assertTrue(p == 0 || p >= full * 9 / 10, () -> "peak rate " + p + " bps of a layer flowing at " + full + ": " + seen);
+        }
+    }
+
+    /**
      * One frame of {@code layer} in two packets (same picture id and timestamp, marker on the
      * second, RFC 7741 §4.2 S bit on the first); the payload's last byte names the layer.
      */
