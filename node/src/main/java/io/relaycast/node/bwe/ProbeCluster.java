@@ -16,6 +16,9 @@ import java.util.Arrays;
  * burst read as 600+ kbit/s and switched a subscriber to a layer its link could not carry). The
  * later half, once the credit is spent, arrives at the bottleneck's rate, as libwebrtc's
  * ProbeBitrateEstimator also leaves the first arrival out for the same reason on a smaller scale.
+ * The reading is the lower of that and the rate from the first arrival after the ones that came
+ * with the first (within 1 ms): a receiver busy for a moment stamps a run of arrivals late and
+ * together, and when the middle one is among them the later half's reading comes out high.
  */
 final class ProbeCluster {
     /** Below this many received packets a probe says nothing (libwebrtc: 5 packets). */
@@ -89,13 +92,31 @@ final class ProbeCluster {
         }
         Arrays.sort(order, 0, received, (a, b) -> Long.compare(arrivals[a], arrivals[b]));
         // From the middle arrival on: the bytes after it came in over the time after it.
-        int mid = received / 2;
+        long measured = rateAfter(received / 2);
+        // And from the first arrival after those that came with the first (the bucket's credit).
+        // A receiver stamps arrivals when it reads them, so a receiver busy for a moment stamps a
+        // run of them late and together, never early: the middle one stamped late shortens the
+        // later half's spread (a Chromium probe on a 300 kbit/s link read 451 kbit/s that way,
+        // its arrivals 0, 0, 0, 0, 1.75, 9.75, 47.5 x4, 71 x3, 74.5, 79.75 ms), while an earlier
+        // reference, stamped before the stall, keeps the spread whole.
+        int afterCredit = 1;
+        while (afterCredit < received - 1 && arrivals[order[afterCredit]] - arrivals[order[0]] < MIN_SPREAD_NANOS) {
+            afterCredit++;
+        }
+        if (afterCredit < received - 2) {
+            // (Two arrivals or more after it; a probe that came in all at once has none.)
+            measured = Math.min(measured, rateAfter(afterCredit));
+        }
+        return Math.min(measured, targetBps);
+    }
+
+    /** The bytes that arrived after arrival {@code from} (in arrival order), over the time since it. */
+    private long rateAfter(int from) {
         long bytes = 0;
-        for (int i = mid + 1; i < received; i++) {
+        for (int i = from + 1; i < received; i++) {
             bytes += sizes[order[i]];
         }
-        long spread = Math.max(arrivals[order[received - 1]] - arrivals[order[mid]], MIN_SPREAD_NANOS);
-        long measured = bytes * 8 * 1_000_000_000L / spread;
-        return Math.min(measured, targetBps);
+        long spread = Math.max(arrivals[order[received - 1]] - arrivals[order[from]], MIN_SPREAD_NANOS);
+        return bytes * 8 * 1_000_000_000L / spread;
     }
 }
