@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -125,6 +126,48 @@ class SendSideEstimatorTest {
         }
     }
 
+    /**
+     * Runs {@code e} for 30 s of a low layer on {@code link}: every {@code frameMs} ms a frame at
+     * {@code sendingBps} (1000-byte packets sent together; 1 ms is a steady stream), probing for
+     * {@code wantedBps} as the allocator asks, feedback every 50 ms. Returns the highest estimate
+     * from {@code fromNanos} on.
+     */
+    private static long highestEstimate(SendSideEstimator e, Link link, int frameMs, LongUnaryOperator sendingBps,
+                                        long wantedBps, long fromNanos) {
+        int seq = 0;
+        double credit = 0;
+        long highest = 0;
+        for (long now = 0; now < 30_000 * MS; now += MS) {
+            if (now % (frameMs * MS) == 0) {
+                credit += sendingBps.applyAsLong(now) / 8.0 * frameMs / 1000;
+                while (credit >= 1000) {
+                    credit -= 1000;
+                    int s = seq++ & 0xffff;
+                    e.onPacketSent(s, 1000, now, false);
+                    link.send(s, 1000, now);
+                }
+            }
+            if (now % (100 * MS) == 0) {
+                e.wantRate(wantedBps, now);
+                for (int padding = e.paddingBytesDue(now); padding > 0; padding -= 255) {
+                    int s = seq++ & 0xffff;
+                    int size = 20 + Math.min(255, padding);
+                    e.onPacketSent(s, size, now, true);
+                    link.send(s, size, now);
+                }
+            }
+            if (now % (50 * MS) == 0) {
+                for (TransportCcFeedback fb : link.feedback(now)) {
+                    e.onFeedback(fb, now + 10 * MS);
+                }
+            }
+            if (now > fromNanos) {
+                highest = Math.max(highest, e.estimateBps());
+            }
+        }
+        return highest;
+    }
+
     @Test
     void settlesNearABottleneckAndFindsTheHeadroomAgainByProbing() {
         Link link = new Link(300_000, 200 * MS);
@@ -164,35 +207,7 @@ class SendSideEstimatorTest {
     void probesAreNotFooledByATokenBucketsBurst() {
         Link link = new Link(300_000, 200 * MS, 1_600);
         SendSideEstimator e = new SendSideEstimator(100_000, 50_000_000, 250_000);
-        int[] seq = {0};
-        double credit = 0;
-        long highest = 0;
-        for (long now = 0; now < 30_000 * MS; now += MS) {
-            credit += 180_000 / 8.0 / 1000;
-            while (credit >= 1000) {
-                credit -= 1000;
-                int s = seq[0]++ & 0xffff;
-                e.onPacketSent(s, 1000, now, false);
-                link.send(s, 1000, now);
-            }
-            if (now % (100 * MS) == 0) {
-                e.wantRate(600_000, now);
-                for (int padding = e.paddingBytesDue(now); padding > 0; padding -= 255) {
-                    int s = seq[0]++ & 0xffff;
-                    int size = 20 + Math.min(255, padding);
-                    e.onPacketSent(s, size, now, true);
-                    link.send(s, size, now);
-                }
-            }
-            if (now % (50 * MS) == 0) {
-                for (TransportCcFeedback fb : link.feedback(now)) {
-                    e.onFeedback(fb, now + 10 * MS);
-                }
-            }
-            if (now > 2_000 * MS) {
-                highest = Math.max(highest, e.estimateBps());
-            }
-        }
+        long highest = highestEstimate(e, link, 1, now -> 180_000, 600_000, 2_000 * MS);
         System.out.printf("300 kbit/s with a 1.6 KB burst, sending 180 kbit/s, probing for 600: highest estimate %d bps, "
                 + "%d probes, %d dropped%n", highest, e.probes(), link.dropped);
         assertTrue(e.probes() >= 5, "it should have kept probing: " + e.probes());
@@ -212,40 +227,9 @@ class SendSideEstimatorTest {
     void lossFreeSecondsOnALowLayerDoNotRaiseTheEstimatePastTheLink() {
         Link link = new Link(300_000, 200 * MS, 1_600);
         SendSideEstimator e = new SendSideEstimator(100_000, 50_000_000, 1_000_000);
-        int[] seq = {0};
-        double credit = 0;
-        long highest = 0;
-        for (long now = 0; now < 30_000 * MS; now += MS) {
-            // A frame every 33 ms, its packets sent together (one send-time group per frame, as
-            // an encoder's output leaves the node), so the first 20 groups take 660 ms.
-            if (now % (33 * MS) == 0) {
-                long sending = now < 500 * MS ? 900_000 : 150_000;
-                credit += sending / 8.0 * 0.033;
-                while (credit >= 1000) {
-                    credit -= 1000;
-                    int s = seq[0]++ & 0xffff;
-                    e.onPacketSent(s, 1000, now, false);
-                    link.send(s, 1000, now);
-                }
-            }
-            if (now % (100 * MS) == 0) {
-                e.wantRate(600_000, now);
-                for (int padding = e.paddingBytesDue(now); padding > 0; padding -= 255) {
-                    int s = seq[0]++ & 0xffff;
-                    int size = 20 + Math.min(255, padding);
-                    e.onPacketSent(s, size, now, true);
-                    link.send(s, size, now);
-                }
-            }
-            if (now % (50 * MS) == 0) {
-                for (TransportCcFeedback fb : link.feedback(now)) {
-                    e.onFeedback(fb, now + 10 * MS);
-                }
-            }
-            if (now > 3_000 * MS) {
-                highest = Math.max(highest, e.estimateBps());
-            }
-        }
+        // A frame every 33 ms, its packets sent together (one send-time group per frame, as an
+        // encoder's output leaves the node), so the first 20 groups take 660 ms.
+        long highest = highestEstimate(e, link, 33, now -> now < 500 * MS ? 900_000 : 150_000, 600_000, 3_000 * MS);
         System.out.printf("300 kbit/s after a 900 kbit/s start, then sending 150 kbit/s and wanting 600: highest estimate "
                 + "%d bps after 3 s (%s), %d dropped%n", highest, e.describe(), link.dropped);
         assertTrue(link.dropped > 0, "the start should have overrun the link's queue");
