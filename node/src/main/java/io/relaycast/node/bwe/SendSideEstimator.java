@@ -25,9 +25,10 @@ import java.util.List;
  *       (of either part) stops at 1.5 x the acknowledged rate plus 10 kbps: a node that sends
  *       little learns nothing about more, so headroom is discovered by probing instead.</li>
  *   <li>Probing: when the caller needs more than the estimate ({@link #wantRate}), a cluster of
- *       padding ({@link #paddingBytesDue}) goes out at once; the rate at which the later half of
- *       its packets arrived (the bottleneck spreads a burst once a token bucket's credit is
- *       spent, {@link ProbeCluster}) becomes the estimate if higher. Never while the
+ *       padding ({@link #paddingBytesDue}) goes out at once; the rate at which its packets
+ *       arrived once a token bucket's credit was spent (the later half, or from the first
+ *       arrival after the credit's burst if that reads lower, {@link ProbeCluster}) becomes
+ *       the estimate if higher. Never while the
  *       link is not in the normal state or lost more than 2 %; after a probe that found
  *       nothing the next waits twice as long (1, 2, 4, then 8 s), after one the link carried in
  *       full the next may follow 200 ms later.</li>

@@ -311,9 +311,9 @@ public final class UpTrack {
     private void measure(RtpHeader header, long nowNanos) {
         if (restartWindow) {
             // A relayed layer flows only while someone here subscribes: a window that began
-            // before a gap in the subscription would read, say, a 2.7 Mbit/s layer that flowed
-            // for 0.3 s of its second as 590 kbit/s, and the allocator would give that layer to
-            // a subscriber whose link carries a fifth of it (seen in the cross-node browser test).
+            // before a gap in the subscription would read a layer that flowed for 0.3 s of its
+            // second at under a third of its rate, and the allocator would give that layer to a
+            // subscriber whose link cannot carry it.
             restartWindow = false;
             windowStartNanos = nowNanos;
             bytesThisWindow = 0;
