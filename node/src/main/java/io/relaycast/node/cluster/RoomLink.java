@@ -145,12 +145,18 @@ public final class RoomLink implements RelayEndpoint.LocalRoom {
             cluster.metrics().eventDropped("malformed_event");
             return;
         }
-        switch (ev.getString("type", "")) {
-            case "joined" -> listener.remoteJoined(r);
-            case "left" -> listener.remoteLeft(r.peerId());
-            case "tracks" -> listener.remoteTracksChanged(r);
-            default -> cluster.metrics().eventDropped("unknown_event");
-        }
+        String type = ev.getString("type", "");
+        // As one signaling task: a member's audio and video (a whole room, for a new member of
+        // another part) reach each local subscriber in one offer, as news from this part's own
+        // clients do (PacedSetup.runAsTask); before, each remote track sent an offer of its own.
+        worker.runAsSignalingTask(() -> {
+            switch (type) {
+                case "joined" -> listener.remoteJoined(r);
+                case "left" -> listener.remoteLeft(r.peerId());
+                case "tracks" -> listener.remoteTracksChanged(r);
+                default -> cluster.metrics().eventDropped("unknown_event");
+            }
+        });
     }
 
     // ------------------------------------------------------------ relayed tracks

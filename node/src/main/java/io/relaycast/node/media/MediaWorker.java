@@ -251,6 +251,15 @@ public final class MediaWorker {
         return signaling.afterCurrentTask(action);
     }
 
+    /**
+     * Worker thread: runs {@code task} now as one signaling task (what it defers with
+     * {@link #afterSignalingTask} runs right after it); inside a task, as part of it
+     * ({@link PacedSetup#runAsTask}).
+     */
+    public void runAsSignalingTask(Runnable task) {
+        signaling.runAsTask(task);
+    }
+
     /** Any thread: runs a task on this worker's thread, flushing what it sent. */
     public void execute(Runnable task) {
         WorkerRuntime r = runtime;

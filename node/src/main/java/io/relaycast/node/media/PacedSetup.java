@@ -68,6 +68,21 @@ final class PacedSetup {
         return true;
     }
 
+    /**
+     * Worker thread: runs {@code task} now, as a signaling task of its own: what it defers with
+     * {@link #afterCurrentTask} runs right after it. For signaling work that does not come through
+     * the queue (news from another node or another worker's part of the room, a reconciliation
+     * after a merge), so that it too costs each subscriber one offer rather than one per track.
+     * Inside a task it simply runs, as part of that task.
+     */
+    void runAsTask(Runnable task) {
+        if (inTask) {
+            task.run();
+            return;
+        }
+        run(task);
+    }
+
     /** Worker thread: runs queued tasks until none is left or the budget is spent. */
     private void slice() {
         WorkerRuntime r = runtime.get();

@@ -155,13 +155,15 @@ public final class Reconciler {
                     continue;
                 }
                 Promise<int[]> changes = Promise.promise();
-                r.execute(() -> {
+                // One signaling task per room: each local subscriber gets one offer for all the
+                // peers and tracks the reconciliation brings back, not one per track.
+                r.execute(() -> r.runAsSignalingTask(() -> {
                     try {
                         changes.complete(r.reconcile(mark.result(), records, live.reachable()));
                     } catch (RuntimeException e) {
                         changes.fail(e);
                     }
-                });
+                }));
                 done.add(changes.future());
             }
             return Future.join(done).map(all -> {

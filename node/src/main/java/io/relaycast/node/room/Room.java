@@ -63,6 +63,8 @@ public final class Room implements RoomLink.Listener {
     private final Map<String, MemberRecord> members = new LinkedHashMap<>();
     /** Peers seen leaving before the membership snapshot arrived; the snapshot must not revive them. */
     private final Set<String> departedDuringOpen = new HashSet<>();
+    /** Publishers whose tracks are announced at the end of the signaling task now running. */
+    private final Set<PeerSession> tracksToAnnounce = new HashSet<>();
     /**
      * When (worker clock) each remote peer's last join, leave or track event reached this room; a
      * reconciliation leaves alone any peer whose news is fresher than its snapshot can be
@@ -170,7 +172,7 @@ public final class Room implements RoomLink.Listener {
             }
             // Only peers of nodes that answer over the event bus, as in a reconciliation pass.
             return link.reachable(nodes).map(reachable -> Map.entry(records, reachable));
-        }).onComplete(ar -> worker.execute(() -> {
+        }).onComplete(ar -> worker.execute(() -> worker.runAsSignalingTask(() -> {
             if (ar.failed()) {
                 LOG.warning("room " + roomId + ": cannot re-read cluster membership: " + ar.cause());
                 return;
@@ -180,7 +182,7 @@ public final class Room implements RoomLink.Listener {
                 LOG.info(() -> "room " + roomId + ": re-read after open found " + changes[0] + " peer(s) joined, "
                         + changes[1] + " left that no event had announced");
             }
-        }));
+        })));
     }
 
     /** Any thread. */
@@ -224,6 +226,11 @@ public final class Room implements RoomLink.Listener {
     /** Any thread: runs {@code task} on the room's thread. */
     public void execute(Runnable task) {
         worker.execute(task);
+    }
+
+    /** Room thread: runs work from outside the signaling queue as one signaling task (MediaWorker). */
+    void runAsSignalingTask(Runnable task) {
+        worker.runAsSignalingTask(task);
     }
 
     /**
@@ -556,7 +563,23 @@ public final class Room implements RoomLink.Listener {
         }
     }
 
+    /**
+     * Tells the other nodes and parts of the room what a publisher now sends, once per signaling
+     * task: an offer that publishes audio and video adds two tracks, and one "tracks" event with
+     * both lets each subscriber elsewhere renegotiate once (two events were two tasks there, so
+     * two offers, the second after the client's answer to the first).
+     */
     private void announceTracks(PeerSession publisher) {
+        if (!tracksToAnnounce.add(publisher)) {
+            return; // already to be announced after this task
+        }
+        if (!worker.afterSignalingTask(() -> announceTracksNow(publisher))) {
+            announceTracksNow(publisher);
+        }
+    }
+
+    private void announceTracksNow(PeerSession publisher) {
+        tracksToAnnounce.remove(publisher);
         MemberRecord r = members.get(publisher.peer().peerId());
         if (r == null) {
             return;
@@ -664,11 +687,14 @@ public final class Room implements RoomLink.Listener {
 
     /** A node died: its peers leave this room for everyone here (the worker's relay drops its links). */
     void nodeLeft(String busNodeId) {
-        for (MemberRecord r : new ArrayList<>(members.values())) {
-            if (r.busNodeId().equals(busNodeId) && !sessions.containsKey(r.peerId())) {
-                remoteLeft(r.peerId());
+        // One task: each local subscriber renegotiates once for all the tracks that went.
+        worker.runAsSignalingTask(() -> {
+            for (MemberRecord r : new ArrayList<>(members.values())) {
+                if (r.busNodeId().equals(busNodeId) && !sessions.containsKey(r.peerId())) {
+                    remoteLeft(r.peerId());
+                }
             }
-        }
+        });
     }
 
     // ---- reconciliation after a change of the cluster's member list (Reconciler) ----

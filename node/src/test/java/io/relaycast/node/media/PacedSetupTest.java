@@ -163,6 +163,39 @@ class PacedSetupTest {
         assertEquals(6, ran.size());
     }
 
+    @Test
+    void workRunAsATaskOutsideTheQueueHasWhatItDefersRunRightAfterItAndNestsInsideATask() {
+        ManualRuntime r = new ManualRuntime();
+        PacedSetup setup = new PacedSetup(() -> r);
+        List<String> ran = new ArrayList<>();
+        // News from another node: both of a publisher's tracks, one renegotiation after them.
+        setup.runAsTask(() -> {
+            ran.add("audio");
+            assertTrue(setup.afterCurrentTask(() -> ran.add("renegotiate")));
+            ran.add("video");
+        });
+        assertEquals(List.of("audio", "video", "renegotiate"), ran, "ran at once, not queued");
+        assertTrue(r.queued.isEmpty());
+        assertEquals(false, setup.afterCurrentTask(() -> ran.add("late")), "the task is over");
+
+        // Inside a queued task it is part of that task: deferred work waits for the outer task's end.
+        ran.clear();
+        setup.add(() -> {
+            setup.runAsTask(() -> assertTrue(setup.afterCurrentTask(() -> ran.add("after outer"))));
+            ran.add("outer ends");
+        });
+        r.runQueued();
+        assertEquals(List.of("outer ends", "after outer"), ran);
+
+        // A failure is logged and what was deferred before it still runs.
+        ran.clear();
+        withSevereLogOff(() -> setup.runAsTask(() -> {
+            setup.afterCurrentTask(() -> ran.add("still runs"));
+            throw new IllegalStateException("a bug in an event handler");
+        }));
+        assertEquals(List.of("still runs"), ran);
+    }
+
     /** Runs {@code work} with PacedSetup's log off: the SEVERE line of a failing task is expected there. */
     private static void withSevereLogOff(Runnable work) {
         java.util.logging.Logger log = java.util.logging.Logger.getLogger(PacedSetup.class.getName());
