@@ -91,6 +91,8 @@ final class MediaPattern {
     private long nextKeyframe;
     private boolean keyframeWanted = true;
     private boolean started;
+    /** Simulcast's top layer offered but not sent (--simulcast-top-silent); audio still goes. */
+    private boolean topLayerSilent;
     long skippedFrames;
     // Sent video packets by sequence number (slot = seq mod VIDEO_HISTORY): payload, timestamp, marker.
     private final byte[][] historyPayload = new byte[VIDEO_HISTORY][];
@@ -155,6 +157,17 @@ final class MediaPattern {
             payload[LAYER_MARK_OFFSET + 2] = (byte) layerIndex;
         }
         java.util.Arrays.fill(historySeq, -1);
+    }
+
+    /**
+     * Offers the top layer but never sends it, as Chromium does while its estimate cannot carry
+     * it (CHECKED.md, simulcast in Chromium); the lower layers and the audio go as before.
+     */
+    void silenceTopLayer() {
+        if (layers.isEmpty()) {
+            throw new IllegalStateException("not a simulcast publisher");
+        }
+        topLayerSilent = true;
     }
 
     /** Whether this publisher sends simulcast layers. */
@@ -253,7 +266,7 @@ final class MediaPattern {
         if (!started || stopped) {
             return Long.MAX_VALUE;
         }
-        long d = video ? Math.min(audio ? nextAudio : Long.MAX_VALUE, nextFrame) : nextAudio;
+        long d = video && !topLayerSilent ? Math.min(audio ? nextAudio : Long.MAX_VALUE, nextFrame) : nextAudio;
         for (MediaPattern l : layers) {
             if (l != this) {
                 d = Math.min(d, l.nextDeadline());
@@ -282,7 +295,7 @@ final class MediaPattern {
             sent += audio(now, buf, off, sink, stats);
             nextAudio += AUDIO_INTERVAL_NANOS;
         }
-        if (video) {
+        if (video && !topLayerSilent) {
             if (now - nextFrame > MAX_LAG_NANOS) {
                 long skip = (now - nextFrame) / FRAME_INTERVAL_NANOS;
                 nextFrame += skip * FRAME_INTERVAL_NANOS;

@@ -53,6 +53,8 @@ final class Options {
                                                --bitrate, 320x180, 640x360 and 1280x720; the result's "layers" part
                                                says which layer each subscriber got, from the node's layer messages
                                                and from the layer marked in each packet
+              --simulcast-top-silent           with --simulcast: the top layer f is offered but never sent, as
+                                               Chromium does while its estimate cannot carry it
               --prefer-height H                a share of the subscribers (--prefer-fraction) sends setPreferences
                                                {maxHeight: H} for every remote video track (e.g. 180: layer q)
               --prefer-fraction F              that share, spread evenly over each room's peers (default 0.5)
@@ -111,6 +113,8 @@ final class Options {
     int drainSeconds = 0;
     /** Video publishers send three simulcast layers (relaycast only). */
     boolean simulcast;
+    /** With {@link #simulcast}: the top layer is offered but not sent. */
+    boolean simulcastTopSilent;
     /** maxHeight that {@link #preferFraction} of the subscribers ask for (-1: nobody asks). */
     int preferHeight = -1;
     double preferFraction = 0.5;
@@ -192,13 +196,15 @@ final class Options {
                 case "--label" -> o.label = next.get();
                 case "--no-progress" -> o.progress = false;
                 case "--simulcast" -> o.simulcast = true;
+                case "--simulcast-top-silent" -> o.simulcastTopSilent = true;
                 case "--prefer-height" -> o.preferHeight = Integer.parseInt(next.get());
                 case "--prefer-fraction" -> o.preferFraction = Double.parseDouble(next.get());
                 case "-h", "--help" -> throw new IllegalArgumentException("");
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
             if (a.startsWith("--") && !a.equals("--no-video") && !a.equals("--ramp") && !a.equals("--no-progress")
-                    && !a.equals("--no-receiver-nacks") && !a.equals("--simulcast")) {
+                    && !a.equals("--no-receiver-nacks") && !a.equals("--simulcast")
+                    && !a.equals("--simulcast-top-silent")) {
                 i++;
             }
         }
@@ -225,6 +231,9 @@ final class Options {
         if ((o.simulcast || o.preferHeight >= 0) && !o.target.equals("relaycast")) {
             throw new IllegalArgumentException("--simulcast and --prefer-height need --target relaycast: the "
                     + o.target + " client of this harness publishes a single layer and sends no setPreferences");
+        }
+        if (o.simulcastTopSilent && !o.simulcast) {
+            throw new IllegalArgumentException("--simulcast-top-silent needs --simulcast");
         }
         if (o.simulcast && !o.video) {
             throw new IllegalArgumentException("--simulcast needs video (no --no-video)");

@@ -118,6 +118,9 @@ final class RelaycastPeer implements LoadPeer {
                 MediaPattern pattern = !publish ? null : h.options.simulcast && h.options.video
                         ? MediaPattern.simulcast(h.mediaRandom(), h.options.bitrate)
                         : new MediaPattern(h.mediaRandom(), h.options.video, h.options.bitrate);
+                if (pattern != null && h.options.simulcastTopSilent) {
+                    pattern.silenceTopLayer();
+                }
                 if (pattern != null && h.options.speaker != null) {
                     pattern.audioLevel(name.equals(h.options.speaker) ? 20 : 127);
                 }

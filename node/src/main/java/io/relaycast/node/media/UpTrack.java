@@ -52,6 +52,8 @@ public final class UpTrack {
     private String rid;
     private String trackKey;
     private boolean relayed;
+    /** Relayed simulcast layer: the publisher's node said the publisher does not send it now. */
+    private boolean notSentByPublisher;
     /** Of the packet being fanned out: whether it starts a keyframe (simulcast layers only). */
     private boolean keyframeStart;
     private long lastPacketNanos = Long.MIN_VALUE / 2;
@@ -131,20 +133,29 @@ public final class UpTrack {
     }
 
     /**
-     * Whether the publisher is sending this layer: a packet within the last 1.5 s. A relayed layer
-     * nobody here subscribes to carries nothing, so it counts as live until a subscription shows
-     * otherwise.
+     * A relayed simulcast layer: whether the publisher sends it now, as the publisher's node last
+     * said (a relay LIVE_LAYERS record); a layer nobody here subscribes to shows no packets here.
      */
+    public void sentByPublisher(boolean sent) {
+        notSentByPublisher = !sent;
+    }
+
     /** When the last packet arrived (worker clock); far in the past if none did. */
     public long lastPacketNanos() {
         return lastPacketNanos;
     }
 
+    /**
+     * Whether the publisher is sending this layer: a packet within the last 1.5 s. A relayed layer
+     * nobody here subscribes to carries nothing here, so it counts as live unless the publisher's
+     * node said the publisher does not send it, and a subscribed one for 1.5 s after the
+     * subscription, while its first packets are on their way.
+     */
     public boolean isLive(long nowNanos) {
         if (nowNanos - lastPacketNanos < LIVE_NANOS) {
             return true;
         }
-        return relayed && (downTracks.isEmpty() || nowNanos - subscribedSinceNanos < LIVE_NANOS);
+        return relayed && !notSentByPublisher && (downTracks.isEmpty() || nowNanos - subscribedSinceNanos < LIVE_NANOS);
     }
 
 

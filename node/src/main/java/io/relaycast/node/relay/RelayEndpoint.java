@@ -314,6 +314,18 @@ public final class RelayEndpoint {
                     s.track().requestKeyframe(now);
                 }
             }
+            case RelayFrame.LIVE_LAYERS -> {
+                UpTrack t = streams.get(reader.stream());
+                if (t == null) {
+                    link.count(RelayDrop.UNKNOWN_STREAM);
+                    return;
+                }
+                int mask = reader.liveLayerMask();
+                java.util.List<UpTrack> layers = t.layers();
+                for (int i = 0; i < layers.size() && i < 8; i++) {
+                    layers.get(i).sentByPublisher((mask & (1 << i)) != 0);
+                }
+            }
             case RelayFrame.NACK -> {
                 RelaySink s = sink(link, reader.stream());
                 if (s != null) {
@@ -351,6 +363,7 @@ public final class RelayEndpoint {
         }
         t.addSink(sinks.get(stream));
         t.requestKeyframe(now);
+        sinks.get(stream).tellLiveLayers(now);
         LOG.fine(() -> "relaying " + key + " to " + link.remoteNodeId() + "/" + link.remoteWorker());
     }
 

@@ -3,7 +3,7 @@ package io.relaycast.node.relay;
 /**
  * One event-bus message between two media workers on two nodes: a header and a batch of
  * length-prefixed records (RTP, retransmissions, sender reports, and the relay's control:
- * subscribe, unsubscribe, keyframe request, NACK). The bytes are immutable once built: the event
+ * subscribe, unsubscribe, keyframe request, NACK, live layers). The bytes are immutable once built: the event
  * bus may encode or deliver them on another thread.
  *
  * <p>Wire layout (big-endian), written by {@link RelayFrameWriter}, read by {@link RelayFrameReader}:
@@ -27,6 +27,8 @@ package io.relaycast.node.relay;
  * UNSUBSCRIBE          u32 stream
  * KEYFRAME_REQUEST     u32 stream
  * NACK                 u32 stream, u16 count, count x u16 publisher sequence numbers
+ * LIVE_LAYERS          u32 stream, u8 mask: bit i set when the publisher sends layer i of the
+ *                      stream's simulcast track (its rid order) now
  * </pre>
  * Unknown record types are skipped, so a newer node can add records an older one ignores.
  */
@@ -44,6 +46,13 @@ public final class RelayFrame {
     public static final int UNSUBSCRIBE = 5;
     public static final int KEYFRAME_REQUEST = 6;
     public static final int NACK = 7;
+    /**
+     * Publisher's node to subscriber's: which layers of a simulcast track flow at the publisher, so
+     * that the subscribing node does not aim at a layer the publisher does not send (it cannot
+     * see one it does not subscribe to). Sent on each subscribed layer's stream when the set
+     * changes and right after a SUBSCRIBE.
+     */
+    public static final int LIVE_LAYERS = 8;
 
     private final byte[] bytes;
 

@@ -122,6 +122,12 @@ final class RelayFrameReader {
         return new String(b, bodyOff + 6 + n, k, StandardCharsets.UTF_8);
     }
 
+    /** LIVE_LAYERS: bit i set when the publisher sends layer i. */
+    int liveLayerMask() throws RelayFrameException {
+        need(5);
+        return b[bodyOff + 4] & 0xff;
+    }
+
     /** NACK: copies up to {@code into.length} sequence numbers and returns how many. */
     int nackSequences(int[] into) throws RelayFrameException {
         need(6);

@@ -102,6 +102,12 @@ final class RelayFrameWriter {
         putInt(stream);
     }
 
+    void liveLayers(int stream, int mask) {
+        begin(RelayFrame.LIVE_LAYERS, 5);
+        putInt(stream);
+        buf[len++] = (byte) mask;
+    }
+
     void nack(int stream, int[] sequences, int count) {
         begin(RelayFrame.NACK, 4 + 2 + 2 * count);
         putInt(stream);

@@ -159,6 +159,15 @@ final class RelayLink {
         }
     }
 
+    /** LIVE_LAYERS; false when the budget refused it (the caller tries again later). */
+    boolean liveLayers(int stream, int mask, long nowNanos) {
+        if (control(5, nowNanos)) {
+            writer.liveLayers(stream, mask);
+            return true;
+        }
+        return false;
+    }
+
     void nack(int stream, int[] sequences, int count, long nowNanos) {
         if (control(RelayFrameWriter.nackBody(count), nowNanos)) {
             writer.nack(stream, sequences, count);

@@ -27,6 +27,8 @@ final class RelaySink implements PacketSink {
     private final UpTrack track;
     private State state = State.FORWARDING;
     private long keyframeAskedAt;
+    /** Simulcast: the live-layer mask the subscribing worker was last told; -1 before the first. */
+    private int liveLayersTold = -1;
 
     RelaySink(RelayLink link, int stream, UpTrack track) {
         this.link = link;
@@ -114,6 +116,31 @@ final class RelaySink implements PacketSink {
     void tick(long nowNanos) {
         if (state == State.AWAITING_KEYFRAME && nowNanos - keyframeAskedAt >= KEYFRAME_RETRY_NANOS) {
             askForKeyframe(nowNanos);
+        }
+        tellLiveLayers(nowNanos);
+    }
+
+    /**
+     * Simulcast: tells the subscribing worker which of the track's layers the publisher sends, when
+     * that changed since it was last told (and once after the SUBSCRIBE). The subscribing node
+     * sees packets only of the layers it subscribes to; without this it took every other layer for
+     * live, aimed at one the publisher had dropped (Chromium drops its top layer when its estimate
+     * cannot carry it), subscribed, saw nothing for 1.5 s (sending the SUBSCRIBE again after one),
+     * fell back, and aimed at it again, every 1.6 s for as long as the call lasted.
+     */
+    void tellLiveLayers(long nowNanos) {
+        java.util.List<UpTrack> layers = track.layers();
+        if (layers.size() < 2) {
+            return;
+        }
+        int mask = 0;
+        for (int i = 0; i < layers.size() && i < 8; i++) {
+            if (layers.get(i).isLive(nowNanos)) {
+                mask |= 1 << i;
+            }
+        }
+        if (mask != liveLayersTold && link.liveLayers(stream, mask, nowNanos)) {
+            liveLayersTold = mask;
         }
     }
 }

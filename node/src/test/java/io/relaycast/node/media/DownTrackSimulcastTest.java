@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -291,6 +292,50 @@ class DownTrackSimulcastTest {
         }
         assertEquals(1, sub.last()[5], "moved to the best layer still sent");
         assertContinuous();
+    }
+
+    /**
+     * On a subscribing node a relayed layer nobody there subscribes to shows no packets, sent or
+     * not. Once the publisher's node says the publisher does not send f (a relay LIVE_LAYERS
+     * record), f is not aimed at, and so not subscribed to (a SUBSCRIBE and a keyframe request
+     * to the publisher every 1.6 s before); once it says f is sent again, f is aimed at again.
+     */
+    @Test
+    void aRelayedLayerThePublisherDoesNotSendIsNotAimedAt() throws Exception {
+        for (UpTrack l : layers) {
+            l.markRelayed();
+        }
+        long now = 0;
+        frame(0, true, now);
+        frame(1, true, now);
+        down.activate(now);
+        down.onTick(now);
+        assertSame(layers.get(2), down.targetLayer(), "nothing said: an unsubscribed relayed f counts as sent");
+
+        layers.get(2).sentByPublisher(false);
+        // Six seconds: the next reselection leaves f, and none after it comes back to f (before
+        // the record, f was aimed at again every 1.6 s).
+        long settled = now + 600 * MS;
+        for (int i = 0; i < 180; i++) {
+            now += 33 * MS;
+            frame(0, i % 30 == 29, now);
+            frame(1, i % 30 == 29, now);
+            down.onTick(now);
+            if (now > settled) {
+                assertNotSame(layers.get(2), down.targetLayer(), "aimed at f, which the publisher does not send");
+            }
+        }
+        assertEquals(1, sub.last()[5], "on h, the best layer sent");
+        assertTrue(layers.get(2).downTracks().isEmpty(), "f is not subscribed");
+
+        layers.get(2).sentByPublisher(true);
+        for (int i = 0; i < 20; i++) {
+            now += 33 * MS;
+            frame(0, false, now);
+            frame(1, false, now);
+            down.onTick(now);
+        }
+        assertSame(layers.get(2), down.targetLayer(), "f is sent again: aimed at at the next reselection");
     }
 
     @Test

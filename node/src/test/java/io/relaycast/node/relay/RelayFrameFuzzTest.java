@@ -38,6 +38,7 @@ class RelayFrameFuzzTest {
         w.streamOnly(RelayFrame.UNSUBSCRIBE, 9);
         w.streamOnly(RelayFrame.KEYFRAME_REQUEST, 7);
         w.nack(7, new int[]{1, 65535, 300}, 3);
+        w.liveLayers(7, 0b011);
         seeds.add(w.finish(2, 1, 20).bytes());
         seeds.add(w.finish(3, 2, 0).bytes()); // header only: an ack
         return seeds;
@@ -96,6 +97,13 @@ class RelayFrameFuzzTest {
                 int n = reader.nackSequences(nacks);
                 if (n < 0 || n > nacks.length) {
                     throw new AssertionError("NACK count " + n);
+                }
+            }
+            case RelayFrame.LIVE_LAYERS -> {
+                reader.stream();
+                int mask = reader.liveLayerMask();
+                if (mask < 0 || mask > 0xff) {
+                    throw new AssertionError("live layer mask " + mask);
                 }
             }
             default -> reader.stream();

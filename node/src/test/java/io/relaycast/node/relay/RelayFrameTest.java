@@ -31,7 +31,8 @@ class RelayFrameTest {
         w.streamOnly(RelayFrame.UNSUBSCRIBE, 9);
         w.streamOnly(RelayFrame.KEYFRAME_REQUEST, 7);
         w.nack(7, new int[]{1, 65535, 300}, 3);
-        assertEquals(7, w.records());
+        w.liveLayers(7, 0b101);
+        assertEquals(8, w.records());
         RelayFrame f = w.finish(42, 41, 1234);
         assertEquals(0, w.records(), "the writer is empty for the next batch");
 
@@ -78,6 +79,10 @@ class RelayFrameTest {
         int[] seqs = new int[8];
         assertEquals(3, r.nackSequences(seqs));
         assertArrayEquals(new int[]{1, 65535, 300}, Arrays.copyOf(seqs, 3));
+        assertTrue(r.next());
+        assertEquals(RelayFrame.LIVE_LAYERS, r.type());
+        assertEquals(7, r.stream());
+        assertEquals(0b101, r.liveLayerMask());
         assertFalse(r.next());
     }
 

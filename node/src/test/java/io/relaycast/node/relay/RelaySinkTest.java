@@ -103,6 +103,59 @@ class RelaySinkTest {
         assertEquals(out + 2, link.packetsOut, "forwarding resumes at the keyframe");
     }
 
+    /**
+     * A simulcast track's sink tells the subscribing worker which layers the publisher sends: once
+     * after the SUBSCRIBE, then only when that changes (a layer stops for 1.5 s, or starts again).
+     */
+    @Test
+    void aSimulcastSinkTellsWhichLayersFlowWhenThatChanges() throws Exception {
+        List<UpTrack> layers = new ArrayList<>();
+        for (String rid : List.of("q", "h", "f")) {
+            layers.add(new UpTrack("p/v~" + rid, "p", "p", "v", true, new TrackCodec(Codec.of(96, "VP8", 90000), -1),
+                    new String[256], upstream, new MediaCounters()));
+        }
+        UpTrack.groupLayers(layers, "p/v", List.of("q", "h", "f"));
+        long now = 10_000 * MS;
+        layers.get(0).onRtp(vp8(true, 100), now);
+        layers.get(1).onRtp(vp8(true, 100), now);
+        RelaySink sink = new RelaySink(link, 5, layers.get(1));
+
+        sink.tellLiveLayers(now);
+        sink.tick(now + 20 * MS);
+        assertEquals(List.of(0b011), liveLayerRecords(now + 20 * MS), "q and h flow, f does not; told once");
+
+        layers.get(2).onRtp(vp8(true, 100), now + 40 * MS);
+        sink.tick(now + 40 * MS);
+        assertEquals(List.of(0b111), liveLayerRecords(now + 40 * MS), "f started");
+
+        // The publisher drops f (and keeps q and h going): told once f's 1.5 s have passed.
+        for (long t = now + 60 * MS; t <= now + 2_000 * MS; t += 20 * MS) {
+            layers.get(0).onRtp(vp8(false, 100), t);
+            layers.get(1).onRtp(vp8(false, 100), t);
+            sink.tick(t);
+        }
+        assertEquals(List.of(0b011), liveLayerRecords(now + 2_000 * MS), "f stopped");
+    }
+
+    /** The LIVE_LAYERS masks in the frames sent since the last call. */
+    private List<Integer> liveLayerRecords(long now) throws Exception {
+        link.flush(now);
+        List<Integer> masks = new ArrayList<>();
+        RelayFrameReader r = new RelayFrameReader();
+        for (RelayFrame f : sent) {
+            r.wrap(f.bytes(), 0, f.length());
+            while (r.next()) {
+                if (r.type() == RelayFrame.LIVE_LAYERS) {
+                    assertEquals(5, r.stream());
+                    masks.add(r.liveLayerMask());
+                }
+            }
+        }
+        sent.clear();
+        acknowledgeAll(now);
+        return masks;
+    }
+
     @Test
     void audioIsNotShedWhileVideoIs() throws Exception {
         UpTrack audio = new UpTrack("p/a", "p", "p", "a", false, new TrackCodec(Codec.of(111, "opus", 48000), -1),
