@@ -6,6 +6,7 @@
 #   load-tests/bench.sh [target ...]      targets: relaycast relaycast2 janus floor  (default: all four)
 #   BENCH_SCENARIOS="mesh10 fanout200 rooms20"  (also: storm, ramp, simulcast)  BENCH_DURATION=30  BENCH_JFR=1  BENCH_BITRATE=1500000
 #   BENCH_NODE_FLAGS="-Dio.netty.transport.noNative=true"  (extra JVM flags for the node)
+#   BENCH_NODE_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java  (the node's java; default: java on PATH)
 #   BENCH_NODE_JAR=/path/to/relaycast-node.jar  (another build of the node, e.g. an older commit's, for A/B runs)
 #   BENCH_NODE2_CORE=1  (relaycast2: the second node on core 1, beside the harness, instead of core 0)
 #   BENCH_NODE_WORKERS=1  BENCH_NODE_CORES=0  (the node's media workers and the cores it may run on,
@@ -127,7 +128,7 @@ start_node() { # index http_port media_port cluster(true|false) [jfr file]
     RELAYCAST_NODE_ID="bench-$i" RELAYCAST_LOG_LEVEL="${BENCH_NODE_LOG_LEVEL:-warn}" RELAYCAST_CLUSTER="$cluster" \
     RELAYCAST_CLUSTER_HOST=127.0.0.1 RELAYCAST_CLUSTER_PORT=$((5700 + i)) \
     RELAYCAST_CLUSTER_MEMBERS=127.0.0.1:5701,127.0.0.1:5702 \
-    timeout 900 taskset -c "$core" java "${flags[@]}" -jar "$node_jar" >"$results/node-$i.log" 2>&1 &
+    timeout 900 taskset -c "$core" "${BENCH_NODE_JAVA:-java}" "${flags[@]}" -jar "$node_jar" >"$results/node-$i.log" 2>&1 &
   local wrapper=$!
   pids+=("$wrapper")
   last_pid=""

@@ -99,6 +99,7 @@ final class MediaReceiver {
             }
         }
         s.reception.onPacket(header.sequenceNumber(), header.timestamp() & 0xffffffffL, now);
+        trackHoles(s, header.sequenceNumber(), now);
         nackGaps(s, header.sequenceNumber());
         s.packets++;
         s.bytes += len;
@@ -157,6 +158,21 @@ final class MediaReceiver {
         return n <= len ? n : 0;
     }
 
+    /** Notes what a jump in sequence numbers skipped, and forgets what arrives late (StreamStats.holes). */
+    private static void trackHoles(StreamStats s, int seq, long now) {
+        if (s.highestSeq < 0) {
+            return;
+        }
+        int ahead = (seq - s.highestSeq) & 0xffff;
+        if (ahead == 0 || ahead >= 0x8000) {
+            s.holes.remove(seq);
+            return;
+        }
+        for (int i = 1; i < ahead && i < 100 && s.holes.size() < StreamStats.MAX_HOLES; i++) {
+            s.holes.put((s.highestSeq + i) & 0xffff, now);
+        }
+    }
+
     /** Asks at once for what a jump in sequence numbers skipped (a receiver's NACK, RFC 4585 §3.2). */
     private void nackGaps(StreamStats s, int seq) {
         if (s.highestSeq < 0) {
@@ -193,6 +209,7 @@ final class MediaReceiver {
         int p = header.payloadOffset();
         int osn = ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
         if (s.pendingNacks.remove(osn)) {
+            s.holes.remove(osn);
             stats.recovered++;
             s.reception.onPacket(osn, header.timestamp() & 0xffffffffL, now);
         }

@@ -156,6 +156,19 @@ final class Result {
             m.put("latencyP95Ms", ms(s.latencyMicros.quantile(0.95)));
             m.put("latencyP99Ms", ms(s.latencyMicros.quantile(0.99)));
             m.put("setupToFirstPacketMs", s.setupStartNanos > 0 ? round((s.firstPacketNanos - s.setupStartNanos) / 1e6, 1) : null);
+            if (!s.holes.isEmpty()) {
+                // The first few sequence numbers never received, each with when it was skipped
+                // (ms after the stream's first packet).
+                List<String> holes = new ArrayList<>();
+                for (Map.Entry<Integer, Long> h : s.holes.entrySet()) {
+                    if (holes.size() == 20) {
+                        break;
+                    }
+                    holes.add(h.getKey() + "@" + round((h.getValue() - s.firstPacketNanos) / 1e6, 1));
+                }
+                m.put("holes", holes);
+                m.put("holeCount", s.holes.size());
+            }
             if (o.simulcast && "video".equals(s.kind)) {
                 m.put("layer", s.layerRid());
                 Map<String, Long> per = new LinkedHashMap<>();

@@ -23,6 +23,13 @@ final class StreamStats {
     long bytes;
     /** Highest sequence number seen, for gap detection; -1 before the first packet. */
     int highestSeq = -1;
+    /**
+     * Sequence numbers skipped by a jump and not received since, with when they were skipped
+     * (System.nanoTime; bounded to {@link #MAX_HOLES}): where a stream's residual loss sits in
+     * time (its start, a stall, its end) tells what lost it.
+     */
+    final java.util.LinkedHashMap<Integer, Long> holes = new java.util.LinkedHashMap<>();
+    static final int MAX_HOLES = 512;
     /** Sequence numbers NACKed and not yet repaired (bounded). */
     final java.util.Set<Integer> pendingNacks = new java.util.HashSet<>();
     /** Its receiver was in one of the calls in progress when a join storm (--storm) began. */
