@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -26,25 +24,12 @@ class SimulcastRelayTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aSubscriberOnAnotherNodeDoesNotKeepAimingAtALayerThePublisherDoesNotSend(@TempDir Path out) throws Exception {
-        int[] cluster = InProcessNode.freeTcpPorts(2);
-        List<InProcessNode> nodes = new ArrayList<>();
-        try {
-            nodes.add(InProcessNode.startClustered("node-a", cluster[0], cluster, Map.of()));
-            nodes.add(InProcessNode.startClustered("node-b", cluster[1], cluster, Map.of()));
-            Options o = new Options();
-            // Round-robin: the publisher r0p0 on A, the subscriber r0p1 on B.
-            o.urls = List.of(nodes.get(0).url(), nodes.get(1).url());
-            o.rooms = 1;
-            o.peers = 2;
+        try (InProcessCluster c = InProcessCluster.start(2)) {
+            // The publisher r0p0 on A, the subscriber r0p1 on B.
+            Options o = c.roomOptions(2, 2, 10, out, 0, 1);
             o.publishers = 1;
             o.simulcast = true;
             o.simulcastTopSilent = true;
-            o.awaitConnectedSeconds = 60;
-            o.warmupSeconds = 2;
-            o.durationSeconds = 10;
-            o.serverPids = List.of(ProcessHandle.current().pid());
-            o.out = out;
-            o.progress = false;
             Result r = LoadTest.run(o);
             Map<String, Object> q = r.quality();
             assertEquals(0L, ((Number) q.get("clientsWithoutMedia")).longValue(), () -> "quality " + q);
@@ -55,7 +40,7 @@ class SimulcastRelayTest {
             Map<String, Long> atEnd = (Map<String, Long>) l.get("streamsPerLayerAtEnd");
             assertEquals(1L, atEnd.get("h"), () -> "the subscriber ends on h, the best layer sent: " + all);
 
-            double resubscribes = nodes.get(1).metricSum("relaycast_relay_resubscribes_total");
+            double resubscribes = c.node(1).metricSum("relaycast_relay_resubscribes_total");
             long plis = ((Number) q.get("plisReceived")).longValue();
             System.out.printf("simulcast over the relay, f not sent: node B resubscribed %.0f times, the publisher"
                     + " got %d keyframe requests in %d s; layers %s%n", resubscribes, plis,
@@ -63,10 +48,6 @@ class SimulcastRelayTest {
             // Each try at f waited a second, then sent the SUBSCRIBE again: 6 in this run before
             // the LIVE_LAYERS record, 0 after it.
             assertTrue(resubscribes <= 1, () -> "node B kept subscribing to f: " + resubscribes + " resubscriptions");
-        } finally {
-            for (InProcessNode n : nodes) {
-                n.close();
-            }
         }
     }
 }

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,32 +27,17 @@ class UplinkLossRecoveryTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void subscribersOnBothNodesGetThePublishersLostVideoBack(@TempDir Path out) throws Exception {
-        int[] cluster = InProcessNode.freeTcpPorts(2);
-        List<InProcessNode> nodes = new ArrayList<>();
-        try {
-            nodes.add(InProcessNode.startClustered("node-a", cluster[0], cluster, Map.of()));
-            nodes.add(InProcessNode.startClustered("node-b", cluster[1], cluster, Map.of()));
-            Options o = new Options();
-            // Round-robin: the publisher r0p0 and subscriber r0p1 on A, subscriber r0p2 on B.
-            o.urls = List.of(nodes.get(0).url(), nodes.get(0).url(), nodes.get(1).url());
-            o.rooms = 1;
-            o.peers = 3;
+        try (InProcessCluster c = InProcessCluster.start(2)) {
+            // The publisher r0p0 and subscriber r0p1 on A, subscriber r0p2 on B.
+            Options o = c.roomOptions(3, 3, 10, out, 0, 0, 1);
             o.publishers = 1;
             o.bitrate = 1_000_000;
             o.sendLoss = 0.05;
             o.lossSeed = 9;
             o.receiverNacks = false;
-            // The measurement starts once every client is connected: on a loaded machine the
-            // handshakes alone can take longer than the run.
-            o.awaitConnectedSeconds = 60;
-            o.warmupSeconds = 3;
             // Residual loss is what is left once recovery had its chance: repairs in flight when
             // the run ends get two seconds to arrive before the receivers' loss is counted.
             o.drainSeconds = 2;
-            o.durationSeconds = 10;
-            o.serverPids = List.of(ProcessHandle.current().pid());
-            o.out = out;
-            o.progress = false;
             Result r = LoadTest.run(o);
             Map<String, Object> q = r.quality();
             assertEquals(0L, ((Number) q.get("clientsWithoutMedia")).longValue(), () -> "quality " + q);
@@ -67,7 +51,7 @@ class UplinkLossRecoveryTest {
             Map<String, Long> drops = (Map<String, Long>) q.get("dropsByOutcome");
             assertFalse(drops.containsKey("DROPPED_SRTP_REPLAY"), () -> "no packet reached a subscriber twice: " + q);
 
-            InProcessNode a = nodes.get(0);
+            InProcessNode a = c.node(0);
             double nacks = a.metricSum("relaycast_nacks_sent_total");
             double recovered = a.metricSum("relaycast_uplink_recovered_packets_total");
             double givenUp = a.metricSum("relaycast_uplink_given_up_packets_total");
@@ -87,7 +71,7 @@ class UplinkLossRecoveryTest {
             // repairs than losses. (Losses in the run's last moments may still be in flight.)
             assertTrue(recovered >= lostVideo * 0.9 && recovered <= lostVideo,
                     () -> "A recovered " + recovered + " of " + lostVideo + " lost video packets, gave up " + givenUp);
-            assertEquals(0.0, nodes.get(1).metricSum("relaycast_uplink_recovered_packets_total"),
+            assertEquals(0.0, c.node(1).metricSum("relaycast_uplink_recovered_packets_total"),
                     "B repairs nothing itself: the repairs come over the relay");
 
             List<Map<String, Object>> streams = r.streams();
@@ -104,10 +88,6 @@ class UplinkLossRecoveryTest {
                 }
             }
             assertEquals(2, videoStreams, () -> "video at r0p1 (node A) and r0p2 (node B): " + streams);
-        } finally {
-            for (InProcessNode n : nodes) {
-                n.close();
-            }
         }
     }
 }
