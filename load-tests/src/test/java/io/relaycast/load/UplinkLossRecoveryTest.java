@@ -62,9 +62,10 @@ class UplinkLossRecoveryTest {
             System.out.println("  client drops " + q.get("dropsByOutcome") + ", udp receive buffer errors "
                     + q.get("udpRcvbufErrors"));
             for (Map<String, Object> s : r.streams()) {
-                System.out.printf("  stream %s <- %s %s: expected %s, loss %s, latency p50 %s ms, p99 %s ms%n",
+                System.out.printf("  stream %s <- %s %s: expected %s, loss %s, latency p50 %s ms, p99 %s ms,"
+                                + " setup to first packet %s ms%n",
                         s.get("receiver"), s.get("publisher"), s.get("kind"), s.get("expected"), s.get("loss"),
-                        s.get("latencyP50Ms"), s.get("latencyP99Ms"));
+                        s.get("latencyP50Ms"), s.get("latencyP99Ms"), s.get("setupToFirstPacketMs"));
             }
             assertTrue(nacks > 10, () -> "A NACKed the publisher: " + nacks);
             // The lost video packets are repaired, and each repair is forwarded once: never more

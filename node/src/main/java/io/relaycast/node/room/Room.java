@@ -63,6 +63,8 @@ public final class Room implements RoomLink.Listener {
     private final Map<String, MemberRecord> members = new LinkedHashMap<>();
     /** Peers seen leaving before the membership snapshot arrived; the snapshot must not revive them. */
     private final Set<String> departedDuringOpen = new HashSet<>();
+    /** When the room finished opening (worker clock), for the re-read's log. */
+    private long openedNanos;
     /** Publishers whose tracks are announced at the end of the signaling task now running. */
     private final Set<PeerSession> tracksToAnnounce = new HashSet<>();
     /**
@@ -134,6 +136,7 @@ public final class Room implements RoomLink.Listener {
             }
             departedDuringOpen.clear();
             open = true;
+            openedNanos = worker.nowNanos();
             for (long delay : REREAD_AFTER_OPEN_MILLIS) {
                 worker.later(delay, this::rereadMembership);
             }
@@ -178,9 +181,10 @@ public final class Room implements RoomLink.Listener {
                 return;
             }
             int[] changes = reconcile(mark, ar.result().getKey(), ar.result().getValue());
-            if (changes[0] + changes[1] > 0) {
-                LOG.info(() -> "room " + roomId + ": re-read after open found " + changes[0] + " peer(s) joined, "
-                        + changes[1] + " left that no event had announced");
+            if (changes[0] + changes[1] + changes[3] > 0) {
+                LOG.info(() -> "room " + roomId + ": re-read " + (mark - openedNanos) / 1_000_000 + " ms after open found "
+                        + changes[0] + " peer(s) joined, " + changes[1] + " left and " + changes[3]
+                        + " peer(s) with new tracks that no event had announced");
             }
         })));
     }
@@ -739,11 +743,11 @@ public final class Room implements RoomLink.Listener {
      * the record or undone by the merge (seen in partition.test.mjs: the other side was told it
      * joined again after the heal, and it stayed listed for good).
      *
-     * @return the number of peers announced as joined and as left, and of stale records of this
-     *         node erased, for the log
+     * @return the number of peers announced as joined and as left, of stale records of this
+     *         node erased, and of peers whose tracks the records brought, for the log
      */
     int[] reconcile(long markNanos, List<MemberRecord> liveRecords, Set<String> reachableNodes) {
-        int[] changes = new int[3];
+        int[] changes = new int[4];
         if (closed || !open) {
             return changes; // a room still opening merges its own fresh snapshot
         }
@@ -769,6 +773,7 @@ public final class Room implements RoomLink.Listener {
                 // Tracks newer than any event brought: no fresher news can be in flight (its
                 // "tracks" event was missed, e.g. sent before this room's consumer was known there).
                 remoteTracksChanged(r);
+                changes[3]++;
                 continue;
             }
             if (changedSince(r.peerId(), settled)) {
@@ -782,6 +787,7 @@ public final class Room implements RoomLink.Listener {
                 changes[0]++;
             } else if (r.version() == known.version() && !known.tracks().equals(r.tracks())) {
                 remoteTracksChanged(r);
+                changes[3]++;
             }
         }
         for (MemberRecord m : new ArrayList<>(members.values())) {
