@@ -321,7 +321,7 @@ public final class RelayEndpoint {
                     return;
                 }
                 int mask = reader.liveLayerMask();
-                java.util.List<UpTrack> layers = t.layers();
+                List<UpTrack> layers = t.layers();
                 for (int i = 0; i < layers.size() && i < 8; i++) {
                     layers.get(i).sentByPublisher((mask & (1 << i)) != 0);
                 }
@@ -357,13 +357,14 @@ public final class RelayEndpoint {
             t.requestKeyframe(now);
             return;
         }
-        RelaySink old = sinks.put(stream, new RelaySink(link, stream, t));
+        RelaySink sink = new RelaySink(link, stream, t);
+        RelaySink old = sinks.put(stream, sink);
         if (old != null) {
             old.track().removeSink(old);
         }
-        t.addSink(sinks.get(stream));
+        t.addSink(sink);
         t.requestKeyframe(now);
-        sinks.get(stream).tellLiveLayers(now);
+        sink.tellLiveLayers(now);
         LOG.fine(() -> "relaying " + key + " to " + link.remoteNodeId() + "/" + link.remoteWorker());
     }
 

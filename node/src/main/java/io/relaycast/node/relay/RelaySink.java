@@ -5,6 +5,8 @@ import io.relaycast.node.media.UpTrack;
 import io.relaycast.rtp.Keyframes;
 import io.relaycast.rtp.RtpHeader;
 
+import java.util.List;
+
 /**
  * On the publisher's node: one published track's copy for one media worker of another node that
  * has subscribers for it. However many subscribers that node has, each packet crosses once; the
@@ -129,7 +131,7 @@ final class RelaySink implements PacketSink {
      * fell back, and aimed at it again, every 1.6 s for as long as the call lasted.
      */
     void tellLiveLayers(long nowNanos) {
-        java.util.List<UpTrack> layers = track.layers();
+        List<UpTrack> layers = track.layers();
         if (layers.size() < 2) {
             return;
         }
