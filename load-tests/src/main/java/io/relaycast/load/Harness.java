@@ -49,6 +49,10 @@ final class Harness implements AutoCloseable {
     private long rssMax;
     private volatile boolean sampling = true;
     private Thread sampler;
+    /** The server's threads and receive queues second by second (null without a server pid). */
+    private ServerSeconds serverSeconds;
+    /** Sampler thread adds, the loop thread reads at the end (after the sampler has stopped). */
+    private final List<Map<String, Object>> serverPerSecond = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Harness(Options options) throws IOException {
         this.options = options;
@@ -100,6 +104,9 @@ final class Harness implements AutoCloseable {
     Result run() throws Exception {
         long[] udpBefore = ProcStats.udpErrors();
         loop.start();
+        if (!serverPids.isEmpty()) {
+            serverSeconds = new ServerSeconds(serverPids, options.serverQueuePeriodMillis);
+        }
         sampler = new Thread(this::sampleLoop, "load-sampler");
         sampler.setDaemon(true);
         sampler.start();
@@ -155,6 +162,7 @@ final class Harness implements AutoCloseable {
                 if (options.stormPeers > 0) {
                     built.tree.put("storm", stormResult());
                 }
+                built.tree.put("serverPerSecond", serverPerSecond);
                 result.complete(built);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
@@ -463,15 +471,25 @@ final class Harness implements AutoCloseable {
             prevT = t;
             long serverRss = rss;
             long ownCpu = own == null ? -1 : own.cpuMicros();
+            String server = null;
+            if (serverSeconds != null) {
+                Map<String, Object> second = new LinkedHashMap<>();
+                second.put("t", round1(t));
+                second.putAll(serverSeconds.second());
+                serverPerSecond.add(second);
+                server = ServerSeconds.summary(second);
+            }
+            String serverSummary = server;
             loop.execute(() -> {
-                clientSide(t, cpuTotal, serverRss, forwarded, pct, ownCpu);
+                clientSide(t, cpuTotal, serverRss, forwarded, pct, ownCpu, serverSummary);
                 loop.stats.stormSecond();
             });
         }
     }
 
     /** Loop thread: adds the clients' side of one sample. */
-    private void clientSide(double t, long cpu, long rss, long forwarded, double pct, long ownCpu) {
+    private void clientSide(double t, long cpu, long rss, long forwarded, double pct, long ownCpu,
+                            String serverSummary) {
         RunStats st = loop.stats;
         long expected = 0;
         long received = 0;
@@ -501,9 +519,10 @@ final class Harness implements AutoCloseable {
             samples.add(s);
         }
         if (options.progress) {
-            System.err.printf("\r[%5.0fs] clients %d/%d  streams %d  loss %.3f%%  latency p50 %.2f ms p99 %.2f ms  server cpu %.0f%%  fwd %d  errors %d   ",
+            System.err.printf("\r[%5.0fs] clients %d/%d  streams %d  loss %.3f%%  latency p50 %.2f ms p99 %.2f ms  server cpu %.0f%%  fwd %d  errors %d  %s   ",
                     t, connected, peers.size(), st.streams.size(), loss * 100, Math.max(0, p50), Math.max(0, p99), pct,
-                    forwarded, st.errors.values().stream().mapToLong(Long::longValue).sum());
+                    forwarded, st.errors.values().stream().mapToLong(Long::longValue).sum(),
+                    serverSummary == null ? "" : serverSummary);
         }
     }
 
@@ -608,6 +627,9 @@ final class Harness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         sampling = false;
+        if (serverSeconds != null) {
+            serverSeconds.close();
+        }
 
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {

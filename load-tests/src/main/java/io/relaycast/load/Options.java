@@ -27,6 +27,8 @@ final class Options {
               --no-video                       audio only
               --bind ADDR                      local address of client sockets (default 127.0.0.1)
               --server-pid PID[,PID]           server processes to sample (default: found by command line)
+              --server-queue-period MS         how often the server's UDP receive queues are read for the
+                                               per-second record (default 50; 0 = not read)
               --ramp                           add --rooms rooms per step until loss > --loss-threshold
               --ramp-step S                    seconds per ramp step (default 15)
               --ramp-max-steps N               (default 20)
@@ -76,6 +78,7 @@ final class Options {
     /** Threads of the clients' shared DTLS handshake pool: how many handshakes run at once. */
     int dtlsThreads = 8;
     int receiveThreads = 1;
+    int serverQueuePeriodMillis = 50;
     int bitrate = 1_500_000;
     boolean video = true;
     InetAddress bind;
@@ -168,6 +171,7 @@ final class Options {
                 case "--ramp-up" -> o.rampUpPerSecond = Double.parseDouble(next.get());
                 case "--dtls-threads" -> o.dtlsThreads = Integer.parseInt(next.get());
                 case "--receive-threads" -> o.receiveThreads = Integer.parseInt(next.get());
+                case "--server-queue-period" -> o.serverQueuePeriodMillis = Integer.parseInt(next.get());
                 case "--bitrate" -> o.bitrate = Integer.parseInt(next.get());
                 case "--no-video" -> o.video = false;
                 case "--bind" -> o.bind = InetAddress.getByName(next.get());
@@ -219,6 +223,9 @@ final class Options {
         }
         if (o.receiveThreads < 1 || o.receiveThreads > 64) {
             throw new IllegalArgumentException("--receive-threads must be within 1..64");
+        }
+        if (o.serverQueuePeriodMillis < 0) {
+            throw new IllegalArgumentException("--server-queue-period must not be negative");
         }
         if (o.dtlsThreads < 1 || o.dtlsThreads > 1024) {
             throw new IllegalArgumentException("--dtls-threads must be within 1..1024");
