@@ -51,8 +51,12 @@ final class Harness implements AutoCloseable {
     private Thread sampler;
     /** The server's threads and receive queues second by second (null without a server pid). */
     private ServerSeconds serverSeconds;
-    /** Sampler thread adds, the loop thread reads at the end (after the sampler has stopped). */
-    private final List<Map<String, Object>> serverPerSecond = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Each second's server threads and queues, with the harness's own ring-full waits of that
+     * second. Sampler thread adds, the loop thread reads at the end (after the sampler has stopped).
+     */
+    private final List<Map<String, Object>> perSecond = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private long ringFullWaitsBefore;
 
     Harness(Options options) throws IOException {
         this.options = options;
@@ -162,7 +166,7 @@ final class Harness implements AutoCloseable {
                 if (options.stormPeers > 0) {
                     built.tree.put("storm", stormResult());
                 }
-                built.tree.put("serverPerSecond", serverPerSecond);
+                built.tree.put("perSecond", perSecond);
                 result.complete(built);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
@@ -471,13 +475,18 @@ final class Harness implements AutoCloseable {
             prevT = t;
             long serverRss = rss;
             long ownCpu = own == null ? -1 : own.cpuMicros();
-            String server = null;
+            // The harness's own limit in this second: its receiving threads found the loop behind.
+            long waits = loop.ringFullWaits();
+            long waitsThisSecond = waits - ringFullWaitsBefore;
+            ringFullWaitsBefore = waits;
+            String server = waitsThisSecond > 0 ? "HARNESS waited " + waitsThisSecond + "x  " : "";
             if (serverSeconds != null) {
                 Map<String, Object> second = new LinkedHashMap<>();
                 second.put("t", round1(t));
+                second.put("harnessRingFullWaits", waitsThisSecond);
                 second.putAll(serverSeconds.second());
-                serverPerSecond.add(second);
-                server = ServerSeconds.summary(second);
+                perSecond.add(second);
+                server += ServerSeconds.summary(second);
             }
             String serverSummary = server;
             loop.execute(() -> {
@@ -522,7 +531,7 @@ final class Harness implements AutoCloseable {
             System.err.printf("\r[%5.0fs] clients %d/%d  streams %d  loss %.3f%%  latency p50 %.2f ms p99 %.2f ms  server cpu %.0f%%  fwd %d  errors %d  %s   ",
                     t, connected, peers.size(), st.streams.size(), loss * 100, Math.max(0, p50), Math.max(0, p99), pct,
                     forwarded, st.errors.values().stream().mapToLong(Long::longValue).sum(),
-                    serverSummary == null ? "" : serverSummary);
+                    serverSummary);
         }
     }
 

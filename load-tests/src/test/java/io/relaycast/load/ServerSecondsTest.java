@@ -27,14 +27,17 @@ class ServerSecondsTest {
 
     @Test
     void sumsTheReceiveQueuesOfTheGivenInodesOnly() {
-        List<String> table = List.of(
+        String table = String.join("\n", List.of(
                 "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops",
                 " 1: 0100007F:0BB8 00000000:0000 07 00000000:00000A00 00:00000000 00000000     0        0 4711 2 0000000000000000 0",
                 " 2: 0100007F:0BB9 00000000:0000 07 00000000:00001000 00:00000000 00000000     0        0 4712 2 0000000000000000 0",
                 " 3: 0100007F:0BBA 00000000:0000 07 00000000:00000100 00:00000000 00000000     0        0 9999 2 0000000000000000 0",
-                "garbage");
-        assertEquals(0xA00 + 0x1000, ServerSeconds.receiveQueueBytes(table, Set.of(4711L, 4712L)));
-        assertEquals(0, ServerSeconds.receiveQueueBytes(table, Set.of()));
+                "garbage",
+                " 4: 0100007F:0BBB 00000000:0000 07 00000000:0000ZZ00 00:00000000 00000000     0        0 4711 2 0000000000000000 0",
+                "")) + "\n";
+        byte[] text = table.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals(0xA00 + 0x1000, ServerSeconds.receiveQueueBytes(text, Set.of(4711L, 4712L)));
+        assertEquals(0, ServerSeconds.receiveQueueBytes(text, Set.of()));
     }
 
     /** A spinning thread shows a second of CPU under its full Java name; unread datagrams show as queue. */
