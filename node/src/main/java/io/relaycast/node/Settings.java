@@ -62,7 +62,8 @@ public record Settings(
         int loudestAudioStreams,
         int loudestAudioRoomSize,
         int roomPeersPerWorker,
-        int roomMaxWorkers) {
+        int roomMaxWorkers,
+        int gcThreadNice) {
 
     /** Where each setting's value is looked up. */
     @FunctionalInterface
@@ -203,7 +204,9 @@ public record Settings(
                 r.integer("RELAYCAST_LOUDEST_AUDIO_ROOM_SIZE", 20, 1, 100_000),
                 r.integer("RELAYCAST_ROOM_PEERS_PER_WORKER", 50, 1, 1_000_000),
                 // 0: as many workers as the node has.
-                r.integer("RELAYCAST_ROOM_MAX_WORKERS", 0, 0, 256));
+                r.integer("RELAYCAST_ROOM_MAX_WORKERS", 0, 0, 256),
+                // 0: the GC threads keep the JVM's priority (GcThreadPriority says why 10).
+                r.integer("RELAYCAST_GC_THREAD_NICE", 10, 0, 19));
     }
 
     private static boolean checkedText(String format) throws SettingsException {
