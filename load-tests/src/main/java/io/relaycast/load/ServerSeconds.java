@@ -27,12 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * Thread names: the kernel cuts them to 15 characters (every Vert.x event loop reads
  * "vert.x-eventloo"), so for JVMs the full names come from {@code jcmd <pid> Thread.print}, asked
- * when threads with cut names are first seen, at most every 10 s (jcmd is a JVM start on the
- * harness's core, so not every second); a thread jcmd does not list keeps its cut name.
+ * once, when the sampler starts before the run's clients do: Thread.print stops the server at a
+ * safepoint and jcmd is a JVM start on the harness's core, neither welcome during a run. Threads
+ * started later (Hazelcast's cached threads, say) keep their cut names.
  */
 final class ServerSeconds implements AutoCloseable {
     private static final int COMM_LIMIT = 15;
-    private static final long NAME_LOOKUP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final List<Long> pids;
     /** tid -> {on-CPU ns, run-queue ns} at the previous reading. */
@@ -41,7 +41,8 @@ final class ServerSeconds implements AutoCloseable {
     /** Full Java names of threads whose kernel name is cut, from jcmd. */
     private final Map<Long, String> javaNames = new HashMap<>();
     private final Set<Long> cutNames = new HashSet<>();
-    private long lastNameLookup = Long.MIN_VALUE / 2;
+    /** Names are looked up once, by the constructor, before the run's clients start. */
+    private boolean namesLookedUp;
     /** Socket inodes of the server processes, refreshed each second; read by the queue sampler. */
     private volatile Set<Long> inodes = Set.of();
     private final AtomicLong queueHighWater = new AtomicLong(-1);
@@ -138,7 +139,7 @@ final class ServerSeconds implements AutoCloseable {
                             names.put(tid, prefix + full);
                         } else {
                             names.put(tid, prefix + comm);
-                            if (comm.length() >= COMM_LIMIT) {
+                            if (!namesLookedUp && comm.length() >= COMM_LIMIT) {
                                 cutNames.add(tid);
                             }
                         }
@@ -150,9 +151,8 @@ final class ServerSeconds implements AutoCloseable {
                 // the process is gone: its threads drop out of the figures
             }
         }
-        long now = System.nanoTime();
-        if (!cutNames.isEmpty() && now - lastNameLookup >= NAME_LOOKUP_INTERVAL_NANOS) {
-            lastNameLookup = now;
+        if (!namesLookedUp) {
+            namesLookedUp = true;
             for (int i = 0; i < pids.size(); i++) {
                 String prefix = pids.size() > 1 ? "n" + (i + 1) + "/" : "";
                 javaThreadNames(pids.get(i)).forEach((tid, name) -> {
