@@ -35,8 +35,13 @@ final class MediaLoop implements Runnable {
     static final String RECEIVER_THREAD_PREFIX = "load-receiver-";
     /** Datagrams handled from one receiver's ring before timers and tasks get their turn. */
     private static final int MAX_DRAIN = 256;
-    /** Per receiving thread: 4096 slots of 2 KiB, about 40 ms of the heaviest scenario's traffic. */
-    private static final int RING_SLOTS = 4096;
+    /**
+     * Per receiving thread: 16 384 slots of 2 KiB (32 MiB), about 160 ms of the heaviest
+     * scenario's traffic and 400 ms of the join storm's. With 4096 the storm's join seconds filled
+     * the ring while the loop set the joiners up, and the receiving thread, waiting for room,
+     * stamped what queued in the kernel meanwhile late (thousands of ring-full waits in a second).
+     */
+    private static final int RING_SLOTS = 16_384;
 
     final RunStats stats = new RunStats();
     /**
