@@ -61,7 +61,7 @@ public final class Main {
         }
         RelaycastNode node = holder[0];
         // Per process, not per node: tests start several nodes in one JVM and leave this alone.
-        GcThreadPriority.start(settings.gcThreadNice());
+        BackgroundThreadPriority.start(settings.gcThreadNice(), settings.jitThreadNice());
 
         // SIGTERM drains and exits 0; a JVM shutdown hook alone would exit 143 and could not wait.
         CountDownLatch stopped = new CountDownLatch(1);

@@ -63,7 +63,8 @@ public record Settings(
         int loudestAudioRoomSize,
         int roomPeersPerWorker,
         int roomMaxWorkers,
-        int gcThreadNice) {
+        int gcThreadNice,
+        int jitThreadNice) {
 
     /** Where each setting's value is looked up. */
     @FunctionalInterface
@@ -205,8 +206,9 @@ public record Settings(
                 r.integer("RELAYCAST_ROOM_PEERS_PER_WORKER", 50, 1, 1_000_000),
                 // 0: as many workers as the node has.
                 r.integer("RELAYCAST_ROOM_MAX_WORKERS", 0, 0, 256),
-                // 0: the GC threads keep the JVM's priority (GcThreadPriority says why 10).
-                r.integer("RELAYCAST_GC_THREAD_NICE", 10, 0, 19));
+                // 0: those threads keep the JVM's priority (BackgroundThreadPriority says why 10).
+                r.integer("RELAYCAST_GC_THREAD_NICE", 10, 0, 19),
+                r.integer("RELAYCAST_JIT_THREAD_NICE", 10, 0, 19));
     }
 
     private static boolean checkedText(String format) throws SettingsException {

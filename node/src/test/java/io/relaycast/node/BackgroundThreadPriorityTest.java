@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Java threads named like the collector's threads stand in for them (the kernel knows a thread by
- * its name only); the renice is real, on this JVM's own threads.
+ * Java threads named like the collector's and the JIT's threads stand in for them (the kernel
+ * knows a thread by its name only); the renice is real, on this JVM's own threads.
  */
-class GcThreadPriorityTest {
+class BackgroundThreadPriorityTest {
 
     @Test
     void concurrentGcThreadsGetTheNiceValueAndPauseWorkersDoNot() throws Exception {
@@ -29,19 +29,44 @@ class GcThreadPriorityTest {
         Thread concurrent = parked("ZWorker#77", concurrentTid, release);
         Thread pause = parked("RuntimeWorker#77", pauseTid, release);
         try {
-            GcThreadPriority priority = new GcThreadPriority(10);
-            List<Long> first = priority.applyToNewThreads();
+            BackgroundThreadPriority gc = new BackgroundThreadPriority("garbage-collector",
+                    "RELAYCAST_GC_THREAD_NICE", BackgroundThreadPriority.CONCURRENT_GC_THREADS, 10);
+            List<Long> first = gc.applyToNewThreads();
             assertTrue(first.contains(concurrentTid.get()), "reniced " + first);
             assertFalse(first.contains(pauseTid.get()), "reniced " + first);
-            assertEquals(10, GcThreadPriority.niceOf(concurrentTid.get()));
-            assertEquals(0, GcThreadPriority.niceOf(pauseTid.get()));
+            assertEquals(10, BackgroundThreadPriority.niceOf(concurrentTid.get()));
+            assertEquals(0, BackgroundThreadPriority.niceOf(pauseTid.get()));
             // A second pass leaves threads it has done alone (renice is not applied twice).
-            assertFalse(priority.applyToNewThreads().contains(concurrentTid.get()));
-            assertEquals(10, GcThreadPriority.niceOf(concurrentTid.get()));
+            assertFalse(gc.applyToNewThreads().contains(concurrentTid.get()));
+            assertEquals(10, BackgroundThreadPriority.niceOf(concurrentTid.get()));
         } finally {
             release.countDown();
             concurrent.join();
             pause.join();
+        }
+    }
+
+    @Test
+    void theJitGroupTakesCompilerThreadsWithItsOwnValue() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicLong compilerTid = new AtomicLong();
+        AtomicLong otherTid = new AtomicLong();
+        // The kernel cuts the JIT's "C2 CompilerThread0" to "C2 CompilerThre"; this name cuts the same way.
+        Thread compiler = parked("C2 CompilerThread77", compilerTid, release);
+        Thread other = parked("ZWorker#78", otherTid, release);
+        try {
+            BackgroundThreadPriority jit = new BackgroundThreadPriority("JIT compiler",
+                    "RELAYCAST_JIT_THREAD_NICE", BackgroundThreadPriority.JIT_THREADS, 5);
+            List<Long> done = jit.applyToNewThreads();
+            assertTrue(done.contains(compilerTid.get()), "reniced " + done);
+            assertFalse(done.contains(otherTid.get()), "the GC's threads are the other group's: " + done);
+            assertEquals(5, BackgroundThreadPriority.niceOf(compilerTid.get()));
+            assertEquals(0, BackgroundThreadPriority.niceOf(otherTid.get()));
+        } finally {
+            release.countDown();
+            compiler.join();
+            other.join();
         }
     }
 

@@ -13,73 +13,92 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Gives the JVM's concurrent garbage-collector threads a higher nice value than the media workers
- * (Linux only), so that a media worker sharing a core with them keeps forwarding while they mark.
+ * Gives the JVM's own background threads, its concurrent garbage collector and its JIT compilers,
+ * a higher nice value than the media workers (Linux only), so that a media worker sharing a core
+ * with them keeps forwarding while they work.
  *
- * <p>Why: Linux's scheduler (CFS) shares a core between runnable threads by weight, and at equal
- * nice a ZGC worker that marks for 100-200 ms takes half of the core from the media worker beside
- * it. Measured with the load harness's per-second record (docs/benchmarks.md, "What the storm's
- * bad seconds were"): in every second with a GC cycle the media loop waited 81-161 ms for its core,
- * its socket queue grew to 2 MB and the calls' p99 read 135-164 ms; with the GC threads at nice 10
- * (weight 110 against 1024) the loop waited 35-68 ms in those seconds and the p99 read 23-51 ms.
- * The collector then runs mostly in the time the media workers leave idle, which a node below
- * saturation has; ZGC starts its cycles earlier when they take longer, so the heap does not run
- * out first. A node at 100 % of its cores is overloaded whatever the collector does.
+ * <p>Why: Linux's scheduler (CFS) shares a core between runnable threads by weight, equal at
+ * equal nice. Measured with the load harness's per-second record on a one-core node
+ * (docs/benchmarks.md, "What the storm's bad seconds were"): ZGC's worker marks for 100-200 ms per
+ * cycle, and in every second with a cycle the media loop waited 115-180 ms for its core and the
+ * calls' p99 read 62-139 ms; with the GC threads at nice 10 (weight 110 against 1024) the loop
+ * waited 24-68 ms in such seconds and the p99 read 5-51 ms. In a join storm C2 compiles the
+ * joiners' paths for 200-420 ms per second; in five storm runs with the compiler threads at nice
+ * 10 as well, the calls in progress lost at most +28 ms of p99, against +9 to +845 ms in seven
+ * runs with them at the JVM's priority; the joins themselves then took longer in three of the
+ * five (join to first packet p50 0.7-0.9 s against 0.1-0.3 s: their code waits longer for C2). Both then run mostly in the time the media workers leave idle, which a node
+ * below saturation has; ZGC starts its cycles earlier when they take longer, so the heap does not
+ * run out first. A node at 100 % of its cores is overloaded whatever they do.
  *
- * <p>Only threads that work concurrently with the application are touched. Threads that work
- * inside a stop-the-world pause (ZGC's {@code RuntimeWorker}, G1's {@code GC Thread#}, the VM
- * thread) keep their priority, or a preempted one would lengthen the pause for every thread. The
- * JIT's compiler threads keep theirs too: at nice 10 the media loop of a storm run used 1.6 times
- * the CPU at the same load (hot code left longer in the interpreter and C1).
+ * <p>Only threads that work concurrently with the application: threads that work inside a
+ * stop-the-world pause (ZGC's {@code RuntimeWorker}, G1's {@code GC Thread#}, the VM thread) keep
+ * their priority, or a preempted one would lengthen the pause for every thread.
  *
  * <p>Java 17 cannot call setpriority(2), so this runs util-linux's {@code renice} (Essential in
  * Debian and Ubuntu, in busybox elsewhere) on the threads' ids; an unprivileged process may always
- * raise its own threads' nice value. Threads the collector starts later (G1 adds refinement threads
- * on demand) are picked up by a check every 30 s.
+ * raise its own threads' nice value. Threads started later (the JIT adds compiler threads on
+ * demand, G1 refinement threads) are picked up by a check every 30 s.
  */
-final class GcThreadPriority {
-    private static final Logger LOG = Logger.getLogger(GcThreadPriority.class.getName());
+final class BackgroundThreadPriority {
+    private static final Logger LOG = Logger.getLogger(BackgroundThreadPriority.class.getName());
 
     /** Kernel names (15 characters at most) of concurrent GC threads in HotSpot 17-25. */
-    static final List<String> CONCURRENT_GC_THREAD_PREFIXES =
+    static final List<String> CONCURRENT_GC_THREADS =
             List.of("ZWorker", "ZUnmapper", "ZUncommitter", "G1 Conc#", "G1 Refine#");
+    /** Kernel names of the JIT's compiler threads ("C2 CompilerThread0" is cut to 15 characters). */
+    static final List<String> JIT_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre");
 
     private static final Path TASKS = Path.of("/proc/self/task");
 
+    private final String what;
+    private final String setting;
+    private final List<String> prefixes;
     private final int nice;
     private final Set<Long> done = new HashSet<>();
     private boolean warned;
 
-    GcThreadPriority(int nice) {
+    BackgroundThreadPriority(String what, String setting, List<String> prefixes, int nice) {
+        this.what = what;
+        this.setting = setting;
+        this.prefixes = List.copyOf(prefixes);
         this.nice = nice;
     }
 
-    /** Applies {@code nice} now and every 30 s on a daemon thread; nothing when 0 or not on Linux. */
-    static void start(int nice) {
-        if (nice == 0 || !Files.isDirectory(TASKS)) {
+    /**
+     * Applies the two nice values now and every 30 s on a daemon thread; a group whose value is 0
+     * is left alone, and nothing happens off Linux.
+     */
+    static void start(int gcNice, int jitNice) {
+        List<BackgroundThreadPriority> groups = new ArrayList<>();
+        if (gcNice != 0) {
+            groups.add(new BackgroundThreadPriority("garbage-collector", "RELAYCAST_GC_THREAD_NICE",
+                    CONCURRENT_GC_THREADS, gcNice));
+        }
+        if (jitNice != 0) {
+            groups.add(new BackgroundThreadPriority("JIT compiler", "RELAYCAST_JIT_THREAD_NICE", JIT_THREADS, jitNice));
+        }
+        if (groups.isEmpty() || !Files.isDirectory(TASKS)) {
             return;
         }
-        GcThreadPriority p = new GcThreadPriority(nice);
         Thread t = new Thread(() -> {
             while (true) {
-                p.applyToNewThreads();
+                groups.forEach(BackgroundThreadPriority::applyToNewThreads);
                 try {
                     TimeUnit.SECONDS.sleep(30);
                 } catch (InterruptedException e) {
                     return;
                 }
             }
-        }, "relaycast-gc-priority");
+        }, "relaycast-thread-priority");
         t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
         t.start();
     }
 
-    /** Renices the concurrent GC threads not seen before; returns their ids. */
+    /** Renices this group's threads not seen before; returns their ids. */
     List<Long> applyToNewThreads() {
         List<Long> fresh = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        for (long tid : concurrentGcThreads()) {
+        for (long tid : threadsNamed(prefixes)) {
             if (!done.contains(tid)) {
                 fresh.add(tid);
                 names.add(commOf(tid));
@@ -91,23 +110,23 @@ final class GcThreadPriority {
         String failure = renice(fresh);
         if (failure == null) {
             done.addAll(fresh);
-            LOG.info(() -> "garbage-collector threads at nice " + nice + " (RELAYCAST_GC_THREAD_NICE): " + names);
+            LOG.info(() -> what + " threads at nice " + nice + " (" + setting + "): " + names);
         } else if (!warned) {
             warned = true;
-            LOG.warning("could not lower the garbage-collector threads' priority (" + failure
-                    + "); GC cycles will take CPU from the media workers. Set RELAYCAST_GC_THREAD_NICE=0 to stop trying");
+            LOG.warning("could not lower the " + what + " threads' priority (" + failure + "); they will take CPU"
+                    + " from the media workers at equal weight. Set " + setting + "=0 to stop trying");
         }
         return fresh;
     }
 
-    /** Ids of this process's threads whose kernel name marks a concurrent GC thread. */
-    static List<Long> concurrentGcThreads() {
+    /** Ids of this process's threads whose kernel name starts with one of {@code prefixes}. */
+    static List<Long> threadsNamed(List<String> prefixes) {
         List<Long> out = new ArrayList<>();
         try (var tasks = Files.list(TASKS)) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String comm = Files.readString(task.resolve("comm")).strip();
-                    if (CONCURRENT_GC_THREAD_PREFIXES.stream().anyMatch(comm::startsWith)) {
+                    if (prefixes.stream().anyMatch(comm::startsWith)) {
                         out.add(Long.parseLong(task.getFileName().toString()));
                     }
                 } catch (IOException | RuntimeException gone) {
