@@ -23,12 +23,15 @@ import java.util.logging.Logger;
  * cycle, and in every second with a cycle the media loop waited 115-180 ms for its core and the
  * calls' p99 read 62-139 ms; with the GC threads at nice 10 (weight 110 against 1024) the loop
  * waited 24-68 ms in such seconds and the p99 read 5-51 ms. In a join storm C2 compiles the
- * joiners' paths for 200-420 ms per second; in five storm runs with the compiler threads at nice
- * 10 as well, the calls in progress lost at most +28 ms of p99, against +9 to +845 ms in seven
- * runs with them at the JVM's priority; the joins themselves then took longer in three of the
- * five (join to first packet p50 0.7-0.9 s against 0.1-0.3 s: their code waits longer for C2). Both then run mostly in the time the media workers leave idle, which a node
- * below saturation has; ZGC starts its cycles earlier when they take longer, so the heap does not
- * run out first. A node at 100 % of its cores is overloaded whatever they do.
+ * joiners' paths for 200-420 ms per second; in six storm runs with the compiler threads at nice
+ * 10 as well, the calls in progress lost +11 to +91 ms of p99 (median +20), against +9 to
+ * +845 ms (median +43) in seven runs with them at the JVM's priority; the joins themselves took
+ * longer in four of the six (join to first packet p50 0.7-0.9 s against 0.1-0.3 s: their code
+ * waits longer for C2). Both then run mostly in the time the media workers leave idle, which a node
+ * below saturation has. ZGC starts its cycles earlier when they take longer, so the heap seldom
+ * runs out first: in 2 of 13 storm runs at nice 10 the media loop met one allocation stall (32
+ * and 39 ms) while the joins saturated the core, where at nice 0 every GC cycle cost it 115-180
+ * ms. A node at 100 % of its cores is overloaded whatever they do.
  *
  * <p>Only threads that work concurrently with the application: threads that work inside a
  * stop-the-world pause (ZGC's {@code RuntimeWorker}, G1's {@code GC Thread#}, the VM thread) keep
