@@ -21,52 +21,41 @@ class BackgroundThreadPriorityTest {
 
     @Test
     void concurrentGcThreadsGetTheNiceValueAndPauseWorkersDoNot() throws Exception {
-        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicLong concurrentTid = new AtomicLong();
-        AtomicLong pauseTid = new AtomicLong();
-        // Names are set when the threads start; their ids come from inside them (gettid).
-        Thread concurrent = parked("ZWorker#77", concurrentTid, release);
-        Thread pause = parked("RuntimeWorker#77", pauseTid, release);
-        try {
-            BackgroundThreadPriority gc = new BackgroundThreadPriority("garbage-collector",
-                    "RELAYCAST_GC_THREAD_NICE", BackgroundThreadPriority.CONCURRENT_GC_THREADS, 10);
-            List<Long> first = gc.applyToNewThreads();
-            assertTrue(first.contains(concurrentTid.get()), "reniced " + first);
-            assertFalse(first.contains(pauseTid.get()), "reniced " + first);
-            assertEquals(10, BackgroundThreadPriority.niceOf(concurrentTid.get()));
-            assertEquals(0, BackgroundThreadPriority.niceOf(pauseTid.get()));
-            // A second pass leaves threads it has done alone (renice is not applied twice).
-            assertFalse(gc.applyToNewThreads().contains(concurrentTid.get()));
-            assertEquals(10, BackgroundThreadPriority.niceOf(concurrentTid.get()));
-        } finally {
-            release.countDown();
-            concurrent.join();
-            pause.join();
-        }
+        assertRenicesOnlyTheFirst(new BackgroundThreadPriority("garbage-collector", "RELAYCAST_GC_THREAD_NICE",
+                BackgroundThreadPriority.CONCURRENT_GC_THREADS, 10), "ZWorker#77", "RuntimeWorker#77", 10);
     }
 
     @Test
     void theJitGroupTakesCompilerThreadsWithItsOwnValue() throws Exception {
+        // The kernel cuts the JIT's "C2 CompilerThread0" to "C2 CompilerThre"; this name cuts the
+        // same way. A GC-named thread is the other group's.
+        assertRenicesOnlyTheFirst(new BackgroundThreadPriority("JIT compiler", "RELAYCAST_JIT_THREAD_NICE",
+                BackgroundThreadPriority.JIT_THREADS, 5), "C2 CompilerThread77", "ZWorker#78", 5);
+    }
+
+    /** Starts a thread named {@code matching} and one named {@code other}; only the first may change. */
+    private static void assertRenicesOnlyTheFirst(BackgroundThreadPriority group, String matching, String other,
+                                                  int nice) throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
         CountDownLatch release = new CountDownLatch(1);
-        AtomicLong compilerTid = new AtomicLong();
+        AtomicLong matchingTid = new AtomicLong();
         AtomicLong otherTid = new AtomicLong();
-        // The kernel cuts the JIT's "C2 CompilerThread0" to "C2 CompilerThre"; this name cuts the same way.
-        Thread compiler = parked("C2 CompilerThread77", compilerTid, release);
-        Thread other = parked("ZWorker#78", otherTid, release);
+        // Names are set when the threads start; their ids come from inside them (gettid).
+        Thread a = parked(matching, matchingTid, release);
+        Thread b = parked(other, otherTid, release);
         try {
-            BackgroundThreadPriority jit = new BackgroundThreadPriority("JIT compiler",
-                    "RELAYCAST_JIT_THREAD_NICE", BackgroundThreadPriority.JIT_THREADS, 5);
-            List<Long> done = jit.applyToNewThreads();
-            assertTrue(done.contains(compilerTid.get()), "reniced " + done);
-            assertFalse(done.contains(otherTid.get()), "the GC's threads are the other group's: " + done);
-            assertEquals(5, BackgroundThreadPriority.niceOf(compilerTid.get()));
+            List<Long> done = group.applyToNewThreads();
+            assertTrue(done.contains(matchingTid.get()), "reniced " + done);
+            assertFalse(done.contains(otherTid.get()), "reniced " + done);
+            assertEquals(nice, BackgroundThreadPriority.niceOf(matchingTid.get()));
             assertEquals(0, BackgroundThreadPriority.niceOf(otherTid.get()));
+            // A second pass leaves threads it has done alone (renice is not applied twice).
+            assertFalse(group.applyToNewThreads().contains(matchingTid.get()));
+            assertEquals(nice, BackgroundThreadPriority.niceOf(matchingTid.get()));
         } finally {
             release.countDown();
-            compiler.join();
-            other.join();
+            a.join();
+            b.join();
         }
     }
 
