@@ -27,7 +27,8 @@ import java.util.logging.Logger;
  * 10 as well, the calls in progress lost +11 to +91 ms of p99 (median +20), against +9 to
  * +845 ms (median +43) in seven runs with them at the JVM's priority; the joins themselves took
  * longer in four of the six (join to first packet p50 0.7-0.9 s against 0.1-0.3 s: their code
- * waits longer for C2). Both then run mostly in the time the media workers leave idle, which a node
+ * waits longer for C2). Three later alternating pairs, the harness lighter: +111, +5, +13 ms
+ * against +133, +17, +13 ms, joins p50 0.15-0.22 s against 0.10-0.16 s. Both then run mostly in the time the media workers leave idle, which a node
  * below saturation has. ZGC starts its cycles earlier when they take longer, so the heap seldom
  * runs out first: in 2 of 13 storm runs at nice 10 the media loop met one allocation stall (32
  * and 39 ms) while the joins saturated the core, where at nice 0 every GC cycle cost it 115-180
