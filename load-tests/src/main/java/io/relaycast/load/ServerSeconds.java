@@ -32,17 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * started later (Hazelcast's cached threads, say) keep their cut names.
  */
 final class ServerSeconds implements AutoCloseable {
-    private static final int COMM_LIMIT = 15;
-
     private final List<Long> pids;
     /** tid -> {on-CPU ns, run-queue ns} at the previous reading. */
     private final Map<Long, long[]> previous = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();
-    /** Full Java names of threads whose kernel name is cut, from jcmd. */
+    /** Full Java names by thread id, looked up once by the constructor, before the run's clients start. */
     private final Map<Long, String> javaNames = new HashMap<>();
-    private final Set<Long> cutNames = new HashSet<>();
-    /** Names are looked up once, by the constructor, before the run's clients start. */
-    private boolean namesLookedUp;
     /** Socket inodes of the server processes, refreshed each second; read by the queue sampler. */
     private volatile Set<Long> inodes = Set.of();
     private final AtomicLong queueHighWater = new AtomicLong(-1);
@@ -51,6 +46,9 @@ final class ServerSeconds implements AutoCloseable {
 
     ServerSeconds(List<Long> pids, int queuePeriodMillis) {
         this.pids = List.copyOf(pids);
+        for (long pid : this.pids) {
+            javaNames.putAll(javaThreadNames(pid));
+        }
         inodes = socketInodes();
         read();
         if (queuePeriodMillis > 0 && !pids.isEmpty()) {
@@ -135,14 +133,7 @@ final class ServerSeconds implements AutoCloseable {
                         // reading may still show its creator's name.
                         String comm = Files.readString(task.resolve("comm")).strip();
                         String full = javaNames.get(tid);
-                        if (full != null && full.startsWith(comm)) {
-                            names.put(tid, prefix + full);
-                        } else {
-                            names.put(tid, prefix + comm);
-                            if (!namesLookedUp && comm.length() >= COMM_LIMIT) {
-                                cutNames.add(tid);
-                            }
-                        }
+                        names.put(tid, prefix + (full != null && full.startsWith(comm) ? full : comm));
                     } catch (IOException | RuntimeException gone) {
                         // the thread ended meanwhile
                     }
@@ -150,19 +141,6 @@ final class ServerSeconds implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 // the process is gone: its threads drop out of the figures
             }
-        }
-        if (!namesLookedUp) {
-            namesLookedUp = true;
-            for (int i = 0; i < pids.size(); i++) {
-                String prefix = pids.size() > 1 ? "n" + (i + 1) + "/" : "";
-                javaThreadNames(pids.get(i)).forEach((tid, name) -> {
-                    if (cutNames.contains(tid)) {
-                        javaNames.put(tid, name);
-                        names.put(tid, prefix + name);
-                    }
-                });
-            }
-            cutNames.clear();
         }
         return out;
     }
