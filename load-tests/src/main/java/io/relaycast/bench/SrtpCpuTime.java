@@ -18,7 +18,10 @@ import javax.crypto.spec.SecretKeySpec;
  * wall time, which on a machine shared by many processes mostly measures the others; CPU time
  * per operation does not. First 10 of 30 rounds are warm-up.
  *
- * <p>Run: {@code java -cp load-tests/target/relaycast-benchmarks.jar io.relaycast.bench.SrtpCpuTime}.
+ * <p>Run: {@code java --add-opens java.base/com.sun.crypto.provider=ALL-UNNAMED -cp
+ * load-tests/target/relaycast-benchmarks.jar io.relaycast.bench.SrtpCpuTime} (the opening is
+ * what the node's jar manifest gives it; add {@code -Drelaycast.srtp.gcm=jca} for the AES-GCM the
+ * node falls back to without it). The first line says which AES-GCM ran.
  */
 public final class SrtpCpuTime {
     private SrtpCpuTime() {
@@ -26,6 +29,7 @@ public final class SrtpCpuTime {
 
     public static void main(String[] a) throws Exception {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        System.out.println("AES-GCM: " + SrtpContext.aesGcmImplementation());
         for (SrtpProfile profile : new SrtpProfile[]{SrtpProfile.AES128_CM_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM}) {
             Random random = new Random(1);
             byte[] key = new byte[profile.keyLength()], salt = new byte[profile.saltLength()];

@@ -19,7 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  * JDK's ECB copies its input when asked to work in place); both grow only when a longer packet
  * than ever before comes along, so steady-state use allocates nothing. Counter blocks are
  * written and the keystream XORed eight bytes at a time through byte-array views (a byte-wise
- * loop cost more than the AES itself). Not thread-safe.
+ * loop cost more than the AES itself). AES-GCM's counter mode uses the same blocks
+ * ({@link #counterKeystream}, for {@link IntrinsicGcmEngine}). Not thread-safe.
  */
 final class AesCounterKeystream {
     /** RFC 3711 §4.1.1: at most 2^16 blocks per packet, the counter's width. */
@@ -56,20 +57,38 @@ final class AesCounterKeystream {
         if (len > MAX_LENGTH) {
             throw new IllegalArgumentException("more keystream than one 16-bit counter can give: " + len);
         }
-        int blocks = (len + 15) >>> 4;
+        // IV bytes 0-13 are the same in every block; bytes 14-15 (zero in the IV) take the
+        // 16-bit block counter, so the 32-bit increment below never carries out of them.
+        long high = (long) BIG_ENDIAN_LONG.get(iv, 0);
+        long low = (long) BIG_ENDIAN_LONG.get(iv, 8) & ~0xffffL;
+        byte[] k = encryptCounters(high, low, (len + 15) >>> 4);
+        xorInto(k, 0, buf, off, len);
+    }
+
+    /**
+     * The keystream of {@code count} counter blocks starting at {@code first} (16 bytes), each
+     * the previous with its low 32 bits incremented mod 2^32: GCM's inc32 (NIST SP 800-38D
+     * §6.2). Returns this object's scratch array, valid until the next call; block i is at
+     * {@code 16 * i}.
+     */
+    byte[] counterKeystream(byte[] first, int count) {
+        if (count > (MAX_LENGTH >>> 4) + 1) {
+            throw new IllegalArgumentException("too many counter blocks for one packet: " + count);
+        }
+        return encryptCounters((long) BIG_ENDIAN_LONG.get(first, 0), (long) BIG_ENDIAN_LONG.get(first, 8), count);
+    }
+
+    private byte[] encryptCounters(long high, long low, int blocks) {
         int bytes = blocks << 4;
         if (counters.length < bytes) {
             counters = new byte[Math.max(bytes, counters.length * 2)];
             encryptedCounters = new byte[counters.length];
         }
         byte[] c = counters;
-        // IV bytes 0-13 are the same in every block; bytes 14-15 (zero in the IV) take the
-        // 16-bit block counter, the low bits of the second big-endian word.
-        long high = (long) BIG_ENDIAN_LONG.get(iv, 0);
-        long low = (long) BIG_ENDIAN_LONG.get(iv, 8) & ~0xffffL;
+        long fixed = low & ~0xffffffffL;
         for (int b = 0, p = 0; b < blocks; b++, p += 16) {
             BIG_ENDIAN_LONG.set(c, p, high);
-            BIG_ENDIAN_LONG.set(c, p + 8, low | b);
+            BIG_ENDIAN_LONG.set(c, p + 8, fixed | ((low + b) & 0xffffffffL));
         }
         byte[] k = encryptedCounters;
         try {
@@ -77,12 +96,17 @@ final class AesCounterKeystream {
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e);
         }
+        return k;
+    }
+
+    /** {@code buf[off, off + len) ^= k[kOff, kOff + len)}, eight bytes at a time. */
+    static void xorInto(byte[] k, int kOff, byte[] buf, int off, int len) {
         int i = 0;
         for (int words = len & ~7; i < words; i += 8) {
-            NATIVE_LONG.set(buf, off + i, (long) NATIVE_LONG.get(buf, off + i) ^ (long) NATIVE_LONG.get(k, i));
+            NATIVE_LONG.set(buf, off + i, (long) NATIVE_LONG.get(buf, off + i) ^ (long) NATIVE_LONG.get(k, kOff + i));
         }
         for (; i < len; i++) {
-            buf[off + i] ^= k[i];
+            buf[off + i] ^= k[kOff + i];
         }
     }
 

@@ -1,45 +1,26 @@
 package io.relaycast.srtp;
 
-import java.security.GeneralSecurityException;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-
 /**
  * AEAD_AES_128_GCM for SRTP and SRTCP (RFC 7714): AES-GCM with a 16-byte tag, the RTP header
- * (or the first 8 RTCP bytes plus the E flag + index word) as associated data.
- *
- * <p>Allocation: JCA's GCM needs a fresh {@code init} per packet with a new
- * {@link GCMParameterSpec} (it refuses to reuse an IV for encryption, and the IV changes with
- * every packet anyway); the spec and the provider's per-init engine objects are allocated on
- * each call (about 1 KB per packet with JDK 17's provider). Decryption reads from a reused
- * scratch copy of the ciphertext: with overlapping input and output the provider allocates a
- * little more, and a separate input keeps a forged packet's bytes untouched whatever the
- * provider does on a tag failure. Encryption runs in place.
+ * (or the first 8 RTCP bytes plus the E flag + index word) as associated data. The GCM itself is
+ * a {@link GcmEngine} per key (RTP and RTCP have their own): with the JDK's GHASH kernel
+ * reachable it allocates nothing per packet, else it is JCA's. Encryption and decryption run in
+ * place.
  */
 final class AesGcmTransform extends SrtpTransform {
-    private static final int TAG = 16;
-    private static final int TAG_BITS = TAG * 8;
+    private static final int TAG = GcmEngine.TAG_LENGTH;
 
-    private final Cipher cipher;
-    private final SecretKeySpec rtpKey;
-    private final SecretKeySpec rtcpKey;
+    private final GcmEngine rtp;
+    private final GcmEngine rtcp;
     private final byte[] rtpSalt;
     private final byte[] rtcpSalt;
 
     private final byte[] iv = new byte[12];
     private final byte[] indexWord = new byte[4];
-    private byte[] scratch = new byte[2048];
 
     AesGcmTransform(SrtpSessionKeys keys) {
-        try {
-            cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/GCM unavailable", e);
-        }
-        rtpKey = new SecretKeySpec(keys.rtpEncryptionKey(), "AES");
-        rtcpKey = new SecretKeySpec(keys.rtcpEncryptionKey(), "AES");
+        rtp = GcmEngine.forKey(keys.rtpEncryptionKey());
+        rtcp = GcmEngine.forKey(keys.rtcpEncryptionKey());
         rtpSalt = keys.rtpSalt();
         rtcpSalt = keys.rtcpSalt();
     }
@@ -79,80 +60,41 @@ final class AesGcmTransform extends SrtpTransform {
         iv[11] = (byte) (salt[11] ^ low);
     }
 
-    private void init(int mode, SecretKeySpec key) {
-        try {
-            cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, iv));
-        } catch (GeneralSecurityException e) {
-            // Key and IV sizes are fixed here; the context never encrypts one index twice.
-            throw new IllegalStateException("AES-GCM init failed", e);
-        }
-    }
-
-    private byte[] scratch(int len) {
-        if (scratch.length < len) {
-            scratch = new byte[Math.max(len, scratch.length * 2)];
-        }
-        return scratch;
-    }
-
     @Override
     int protectRtp(byte[] buf, int off, int len, int headerLen, int ssrc, long index) {
         rtpIv(rtpSalt, ssrc, index, iv);
-        init(Cipher.ENCRYPT_MODE, rtpKey);
+        rtp.start(iv, true);
         // RFC 7714 §8.2: the AAD is the whole RTP header, CSRCs and extension included.
-        cipher.updateAAD(buf, off, headerLen);
-        try {
-            return headerLen + cipher.doFinal(buf, off + headerLen, len - headerLen, buf, off + headerLen);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM encryption failed", e);
-        }
+        rtp.aad(buf, off, headerLen);
+        return headerLen + rtp.seal(buf, off + headerLen, len - headerLen);
     }
 
     @Override
     int unprotectRtp(byte[] buf, int off, int len, int headerLen, int ssrc, long index) throws SrtpException {
         rtpIv(rtpSalt, ssrc, index, iv);
-        return decrypt(rtpKey, buf, off, headerLen, off + headerLen, len - headerLen, null, "SRTP");
+        rtp.start(iv, false);
+        rtp.aad(buf, off, headerLen);
+        return headerLen + open(rtp, buf, off + headerLen, len - headerLen, "SRTP");
     }
 
-    /**
-     * Authenticates {@code aad = buf[off, off + aadLen) || trailer} and decrypts
-     * {@code buf[ct, ct + ctLen)} (ciphertext then tag) into {@code buf[ct]}; returns
-     * {@code ct - off + plaintext length}.
-     */
-    private int decrypt(SecretKeySpec key, byte[] buf, int off, int aadLen, int ct, int ctLen,
-                        byte[] trailer, String what) throws SrtpException {
-        init(Cipher.DECRYPT_MODE, key);
-        cipher.updateAAD(buf, off, aadLen);
-        if (trailer != null) {
-            cipher.updateAAD(trailer, 0, trailer.length);
-        }
-        byte[] in = scratch(ctLen);
-        System.arraycopy(buf, ct, in, 0, ctLen);
-        try {
-            // JCA checks the tag before releasing any plaintext; on failure buf is untouched.
-            return ct - off + cipher.doFinal(in, 0, ctLen, buf, ct);
-        } catch (AEADBadTagException e) {
+    private static int open(GcmEngine gcm, byte[] buf, int off, int len, String what) throws SrtpException {
+        int plain = gcm.open(buf, off, len);
+        if (plain < 0) {
             throw new SrtpException(SrtpException.Reason.AUTH_FAILED, what + " GCM tag mismatch");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM decryption failed", e);
         }
+        return plain;
     }
 
     @Override
     int protectRtcp(byte[] buf, int off, int len, int ssrc, int index) {
         rtcpIv(rtcpSalt, ssrc, index, iv);
-        init(Cipher.ENCRYPT_MODE, rtcpKey);
+        rtcp.start(iv, true);
         // RFC 7714 §9.2: AAD = the first 8 octets || E flag + SRTCP index; on the wire the word
         // follows the tag.
         writeInt(indexWord, 0, 0x80000000 | index);
-        cipher.updateAAD(buf, off, 8);
-        cipher.updateAAD(indexWord, 0, 4);
-        int sealed;
-        try {
-            sealed = cipher.doFinal(buf, off + 8, len - 8, buf, off + 8);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM encryption failed", e);
-        }
+        rtcp.aad(buf, off, 8);
+        rtcp.aad(indexWord, 0, 4);
+        int sealed = rtcp.seal(buf, off + 8, len - 8);
         System.arraycopy(indexWord, 0, buf, off + 8 + sealed, 4);
         return 8 + sealed + 4;
     }
@@ -167,13 +109,18 @@ final class AesGcmTransform extends SrtpTransform {
         rtcpIv(rtcpSalt, ssrc, index, iv);
         int indexPos = len - 4;
         System.arraycopy(buf, off + indexPos, indexWord, 0, 4);
+        rtcp.start(iv, false);
         if (encrypted) {
-            return decrypt(rtcpKey, buf, off, 8, off + 8, indexPos - 8, indexWord, "SRTCP");
+            rtcp.aad(buf, off, 8);
+            rtcp.aad(indexWord, 0, 4);
+            return 8 + open(rtcp, buf, off + 8, indexPos - 8, "SRTCP");
         }
         // RFC 7714 §9.3, E = 0: the whole RTCP packet and the word are AAD; there is no
         // plaintext, only the tag between them.
         int plainLen = indexPos - TAG;
-        decrypt(rtcpKey, buf, off, plainLen, off + plainLen, TAG, indexWord, "SRTCP");
+        rtcp.aad(buf, off, plainLen);
+        rtcp.aad(indexWord, 0, 4);
+        open(rtcp, buf, off + plainLen, TAG, "SRTCP");
         return plainLen;
     }
 }

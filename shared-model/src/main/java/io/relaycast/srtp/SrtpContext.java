@@ -19,9 +19,10 @@ import java.util.Objects;
  * sent again is to be kept in its protected form.
  *
  * <p>All operations work in place and allocate nothing per packet apart from what JCA itself
- * allocates: 40 bytes inside {@code Mac.doFinal} for HMAC-SHA1, about 1 KB for the per-packet
- * {@code Cipher.init} AES-GCM needs (measured with JDK 17). A receiving context also allocates
- * once per new SSRC.
+ * allocates: 40 bytes inside {@code Mac.doFinal} for HMAC-SHA1, and for AES-GCM nothing where
+ * the JDK's GHASH kernel is reachable, else about 1 KB for the per-packet {@code Cipher.init}
+ * JCA's GCM needs ({@link #aesGcmImplementation()} says which). A receiving context also
+ * allocates once per new SSRC.
  * MKIs are not supported (WebRTC does not use them). Not thread-safe: a context belongs to the
  * thread that owns its transport.
  */
@@ -65,6 +66,19 @@ public final class SrtpContext {
         this.states = new SsrcStateMap(maxSsrcs);
         this.rtpTag = transform.rtpTagLength();
         this.rtcpTag = transform.rtcpTagLength();
+    }
+
+    /**
+     * Which AES-GCM this JVM's contexts use, and why if it is JCA's (which allocates per packet):
+     * the node logs it at start.
+     */
+    public static String aesGcmImplementation() {
+        return GcmEngine.description();
+    }
+
+    /** Whether this JVM's AES-GCM is the one without a per-packet init and garbage. */
+    public static boolean aesGcmAllocationFree() {
+        return GcmEngine.intrinsicChosen();
     }
 
     public SrtpProfile profile() {
