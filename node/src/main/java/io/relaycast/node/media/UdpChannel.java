@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
@@ -39,8 +40,11 @@ import java.util.logging.Logger;
  * it is the NIO channel, one system call per datagram; which one is logged once. A native
  * channel needs a native event loop, so the choice follows Vert.x's. UDP GSO is not used: it
  * sends equal-sized segments to one address, and a fan-out sends each datagram to another
- * subscriber. Per send: one pooled direct buffer and one {@link DatagramPacket} (Netty's
- * {@code sendmmsg} takes only that type, its fields are final) with the void promise.
+ * subscriber. Per send: one pooled direct buffer and one {@link PooledDatagramPacket} (Netty's
+ * {@code sendmmsg} takes only {@link DatagramPacket}s, whose fields are final, so ours are reused
+ * through a pool) with the void promise: a send allocates nothing. Receiving, Netty's epoll
+ * channel builds a {@code DatagramPacket}, a buffer slice and the sender's address per datagram;
+ * that is inside Netty and stays.
  *
  * <p>Forwarding delay: the clock is read when a receive batch starts and after each flush that
  * sends datagrams written during the batch; the flush's datagram count goes into one bucket of
@@ -64,6 +68,8 @@ final class UdpChannel {
     private static final AtomicBoolean TRANSPORT_LOGGED = new AtomicBoolean();
 
     private final byte[] receiveBuffer = new byte[MAX_DATAGRAM];
+    /** Send packets Netty has released, for the next sends (event-loop confined). */
+    private final ArrayDeque<PooledDatagramPacket> sendPackets = new ArrayDeque<>();
     private final MediaCounters counters;
     private final ForwardingDelay forwardingDelay;
     private Channel channel;
@@ -196,7 +202,12 @@ final class UdpChannel {
         }
         ByteBuf buf = channel.alloc().directBuffer(len, len);
         buf.writeBytes(data, off, len);
-        channel.write(new DatagramPacket(buf, to), channel.voidPromise());
+        // The pool belongs to the channel's event loop (the media worker's); Netty would run a
+        // write from another thread later, on the loop, so such a send gets a packet of its own.
+        DatagramPacket packet = channel.eventLoop().inEventLoop()
+                ? PooledDatagramPacket.take(sendPackets, buf, to)
+                : new DatagramPacket(buf, to);
+        channel.write(packet, channel.voidPromise());
         counters.sent(len);
         pendingFlush = true;
         if (inReadBatch) {
@@ -224,6 +235,11 @@ final class UdpChannel {
                 batchSends = 0;
             }
         }
+    }
+
+    /** Send packets waiting in the pool: all of them once every write has completed (tests). */
+    int pooledSendPackets() {
+        return sendPackets.size();
     }
 
     /** The port the socket is bound to; -1 before it is. */
