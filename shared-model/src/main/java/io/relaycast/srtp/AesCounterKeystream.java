@@ -16,7 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>The keystream is produced with an {@code AES/ECB/NoPadding} cipher initialised once: a
  * JCA CTR cipher would need a fresh {@code init} with a new {@code IvParameterSpec} for every
  * packet. Counter blocks are written into one scratch buffer and encrypted into another (the
- * JDK's ECB copies its input when asked to work in place); both grow only when a longer packet
+ * JDK's ECB copies its input when asked to work in place), a pair per thread shared by every
+ * instance on it; both grow only when a longer packet
  * than ever before comes along, so steady-state use allocates nothing. Counter blocks are
  * written and the keystream XORed eight bytes at a time through byte-array views (a byte-wise
  * loop cost more than the AES itself). AES-GCM's counter mode uses the same blocks
@@ -34,8 +35,17 @@ final class AesCounterKeystream {
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private final Cipher ecb;
-    private byte[] counters = new byte[2048];
-    private byte[] encryptedCounters = new byte[2048];
+    /**
+     * The counter blocks and their encryption, shared by every keystream on a thread: a node
+     * keeps a context per subscriber, and with arrays of their own 200 subscribers' 4 KB each
+     * were a working set that did not stay in the core's caches, where one pair per thread does.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        byte[] counters = new byte[2048];
+        byte[] encryptedCounters = new byte[2048];
+    }
 
     AesCounterKeystream(byte[] key) {
         try {
@@ -68,8 +78,8 @@ final class AesCounterKeystream {
     /**
      * The keystream of {@code count} counter blocks starting at {@code first} (16 bytes), each
      * the previous with its low 32 bits incremented mod 2^32: GCM's inc32 (NIST SP 800-38D
-     * §6.2). Returns this object's scratch array, valid until the next call; block i is at
-     * {@code 16 * i}.
+     * §6.2). Returns the thread's scratch array, valid until the thread's next keystream call
+     * (on any instance); block i is at {@code 16 * i}.
      */
     byte[] counterKeystream(byte[] first, int count) {
         if (count > (MAX_LENGTH >>> 4) + 1) {
@@ -80,17 +90,18 @@ final class AesCounterKeystream {
 
     private byte[] encryptCounters(long high, long low, int blocks) {
         int bytes = blocks << 4;
-        if (counters.length < bytes) {
-            counters = new byte[Math.max(bytes, counters.length * 2)];
-            encryptedCounters = new byte[counters.length];
+        Scratch scratch = SCRATCH.get();
+        if (scratch.counters.length < bytes) {
+            scratch.counters = new byte[Math.max(bytes, scratch.counters.length * 2)];
+            scratch.encryptedCounters = new byte[scratch.counters.length];
         }
-        byte[] c = counters;
+        byte[] c = scratch.counters;
         long fixed = low & ~0xffffffffL;
         for (int b = 0, p = 0; b < blocks; b++, p += 16) {
             BIG_ENDIAN_LONG.set(c, p, high);
             BIG_ENDIAN_LONG.set(c, p + 8, fixed | ((low + b) & 0xffffffffL));
         }
-        byte[] k = encryptedCounters;
+        byte[] k = scratch.encryptedCounters;
         try {
             ecb.update(c, 0, bytes, k, 0);
         } catch (ShortBufferException e) {
