@@ -14,34 +14,26 @@ recording's samples (start-up, joins), --last keeps the last S, --drop-last then
 (bench.sh stops the node a second or two after the harness's window); --packets-per-second divides the
 rate by the harness's forwarded packets per second (result.json's headline) for bytes per packet.
 """
+import argparse
 import collections
 import json
 import subprocess
 import sys
 from datetime import datetime
 
-args = sys.argv[1:]
-
-
-def option(name, kind=float):
-    if name not in args:
-        return None
-    i = args.index(name)
-    v = kind(args[i + 1])
-    del args[i:i + 2]
-    return v
-
-
-thread_filter = option("--thread", str)
-skip = option("--skip")
-last = option("--last")
-drop_last = option("--drop-last")
-per_second = option("--packets-per-second")
-if len(args) != 1:
-    sys.exit(__doc__)
+parser = argparse.ArgumentParser(description="allocation per forwarded packet from a JFR recording")
+parser.add_argument("recording")
+parser.add_argument("--thread", help="keep threads whose name contains this")
+parser.add_argument("--skip", type=float, help="drop the first S seconds of samples")
+parser.add_argument("--last", type=float, help="keep the last S seconds of samples")
+parser.add_argument("--drop-last", type=float, help="then drop the final S seconds")
+parser.add_argument("--packets-per-second", type=float, help="forwarded packets per second, for bytes per packet")
+opts = parser.parse_args()
+thread_filter, skip, last, drop_last, per_second = (
+    opts.thread, opts.skip, opts.last, opts.drop_last, opts.packets_per_second)
 
 out = subprocess.run(["jfr", "print", "--json", "--stack-depth", "24", "--events",
-                      "jdk.ObjectAllocationSample", args[0]], check=True, capture_output=True, text=True).stdout
+                      "jdk.ObjectAllocationSample", opts.recording], check=True, capture_output=True, text=True).stdout
 events = json.loads(out)["recording"]["events"]
 
 
@@ -62,7 +54,7 @@ def thread_name(e):
 
 
 if not events:
-    sys.exit("no jdk.ObjectAllocationSample events in " + args[0])
+    sys.exit("no jdk.ObjectAllocationSample events in " + opts.recording)
 first = min(when(e) for e in events)
 end = max(when(e) for e in events)
 lo = first + (skip or 0)

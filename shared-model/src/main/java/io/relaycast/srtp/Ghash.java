@@ -6,6 +6,7 @@ import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -160,8 +161,8 @@ final class Ghash {
      * kernel reached through the handle is not used (it does not compute GHASH), or null.
      */
     private static String selfTest(MethodHandle kernel) {
-        byte[] h = hex("66e94bd4ef8a2c3b884cfa59ca342b2e");
-        byte[] c = hex("0388dace60b6a392f328c2b971b2fe78");
+        byte[] h = HexFormat.of().parseHex("66e94bd4ef8a2c3b884cfa59ca342b2e");
+        byte[] c = HexFormat.of().parseHex("0388dace60b6a392f328c2b971b2fe78");
         long[] table = new long[TABLE_LONGS];
         table[0] = (long) BIG_ENDIAN_LONG.get(h, 0);
         table[1] = (long) BIG_ENDIAN_LONG.get(h, 8);
@@ -178,13 +179,5 @@ final class Ghash {
             return String.format("GHASH kernel failed its self-test: %016x%016x", st[0], st[1]);
         }
         return null;
-    }
-
-    private static byte[] hex(String s) {
-        byte[] b = new byte[s.length() / 2];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
-        }
-        return b;
     }
 }
