@@ -133,6 +133,59 @@ class PacketCacheTest {
     }
 
     @Test
+    void growingAllocatesOnlyTheChunksItFillsAndDiscardsNone() {
+        // A video track filling its 1 MiB budget: doubling by copying the ring would allocate
+        // 16 KB + 32 KB + ... + 1 MiB (~2 MiB) and throw all but the last away.
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[][] packets = new byte[1024][];
+        for (int s = 0; s < packets.length; s++) {
+            packets[s] = packet(s, 900 + s % 100); // 1024 of them fit in the 1 MiB budget
+        }
+        long tid = Thread.currentThread().getId();
+        PacketCache cache = new PacketCache(1024);
+        long before = threads.getThreadAllocatedBytes(tid);
+        for (int s = 0; s < 3000; s++) {
+            cache.store(s, packets[s % 1024], 0, packets[s % 1024].length);
+        }
+        long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        assertEquals(1024 * 1024, cache.ringBytes());
+        assertEquals(cache.ringBytes() / PacketCache.CHUNK_BYTES, cache.allocatedChunks());
+        // The chunks themselves, at most one copied chunk per doubling (6), and the chunk tables.
+        long bound = cache.ringBytes() + 6L * (PacketCache.CHUNK_BYTES + 16) + 4096;
+        assertTrue(allocated <= bound, "allocated " + allocated + " bytes, bound " + bound);
+        for (int s = 3000 - 1024; s < 3000; s++) {
+            assertArrayEquals(packets[s % 1024], read(cache, s), "seq " + s);
+        }
+    }
+
+    @Test
+    void packetsAcrossChunkEdgesSurviveEveryDoubling() {
+        // Odd sizes put chunk edges inside packets and growth at every offset of a chunk.
+        PacketCache cache = new PacketCache(512);
+        Random random = new Random(7);
+        byte[][] kept = new byte[512][];
+        for (int s = 0; s < 4000; s++) {
+            int len = 1 + random.nextInt(PacketCache.MAX_PACKET);
+            byte[] p = new byte[len];
+            random.nextBytes(p);
+            cache.store(s, p, 0, len);
+            kept[s & 511] = p;
+            // Everything the ring's length still covers is served, byte for byte.
+            long bytes = 0;
+            for (int back = 0; back < Math.min(512, s + 1); back++) {
+                int q = s - back;
+                bytes += kept[q & 511].length;
+                if (bytes > cache.ringBytes()) {
+                    break;
+                }
+                assertArrayEquals(kept[q & 511], read(cache, q), "seq " + q + " after " + s);
+            }
+        }
+        assertEquals(512 * 1024, cache.ringBytes());
+    }
+
+    @Test
     void capacityMustBeAPowerOfTwo() {
         assertThrows(IllegalArgumentException.class, () -> new PacketCache(100));
         assertThrows(IllegalArgumentException.class, () -> new PacketCache(0));
