@@ -109,11 +109,18 @@ public final class TransportCcFeedback implements FeedbackPacket {
                 if (delta >= deltas.length) {
                     throw new IllegalArgumentException("fewer receive deltas than received packets");
                 }
+                // The delta's index goes into the message only when it is out of range: the
+                // node builds a feedback for every few received packets, and a name built
+                // eagerly was a string per packet.
                 if (symbol == PacketStatusChunk.RECEIVED_SMALL_DELTA) {
-                    RtcpWire.checkRange(deltas[delta], 0, 0xFF, "small delta " + delta);
+                    if (deltas[delta] < 0 || deltas[delta] > 0xFF) {
+                        RtcpWire.checkRange(deltas[delta], 0, 0xFF, "small delta " + delta);
+                    }
                     bytes += 1;
                 } else {
-                    RtcpWire.checkRange(deltas[delta], Short.MIN_VALUE, Short.MAX_VALUE, "large delta " + delta);
+                    if (deltas[delta] < Short.MIN_VALUE || deltas[delta] > Short.MAX_VALUE) {
+                        RtcpWire.checkRange(deltas[delta], Short.MIN_VALUE, Short.MAX_VALUE, "large delta " + delta);
+                    }
                     bytes += 2;
                 }
                 delta++;

@@ -70,18 +70,45 @@ public final class TransportCcFeedbackEncoder {
             span = Math.max(span, offset(baseSequence, packet) + 1);
         }
         boolean[] present = new boolean[span];
-        boolean[] received = new boolean[span];
         long[] arrival = new long[span];
+        java.util.Arrays.fill(arrival, NOT_RECEIVED);
         for (PacketArrival packet : packets) {
             int i = offset(baseSequence, packet);
             if (present[i]) {
                 throw new IllegalArgumentException("sequence number " + packet.sequence() + " given twice");
             }
             present[i] = true;
-            received[i] = packet.received();
-            arrival[i] = packet.arrivalMicros();
+            if (packet.received()) {
+                if (packet.arrivalMicros() == NOT_RECEIVED) {
+                    throw new IllegalArgumentException("arrival time out of range: " + packet);
+                }
+                arrival[i] = packet.arrivalMicros();
+            }
         }
+        return encode(mediaSsrc, baseSequence, arrival, span);
+    }
 
+    /** In {@link #encode(long, int, long[], int)}'s arrival times: the packet did not arrive. */
+    public static final long NOT_RECEIVED = Long.MIN_VALUE;
+
+    /**
+     * Encodes the fate of {@code span} consecutive packets from {@code baseSequence} on (wrapping
+     * past 65535): {@code arrivalMicros[i]} is packet {@code baseSequence + i}'s arrival time, 0 or
+     * or {@link #NOT_RECEIVED}. The node's recorder keeps its arrivals in such an array,
+     * so a feedback costs no object per packet.
+     *
+     * @return the feedback packets, in sequence order; empty when {@code span} is 0
+     */
+    public List<TransportCcFeedback> encode(long mediaSsrc, int baseSequence, long[] arrivalMicros, int span) {
+        RtcpWire.checkU32(mediaSsrc, "mediaSsrc");
+        RtcpWire.checkRange(baseSequence, 0, 0xFFFF, "baseSequence");
+        if (span < 0 || span > arrivalMicros.length || span > 0x10000) {
+            throw new IllegalArgumentException("span " + span + " for " + arrivalMicros.length + " arrival times");
+        }
+        if (span == 0) {
+            return List.of();
+        }
+        long[] arrival = arrivalMicros;
         List<TransportCcFeedback> feedbacks = new ArrayList<>();
         int[] symbols = new int[Math.min(span, maxStatusCount)];
         int[] deltas = new int[symbols.length];
@@ -90,7 +117,7 @@ public final class TransportCcFeedbackEncoder {
             int limit = Math.min(span, start + maxStatusCount);
             long referenceUnits = 0;
             for (int i = start; i < limit; i++) {
-                if (received[i]) {
+                if (arrival[i] != NOT_RECEIVED) {
                     referenceUnits = Math.floorDiv(arrival[i], TransportCcFeedback.REFERENCE_TIME_UNIT_MICROS);
                     break;
                 }
@@ -99,7 +126,7 @@ public final class TransportCcFeedbackEncoder {
             int count = 0;
             int deltaCount = 0;
             for (int i = start; i < limit; i++) {
-                if (!received[i]) {
+                if (arrival[i] == NOT_RECEIVED) {
                     symbols[count++] = PacketStatusChunk.NOT_RECEIVED;
                     continue;
                 }

@@ -129,6 +129,39 @@ class TransportCcFeedbackTest {
     }
 
     @Test
+    void arrivalTimesByOffsetEncodeExactlyAsTheListDoes() {
+        // The node's recorder hands the encoder an array (one slot per sequence number from the
+        // base, NOT_RECEIVED where nothing arrived) instead of a PacketArrival per packet.
+        for (long seed = 1; seed <= 300; seed++) {
+            Random random = new Random(seed);
+            int base = random.nextInt(0x10000);
+            List<PacketArrival> input = randomPattern(random, base);
+            int span = 0;
+            for (PacketArrival p : input) {
+                span = Math.max(span, ((p.sequence() - base) & 0xFFFF) + 1);
+            }
+            long[] byOffset = new long[span + random.nextInt(5)]; // slots past the span are ignored
+            java.util.Arrays.fill(byOffset, 123_456_789L);
+            java.util.Arrays.fill(byOffset, 0, span, TransportCcFeedbackEncoder.NOT_RECEIVED);
+            for (PacketArrival p : input) {
+                if (p.received()) {
+                    byOffset[(p.sequence() - base) & 0xFFFF] = p.arrivalMicros();
+                }
+            }
+            int firstCount = random.nextInt(256);
+            List<TransportCcFeedback> fromList = new TransportCcFeedbackEncoder(0x1234, 100, firstCount)
+                    .encode(0x5678, base, input);
+            List<TransportCcFeedback> fromArray = new TransportCcFeedbackEncoder(0x1234, 100, firstCount)
+                    .encode(0x5678, base, byOffset, span);
+            assertEquals(fromList, fromArray, "seed " + seed);
+        }
+        TransportCcFeedbackEncoder encoder = new TransportCcFeedbackEncoder(1, 100, 0);
+        assertEquals(List.of(), encoder.encode(2, 0, new long[4], 0));
+        assertThrows(IllegalArgumentException.class, () -> encoder.encode(2, 0, new long[4], 5));
+        assertThrows(IllegalArgumentException.class, () -> encoder.encode(2, 0, new long[0x10001], 0x10001));
+    }
+
+    @Test
     void arrivalsOffTheGridAreRoundedDownWithoutDrift() {
         List<PacketArrival> input = new ArrayList<>();
         long t = 1_000_000_123;
