@@ -14,9 +14,11 @@
 #   BENCH_NODE_ENV="RELAYCAST_ROOM_MAX_WORKERS=1"  (extra node settings, space-separated NAME=value)
 #   BENCH_RAMP_UP=40  (clients the harness starts per second; fanout1000 on 2 cores needs about 10)
 #   BENCH_HARNESS_ARGS="--dtls-threads 64"  (extra options for every harness run, see its --help)
-#   BENCH_HARNESS_JAVA_OPTS="-XX:+UseZGC"  (the harness's JVM options, default ZGC: on its one core the JVM
-#                      would pick Serial GC, whose 10-105 ms young pauses froze the receiving thread and
-#                      showed as latency; its GC log is <label>-<scenario>-harness-gc.log)
+#   BENCH_HARNESS_JAVA_OPTS="-XX:+UseZGC -XX:-ZProactive"  (the harness's JVM options, default ZGC: on its
+#                      one core the JVM would pick Serial GC, whose 10-105 ms young pauses froze the receiving
+#                      thread and showed as latency; without proactive cycles, which ZGC ran ~10 s into every
+#                      measured window and which cost Relaycast's and the floor's runs alike a second of
+#                      150-200 ms p99; its GC log is <label>-<scenario>-harness-gc.log)
 #   BENCH_NODE_LOG_LEVEL=info  (the nodes' log level, default warn; info logs each peer's ICE and DTLS times in node-N.log)
 #   BENCH_PREWARM=60  (seconds of the same scenario run against the fresh server before the measured
 #                      run, in the harness JVM of the measured run (--prewarm), so the harness is warm
@@ -175,7 +177,7 @@ run_load() { # target label pids urls scenario [extra harness args]
     thread_cpu "$spids" >"$out-threads-before.txt" 2>/dev/null || true
   fi
   # shellcheck disable=SC2046,SC2086
-  inns timeout $((prewarm + duration + 800)) taskset -c 1 java -Xmx1g ${BENCH_HARNESS_JAVA_OPTS--XX:+UseZGC} \
+  inns timeout $((prewarm + duration + 800)) taskset -c 1 java -Xmx1g ${BENCH_HARNESS_JAVA_OPTS--XX:+UseZGC -XX:-ZProactive} \
     -Xlog:gc:file="$out-harness-gc.log" -jar "$load_jar" --target "$target" --url "$urls" \
     $(scenario_args "$sc") --bitrate "$(bitrate_of "$sc")" --duration "$duration" --ramp-up "${BENCH_RAMP_UP:-40}" --server-pid "$spids" --label "$label $sc" \
     --prewarm "$prewarm" --out "$out" $extra || {

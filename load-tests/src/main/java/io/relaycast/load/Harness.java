@@ -184,6 +184,7 @@ final class Harness implements AutoCloseable {
         double wait = ProcStats.waitPerSliceMicros(new long[] {0, 0},
                 ProcStats.runQueue(MediaLoop.RECEIVER_THREAD_PREFIX));
         r.putHarness("receiverWaitPerWakeupMicros", Double.isNaN(wait) ? null : round1(wait));
+        r.putHarness("gcCycles", Result.gcCycles(gcPauses.cyclesWithin(0, seconds())));
         return r;
     }
 

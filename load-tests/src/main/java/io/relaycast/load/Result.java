@@ -548,6 +548,23 @@ final class Result {
         head.put("harnessLimited", !warnings.isEmpty());
     }
 
+    /**
+     * The harness JVM's concurrent GC cycles in the run ({@code harness.gcCycles}): how many, and
+     * when each ended (seconds into the run) with its length, to line up with the per-second
+     * latency. Not a limit by itself: a cycle shares the harness's core with the receiving thread
+     * but stops nothing.
+     */
+    static Map<String, Object> gcCycles(List<HarnessPauses.Pause> cycles) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", cycles.size());
+        List<String> ends = new ArrayList<>();
+        for (HarnessPauses.Pause c : cycles) {
+            ends.add(round(c.endSeconds(), 1) + " s (" + round(c.millis(), 0) + " ms)");
+        }
+        m.put("ended", ends);
+        return m;
+    }
+
     /** Adds a figure about the harness itself to the result's {@code harness} part (after {@link #judgeHarness}). */
     @SuppressWarnings("unchecked")
     void putHarness(String key, Object value) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,20 @@ class HarnessPausesTest {
         assertFalse(HarnessPauses.isConcurrent("ZGC Pauses"));
         assertFalse(HarnessPauses.isConcurrent("Copy"));
         assertFalse(HarnessPauses.isConcurrent("G1 Young Generation"));
+    }
+
+    @Test
+    void cyclesAreKeptApartFromPausesAndListedWithTheirEnds() {
+        try (HarnessPauses pauses = new HarnessPauses(() -> 7.0)) {
+            pauses.recordCycle(12.5, 180.4);
+            pauses.recordCycle(40.0, 90.0);
+            assertTrue(pauses.within(0, 100).isEmpty(), "a cycle is not a pause");
+            List<HarnessPauses.Pause> inWindow = pauses.cyclesWithin(0, 30);
+            assertEquals(1, inWindow.size());
+            Map<String, Object> listed = Result.gcCycles(inWindow);
+            assertEquals(1, listed.get("count"));
+            assertEquals(List.of("12.5 s (180.0 ms)"), listed.get("ended"));
+        }
     }
 
     @Test
