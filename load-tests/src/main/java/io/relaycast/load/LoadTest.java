@@ -69,6 +69,12 @@ public final class LoadTest {
         System.err.println("prewarm: the same scenario for " + o.prewarmSeconds + " s first, set aside in " + pre.out);
         Result r = run(pre);
         System.err.println("prewarm done: " + new ObjectMapper().writeValueAsString(r.headline()));
+        // Collect now, with no client connected, so that the measured run starts with an empty
+        // heap: its clients' set-up allocates fast, and with the prewarm's garbage still in the
+        // heap that brought a concurrent cycle into the start of the window (fanout200, s17-l:
+        // a 1.9 s cycle ending 8.2 s into the run, whose seconds read 135, 48 and 49 ms p99;
+        // on its one core the cycle's worker competes with the receiving thread).
+        System.gc();
     }
 
     /** Runs a scenario to the end and writes its reports. */
