@@ -14,11 +14,11 @@ package io.relaycast.node.media;
  * a packet crosses a chunk's end).
  *
  * <p>Why chunks: a ring of one array had to allocate, zero and copy the whole new array at each
- * doubling, up to 1.5 MB and a few hundred microseconds (page faults included) on the media loop
- * per track; tracks that started together doubled together, and a room's publishers joining at
- * once stalled forwarding for 5-25 ms about 14 s later (perf on rooms20, docs/benchmarks.md
- * "Packet caches that grow without stalling"), while the discarded arrays (~1 MB per video track)
- * brought the garbage collector's cycles into the call. Doubling now moves chunk references: a
+ * doubling (1 MiB new and 512 KB copied at the last one) on the media loop; tracks that started
+ * together doubled together, and in rooms20 the loop's longest turns (up to 25 ms) fell in the
+ * second when its 100 publishers' caches doubled, 14 % of their samples zeroing new arrays (perf,
+ * docs/benchmarks.md "Packet caches that grow without stalling"), while the discarded arrays
+ * (~1 MB per video track) were the node's largest source of garbage. Doubling now moves chunk references: a
  * byte keeps its absolute position, and position {@code p} lies in chunk {@code p / CHUNK_BYTES}
  * modulo the chunk count, so a chunk of the last lap either keeps its slot or moves up by the old
  * count. New chunks are allocated one at a time when the writes first reach them, and nothing
