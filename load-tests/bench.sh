@@ -53,6 +53,12 @@ if [ -e "$results" ] && [ -n "$(ls -A "$results" 2>/dev/null)" ]; then
 fi
 mkdir -p "$results"
 failed=()
+# This script's own work (the per-thread snapshots, polling loops, curl, python) runs beside the
+# harness on core 1, never on the server's core 0: every process it starts inherits this, and the
+# server, Janus and the floor are pinned to their core explicitly. Before this, the snapshot taken
+# as the prewarm ended (bash, cat and cut forked per server thread) ran on core 0 in the measured
+# run's join seconds: 740 ms of that core in its first 3 s (perf sched, rooms20, s18-e).
+taskset -cp 1 $$ >/dev/null 2>&1 || true
 
 ns="rc-load-$$"
 pids=()
@@ -215,22 +221,27 @@ PY
 # cuts names to 15 characters (every Vert.x event loop is "vert.x-eventloo"), so the JVM's own
 # names come from jcmd Thread.print (nid = the thread id in hex) where it answers (JVMs only).
 thread_cpu() {
-  local p t st tid name wait_ns
+  # Builtins only (read, not cat or cut), so that a snapshot of a JVM's ~60 threads forks no
+  # process per thread.
+  local p t st tid name wait_ns comm
   for p in ${1//,/ }; do
     declare -A names=()
+    comm=; read -r comm <"/proc/$p/comm" 2>/dev/null || true
     # jcmd only for a JVM: it attaches with SIGQUIT, whose default action kills any other process
     # (Janus dumped core at the first jcmd of a run before this check).
-    [ "$(cat /proc/"$p"/comm 2>/dev/null)" = java ] &&
+    [ "$comm" = java ] &&
     while read -r tid name; do names[$tid]="$name"; done < <(jcmd "$p" Thread.print 2>/dev/null \
       | sed -n 's/^"\([^"]*\)".* nid=\(0x[0-9a-f]*\).*/\2 \1/p' | while read -r hex n; do echo "$((hex)) $n"; done)
     for t in /proc/"$p"/task/*; do
-      st=$(cat "$t/stat" 2>/dev/null) || continue
+      read -r st <"$t/stat" 2>/dev/null || continue
       tid=${t##*/}
       # Fields after the parenthesised name: utime and stime are the 12th and 13th.
       set -- ${st##*) }
-      name="${names[$tid]:-$(cat "$t/comm" 2>/dev/null)}"
+      name="${names[$tid]:-}"
+      [ -n "$name" ] || read -r name <"$t/comm" 2>/dev/null || name="?"
       # schedstat's second field: ns the thread waited, runnable, for a CPU (0 where unreadable).
-      wait_ns=$(cut -d' ' -f2 "$t/schedstat" 2>/dev/null || echo 0)
+      wait_ns=0
+      read -r _ wait_ns _ <"$t/schedstat" 2>/dev/null || wait_ns=0
       echo "$p $tid $(( ${12} + ${13} )) ${wait_ns:-0} $name"
     done
     unset names
