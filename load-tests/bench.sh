@@ -125,8 +125,10 @@ start_node() { # index http_port media_port cluster(true|false) [jfr file]
   # relaycast2's second node goes to core 1 (beside the harness) with BENCH_NODE2_CORE=1.
   local core="${BENCH_NODE_CORES:-0}"
   [ "$i" = 2 ] && core="${BENCH_NODE2_CORE:-0}"
-  # The collector README.md runs the node with; the GC log gives pause counts and tails.
-  local flags=(-Xmx768m -XX:+UseZGC "-Xlog:gc*:file=$results/node-$i-gc.log:uptime,level,tags")
+  # The collector and the fixed, pre-touched heap README.md runs a production node with (without
+  # the touch, the heap's growth during the measured run's joins was page faults on the media
+  # loop: docs/benchmarks.md "Join seconds: page faults"); the GC log gives pause counts and tails.
+  local flags=(-Xms768m -Xmx768m -XX:+AlwaysPreTouch -XX:+UseZGC "-Xlog:gc*:file=$results/node-$i-gc.log:uptime,level,tags")
   # Extra node JVM flags for A/B runs, e.g. BENCH_NODE_FLAGS=-Dio.netty.transport.noNative=true (NIO).
   [ -n "${BENCH_NODE_FLAGS:-}" ] && flags+=(${BENCH_NODE_FLAGS})
   [ -n "$jfr" ] && flags+=(-XX:+FlightRecorder "-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true")
