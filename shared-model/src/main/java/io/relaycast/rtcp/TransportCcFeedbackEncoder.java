@@ -93,8 +93,8 @@ public final class TransportCcFeedbackEncoder {
 
     /**
      * Encodes the fate of {@code span} consecutive packets from {@code baseSequence} on (wrapping
-     * past 65535): {@code arrivalMicros[i]} is packet {@code baseSequence + i}'s arrival time, 0 or
-     * or {@link #NOT_RECEIVED}. The node's recorder keeps its arrivals in such an array,
+     * past 65535): {@code arrivalMicros[i]} is packet {@code baseSequence + i}'s arrival time
+     * in microseconds, or {@link #NOT_RECEIVED}. The node's recorder keeps its arrivals in such an array,
      * so a feedback costs no object per packet.
      *
      * @return the feedback packets, in sequence order; empty when {@code span} is 0
