@@ -65,6 +65,10 @@ final class Harness implements AutoCloseable {
             loop.serverAddresses.add(java.net.InetAddress.getByName(host));
         }
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // Every handshake may compute at once: the clients must answer the server's flights as soon
+        // as they can, whatever else the harness's one core is doing (a single permit left a
+        // join burst's flights queued behind it for about a second; docs/benchmarks.md "DTLS
+        // handshakes: threads that wait are not work").
         this.pool = new DtlsHandshakePool(options.dtlsThreads, 4096, 10_000);
         this.dtls = new DtlsSetup(DtlsCertificate.generate(secure, Instant.now()), pool);
         this.serverPids = options.serverPids.isEmpty() ? findServers(options.target) : options.serverPids;

@@ -19,8 +19,9 @@ final class Options {
               --publishers N                   publishing peers per room (default: all)
               --duration S                     seconds of measurement after the last client started (default 30)
               --ramp-up N                      clients started per second (default 20)
-              --dtls-threads N                 the clients' DTLS handshakes at once (default 8): BouncyCastle holds
-                                               a thread for a whole handshake, so this bounds joins in flight
+              --dtls-threads N                 the clients' DTLS handshakes at once (default 256): BouncyCastle holds
+                                               a thread for a whole handshake, mostly waiting for the server, so
+                                               this bounds joins in flight
               --receive-threads N              threads reading the clients' sockets and stamping arrivals
                                                (default 1; more only help a harness with cores to spare)
               --bitrate BPS                    video bitrate per publisher (default 1500000)
@@ -78,7 +79,7 @@ final class Options {
     int durationSeconds = 30;
     double rampUpPerSecond = 20;
     /** Threads of the clients' shared DTLS handshake pool: how many handshakes run at once. */
-    int dtlsThreads = 8;
+    int dtlsThreads = 256;
     int receiveThreads = 1;
     int serverQueuePeriodMillis = 0;
     int bitrate = 1_500_000;

@@ -210,6 +210,7 @@ final class Result {
         q.put("otherDrops", st.otherDrops);
         q.put("dropsByOutcome", st.dropsByOutcome);
         q.put("iceAtConnect", st.iceAtConnect);
+        q.put("dtlsAtConnect", st.dtlsAtConnect);
         q.put("iceAtEnd", st.iceTotals());
         q.put("packetsSent", st.packetsSent);
         q.put("keyframesSent", st.keyframesSent);

@@ -22,6 +22,8 @@ final class RunStats {
      * (the peer also claimed controlling) and error responses we got to our checks.
      */
     final TreeMap<String, Long> iceAtConnect = new TreeMap<>();
+    /** The clients' DTLS counters (flights resent, datagrams dropped) summed at their connect. */
+    final TreeMap<String, Long> dtlsAtConnect = new TreeMap<>();
     /** Every WebRTC session of the run, for the ICE outcome totals at the end. */
     final List<WebRtcSession> sessions = new ArrayList<>();
 

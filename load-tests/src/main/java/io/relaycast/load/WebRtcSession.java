@@ -595,6 +595,7 @@ final class WebRtcSession implements MediaLoop.Timed, MediaLoop.Receiving {
                 connectedNanos = now;
                 iceSetupNanos = c.iceNanos();
                 dtlsSetupNanos = c.dtlsNanos();
+                transport.dtlsStats().nonZero().forEach((k, v) -> loop.stats.dtlsAtConnect.merge(k, v, Long::sum));
                 for (io.relaycast.ice.IceCheckOutcome o : List.of(io.relaycast.ice.IceCheckOutcome.REJECTED_ROLE_CONFLICT,
                         io.relaycast.ice.IceCheckOutcome.RESPONSE_ERROR, io.relaycast.ice.IceCheckOutcome.ANSWERED)) {
                     long n = transport.iceCount(o);

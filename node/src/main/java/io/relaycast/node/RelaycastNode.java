@@ -66,9 +66,11 @@ public final class RelaycastNode {
         this.metrics = metrics;
         this.hazelcast = hazelcast;
         this.tokens = TokenVerifier.create(vertx, keys);
-        this.transports = new TransportContext(settings.advertisedIps());
+        this.transports = new TransportContext(settings.advertisedIps(), settings.dtlsHandshakeThreads());
         metrics.gauge("relaycast_dtls_pool_tasks", "DTLS tasks (mostly handshakes, each holding a thread until it ends) running",
                 transports.dtlsPool(), p -> p.activeCount(), "state", "running");
+        metrics.gauge("relaycast_dtls_pool_tasks", "DTLS tasks computing (holding one of the pool's per-core permits)",
+                transports.dtlsPool(), p -> p.computingCount(), "state", "computing");
         metrics.gauge("relaycast_dtls_pool_tasks", "DTLS tasks waiting for a free handshake thread",
                 transports.dtlsPool(), p -> p.queuedCount(), "state", "queued");
         List<MediaWorker> ws = new ArrayList<>();

@@ -64,7 +64,8 @@ public record Settings(
         int roomPeersPerWorker,
         int roomMaxWorkers,
         int gcThreadNice,
-        int jitThreadNice) {
+        int jitThreadNice,
+        int dtlsHandshakeThreads) {
 
     /** Where each setting's value is looked up. */
     @FunctionalInterface
@@ -208,7 +209,10 @@ public record Settings(
                 r.integer("RELAYCAST_ROOM_MAX_WORKERS", 0, 0, 256),
                 // 0: those threads keep the JVM's priority (BackgroundThreadPriority says why 10).
                 r.integer("RELAYCAST_GC_THREAD_NICE", 10, 0, 19),
-                r.integer("RELAYCAST_JIT_THREAD_NICE", 10, 0, 19));
+                r.integer("RELAYCAST_JIT_THREAD_NICE", 10, 0, 19),
+                // Threads mostly wait for the peer; how many compute at once is the core count
+                // (DtlsHandshakePool says why the two bounds differ).
+                r.integer("RELAYCAST_DTLS_HANDSHAKE_THREADS", 128, 1, 4096));
     }
 
     private static boolean checkedText(String format) throws SettingsException {

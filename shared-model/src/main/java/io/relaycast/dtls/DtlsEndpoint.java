@@ -672,73 +672,83 @@ public final class DtlsEndpoint {
          */
         @Override
         public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
-            long remainingNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitMillis));
-            lock.lock();
+            // While this thread waits for the peer or the caller's clock, its computing permit goes
+            // to another handshake (DtlsHandshakePool); it is taken back only after the lock is
+            // released, since the caller's threads take the lock to feed us.
             try {
-                burst = Burst.UNDECIDED;
-                lastReceipt = Receipt.NONE;
-                while (true) {
-                    if (transportClosed) {
-                        throw new IOException("DTLS transport closed");
-                    }
-                    boolean handshaking = state == DtlsState.HANDSHAKING;
-                    if (handshaking && closeRequested) {
-                        break; // cancel below, outside the lock
-                    }
-                    if (handshaking && handshakeTimedOut) {
-                        // Ends connect/accept as BouncyCastle's own handshake timeout would.
-                        throw new TlsTimeoutException(timeoutReason());
-                    }
-                    byte[] record = inbound.poll();
-                    if (record != null) {
-                        if (record.length > len) {
-                            malformedDropped++; // cannot happen: records are at most RECEIVE_LIMIT
-                            continue;
+                long remainingNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitMillis));
+                lock.lock();
+                try {
+                    burst = Burst.UNDECIDED;
+                    lastReceipt = Receipt.NONE;
+                    while (true) {
+                        if (transportClosed) {
+                            throw new IOException("DTLS transport closed");
                         }
-                        if (DtlsRecords.epoch(record) > 0
-                                && record.length - DtlsRecords.HEADER_LENGTH < minEncryptedPayload) {
-                            malformedDropped++; // see WebRtcTlsSupport.minCiphertextLength
-                            continue;
+                        boolean handshaking = state == DtlsState.HANDSHAKING;
+                        if (handshaking && closeRequested) {
+                            break; // cancel below, outside the lock
                         }
-                        System.arraycopy(record, 0, buf, off, record.length);
-                        lastReceipt = Receipt.RECORD;
-                        return record.length;
-                    }
-                    boolean returnTimeout = !handshaking || resendDue;
-                    if (returnTimeout) {
-                        if (remainingNanos <= 0) {
-                            lastReceipt = handshaking ? Receipt.TIMEOUT : Receipt.NONE;
-                            return -1;
+                        if (handshaking && handshakeTimedOut) {
+                            // Ends connect/accept as BouncyCastle's own handshake timeout would.
+                            throw new TlsTimeoutException(timeoutReason());
                         }
-                        remainingNanos = changed.awaitNanos(remainingNanos);
-                        continue;
-                    }
-                    waitingForInput = true;
-                    changed.signalAll();
-                    try {
-                        if (remainingNanos > 0) {
+                        byte[] record = inbound.poll();
+                        if (record != null) {
+                            if (record.length > len) {
+                                malformedDropped++; // cannot happen: records are at most RECEIVE_LIMIT
+                                continue;
+                            }
+                            if (DtlsRecords.epoch(record) > 0
+                                    && record.length - DtlsRecords.HEADER_LENGTH < minEncryptedPayload) {
+                                malformedDropped++; // see WebRtcTlsSupport.minCiphertextLength
+                                continue;
+                            }
+                            System.arraycopy(record, 0, buf, off, record.length);
+                            lastReceipt = Receipt.RECORD;
+                            return record.length;
+                        }
+                        boolean returnTimeout = !handshaking || resendDue;
+                        if (returnTimeout) {
+                            if (remainingNanos <= 0) {
+                                lastReceipt = handshaking ? Receipt.TIMEOUT : Receipt.NONE;
+                                return -1;
+                            }
+                            pool.releaseWhileWaiting();
                             remainingNanos = changed.awaitNanos(remainingNanos);
-                        } else {
-                            changed.await();
+                            continue;
                         }
-                    } finally {
-                        waitingForInput = false;
+                        waitingForInput = true;
+                        changed.signalAll();
+                        pool.releaseWhileWaiting();
+                        try {
+                            if (remainingNanos > 0) {
+                                remainingNanos = changed.awaitNanos(remainingNanos);
+                            } else {
+                                changed.await();
+                            }
+                        } finally {
+                            waitingForInput = false;
+                        }
                     }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("DTLS handshake pool is shutting down");
+                } finally {
+                    lock.unlock();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("DTLS handshake pool is shutting down");
+                // close() during the handshake. The peer's close handle re-enters send() and close(),
+                // so it runs without our lock: DTLSRecordLayer.close sends user_canceled (once the peer
+                // has spoken) and close_notify (RFC 5246 §7.2.2), then closes this transport.
+                pool.resumeAfterWaiting();
+                AbstractTlsPeer peer = activePeer;
+                if (peer != null) {
+                    peer.cancel();
+                }
+                throw new IOException("DTLS handshake cancelled by close()");
             } finally {
-                lock.unlock();
+                pool.resumeAfterWaiting();
             }
-            // close() during the handshake. The peer's close handle re-enters send() and close(),
-            // so it runs without our lock: DTLSRecordLayer.close sends user_canceled (once the peer
-            // has spoken) and close_notify (RFC 5246 §7.2.2), then closes this transport.
-            AbstractTlsPeer peer = activePeer;
-            if (peer != null) {
-                peer.cancel();
-            }
-            throw new IOException("DTLS handshake cancelled by close()");
         }
 
         @Override

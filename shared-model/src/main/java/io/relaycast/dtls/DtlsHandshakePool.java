@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -15,10 +16,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>{@code DTLSServerProtocol.accept} and {@code DTLSClientProtocol.connect} block their thread
  * until the handshake ends, so they cannot run on an event loop. Each {@link DtlsEndpoint} borrows
  * one thread from here for its handshake and gives it back when the handshake ends; after that it
- * borrows one only briefly, when a DTLS record or {@code close()} needs BouncyCastle. A thread
- * spends most of a handshake waiting for the peer's next flight (a round trip), not computing, so
- * the default size is a few threads per core rather than one. The queue is bounded: when it is
- * full a new handshake fails at once instead of piling up.
+ * borrows one only briefly, when a DTLS record or {@code close()} needs BouncyCastle. The queue is
+ * bounded: when it is full a new handshake fails at once instead of piling up.
+ *
+ * <p>Two bounds, because a handshake's thread mostly waits. {@code threads} is how many
+ * handshakes are in progress at once; each spends most of its life blocked in the endpoint's
+ * receive, waiting a round trip for the peer's next flight, so this bound decides how many joins
+ * per second the pool can carry ({@code threads} / handshake time), not how much CPU it uses. When
+ * it was the only bound (four threads per core), 200 handshakes started at once over a 100 ms
+ * round trip on one core connected at p50 3.2 s / p99 5.9 s, against 0.6 / 0.8 s with 128
+ * threads and one permit (DtlsJoinBurst; docs/benchmarks.md, "DTLS handshakes: threads that
+ * wait are not work"). {@code computing} is
+ * how many of them may compute at once (key exchange, signatures, building a flight): a task holds
+ * one of these permits while it runs and gives it up while it waits for its peer
+ * ({@link #releaseWhileWaiting}), so a burst's crypto is paced to that many cores and the media
+ * loop keeps the rest.
  *
  * <p>Threads are daemons named {@code relaycast-dtls-N} and exit after {@code keepAlive} idle.
  * {@link #close()} interrupts running handshakes; their endpoints report {@code Failed}.
@@ -30,19 +42,35 @@ public final class DtlsHandshakePool implements AutoCloseable {
 
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
 
+    /** Where a pool thread stands with its computing permit. */
+    private enum Permit { NONE, HELD, RELEASED_WHILE_WAITING }
+
     private final ThreadPoolExecutor executor;
+    /** Tasks computing at once; taken for a task's run, given up while it waits for its peer. */
+    private final Semaphore computing;
+    private final int computingPermits;
+    private final ThreadLocal<Permit> permit = ThreadLocal.withInitial(() -> Permit.NONE);
     /** Endpoints with a task queued or running, and how many: what {@link #awaitIdle} waits for. */
     private final ConcurrentHashMap<DtlsEndpoint, Integer> scheduled = new ConcurrentHashMap<>();
 
+    /** A pool whose tasks may all compute at once ({@code computing} = {@code threads}). */
+    public DtlsHandshakePool(int threads, int queueCapacity, long keepAliveMillis) {
+        this(threads, threads, queueCapacity, keepAliveMillis);
+    }
+
     /**
      * @param threads         maximum concurrent handshakes (and post-handshake record services)
+     * @param computing       how many of those may compute at once (the rest wait for their peer)
      * @param queueCapacity   tasks waiting for a thread before new ones are refused
      * @param keepAliveMillis how long an idle thread lives
      */
-    public DtlsHandshakePool(int threads, int queueCapacity, long keepAliveMillis) {
-        if (threads < 1 || queueCapacity < 1 || keepAliveMillis < 1) {
-            throw new IllegalArgumentException("threads, queueCapacity and keepAliveMillis must be positive");
+    public DtlsHandshakePool(int threads, int computing, int queueCapacity, long keepAliveMillis) {
+        if (threads < 1 || computing < 1 || queueCapacity < 1 || keepAliveMillis < 1) {
+            throw new IllegalArgumentException(
+                    "threads, computing, queueCapacity and keepAliveMillis must be positive");
         }
+        this.computingPermits = Math.min(computing, threads);
+        this.computing = new Semaphore(computingPermits, true);
         ThreadFactory factory = task -> {
             Thread t = new Thread(task, THREAD_NAME_PREFIX + THREAD_NUMBER.incrementAndGet());
             t.setDaemon(true);
@@ -53,9 +81,12 @@ public final class DtlsHandshakePool implements AutoCloseable {
         executor.allowCoreThreadTimeOut(true);
     }
 
-    /** Four threads per core (at least four), 1024 queued, 60 s keep-alive. */
-    public static DtlsHandshakePool withDefaults() {
-        return new DtlsHandshakePool(Math.max(4, 4 * Runtime.getRuntime().availableProcessors()), 1024, 60_000);
+    /**
+     * {@code threads} handshakes at once, as many computing as the process has cores, 1024
+     * queued, 60 s keep-alive.
+     */
+    public static DtlsHandshakePool withThreads(int threads) {
+        return new DtlsHandshakePool(threads, Runtime.getRuntime().availableProcessors(), 1024, 60_000);
     }
 
     /** Runs {@code owner}'s {@code task} on a pool thread; false if the pool is closed or its queue is full. */
@@ -64,7 +95,16 @@ public final class DtlsHandshakePool implements AutoCloseable {
         try {
             executor.execute(() -> {
                 try {
-                    task.run();
+                    computing.acquireUninterruptibly();
+                    permit.set(Permit.HELD);
+                    try {
+                        task.run();
+                    } finally {
+                        if (permit.get() == Permit.HELD) {
+                            computing.release();
+                        }
+                        permit.set(Permit.NONE);
+                    }
                 } finally {
                     done(owner);
                 }
@@ -73,6 +113,29 @@ public final class DtlsHandshakePool implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             done(owner);
             return false;
+        }
+    }
+
+    /**
+     * Called by a task about to block until its peer or the caller's clock says something: gives
+     * its computing permit to another task. Returns whether it did (false on a thread that holds
+     * none, e.g. not a pool thread); the task must then call {@link #resumeAfterWaiting} before it
+     * computes again, and never while holding a lock the caller's threads take.
+     */
+    boolean releaseWhileWaiting() {
+        if (permit.get() != Permit.HELD) {
+            return false;
+        }
+        permit.set(Permit.RELEASED_WHILE_WAITING);
+        computing.release();
+        return true;
+    }
+
+    /** Takes back the permit {@link #releaseWhileWaiting} gave up, waiting for one if need be. */
+    void resumeAfterWaiting() {
+        if (permit.get() == Permit.RELEASED_WHILE_WAITING) {
+            computing.acquireUninterruptibly();
+            permit.set(Permit.HELD);
         }
     }
 
@@ -116,6 +179,16 @@ public final class DtlsHandshakePool implements AutoCloseable {
     /** The most tasks that run at once. */
     public int threads() {
         return executor.getMaximumPoolSize();
+    }
+
+    /** The most tasks that compute at once. */
+    public int computingPermits() {
+        return computingPermits;
+    }
+
+    /** Tasks computing right now (holding a permit), an estimate. */
+    public int computingCount() {
+        return computingPermits - computing.availablePermits();
     }
 
     /** Refuses new work and interrupts the threads; blocked handshakes end with {@code Failed}. */

@@ -1,5 +1,8 @@
 package io.relaycast.dtls;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Counters of one {@link DtlsEndpoint}, a snapshot.
  *
@@ -18,4 +21,23 @@ package io.relaycast.dtls;
 public record DtlsStats(long inboundQueueFull, long malformedDropped, long oversizedDropped,
                         long ignoredAfterEnd, long timerRetransmissions, long suppressedRetransmissions,
                         long applicationDataDropped) {
+
+    /** The counters that are not zero, by name, in declaration order (for logs and reports). */
+    public Map<String, Long> nonZero() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        put(m, "inboundQueueFull", inboundQueueFull);
+        put(m, "malformedDropped", malformedDropped);
+        put(m, "oversizedDropped", oversizedDropped);
+        put(m, "ignoredAfterEnd", ignoredAfterEnd);
+        put(m, "timerRetransmissions", timerRetransmissions);
+        put(m, "suppressedRetransmissions", suppressedRetransmissions);
+        put(m, "applicationDataDropped", applicationDataDropped);
+        return m;
+    }
+
+    private static void put(Map<String, Long> m, String name, long value) {
+        if (value != 0) {
+            m.put(name, value);
+        }
+    }
 }

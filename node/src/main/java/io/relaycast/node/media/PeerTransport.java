@@ -216,7 +216,8 @@ public final class PeerTransport {
                 handshakeNanos = c.iceNanos() + c.dtlsNanos();
                 worker.metrics().dtlsHandshake(handshakeNanos);
                 LOG.info(() -> "peer " + peerId + ": connected with " + c.profile() + ", ICE "
-                        + c.iceNanos() / 1_000_000 + " ms, DTLS " + c.dtlsNanos() / 1_000_000 + " ms");
+                        + c.iceNanos() / 1_000_000 + " ms, DTLS " + c.dtlsNanos() / 1_000_000 + " ms"
+                        + dtlsCounters());
                 listener.onTransportConnected(this);
             } else if (e instanceof MediaTransportEvent.Closed c) {
                 if (c.reason() != CloseReason.LOCAL_CLOSE) {
@@ -243,4 +244,11 @@ public final class PeerTransport {
             default -> MediaCounters.Drop.UNVALIDATED_SOURCE;
         });
     }
+
+    /** The DTLS endpoint's non-zero counters (flights resent, datagrams dropped), for the connect log. */
+    private String dtlsCounters() {
+        var counters = transport.dtlsStats().nonZero();
+        return counters.isEmpty() ? "" : " " + counters;
+    }
+
 }

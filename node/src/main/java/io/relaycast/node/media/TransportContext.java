@@ -21,8 +21,9 @@ public final class TransportContext implements AutoCloseable {
     private final List<String> advertisedIps;
     private final DtlsSetup dtlsSetup;
 
-    public TransportContext(List<String> advertisedIps) {
-        this(advertisedIps, new SecureRandom(), DtlsHandshakePool.withDefaults(), Instant.now());
+    /** @param dtlsHandshakeThreads handshakes in progress at once (RELAYCAST_DTLS_HANDSHAKE_THREADS) */
+    public TransportContext(List<String> advertisedIps, int dtlsHandshakeThreads) {
+        this(advertisedIps, new SecureRandom(), DtlsHandshakePool.withThreads(dtlsHandshakeThreads), Instant.now());
     }
 
     /**

@@ -35,7 +35,7 @@ class DownTrackAudioTest {
 
     @BeforeAll
     static void context() {
-        context = new TransportContext(List.of("127.0.0.1"));
+        context = new TransportContext(List.of("127.0.0.1"), 4);
     }
 
     @AfterAll

@@ -48,7 +48,7 @@ class DownTrackSimulcastTest {
 
     @BeforeAll
     static void context() {
-        context = new TransportContext(List.of("127.0.0.1"));
+        context = new TransportContext(List.of("127.0.0.1"), 4);
     }
 
     @AfterAll
