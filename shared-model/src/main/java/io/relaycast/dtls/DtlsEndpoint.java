@@ -236,6 +236,7 @@ public final class DtlsEndpoint {
             if (state != DtlsState.HANDSHAKING || handshakeTimedOut) {
                 return;
             }
+            timer.anchor(nowNanos);
             if (nowNanos >= handshakeDeadlineNanos) {
                 handshakeTimedOut = true;
                 changed.signalAll();
@@ -259,6 +260,11 @@ public final class DtlsEndpoint {
         try {
             if (state != DtlsState.HANDSHAKING || handshakeTimedOut) {
                 return Long.MAX_VALUE;
+            }
+            if (timer.awaitingAnchor()) {
+                // A flight left since the caller's last clock reading: its timer starts at the
+                // next one (RFC 6347 §4.2.4.1 times a flight from its transmission).
+                return Math.min(handshakeDeadlineNanos, nowNanos);
             }
             return Math.min(handshakeDeadlineNanos, timer.deadlineNanos());
         } finally {
@@ -808,7 +814,7 @@ public final class DtlsEndpoint {
             highestSentMessageSeq = Math.max(highestSentMessageSeq, DtlsRecords.plaintextMessageSeq(buf, off, len));
             sentChangeCipherSpec |= type == DtlsRecords.CHANGE_CIPHER_SPEC;
             // RFC 6347 §4.2.4: the timer runs from the (re)transmission of the flight.
-            timer.flightSent(nowNanos, burst == Burst.NEW_FLIGHT);
+            timer.flightQueued(burst == Burst.NEW_FLIGHT);
             changed.signalAll();
             return true;
         }

@@ -15,16 +15,40 @@ final class RetransmitTimer {
 
     private long rtoNanos = INITIAL_NANOS;
     private long deadlineNanos = Long.MAX_VALUE;
+    /** A flight was queued for the caller and the timer waits for its next clock reading. */
+    private boolean awaitingAnchor;
+
+    /** A datagram of a flight went out at {@code nowNanos}: {@link #flightQueued} and {@link #anchor} at once. */
+    void flightSent(long nowNanos, boolean newFlight) {
+        flightQueued(newFlight);
+        anchor(nowNanos);
+    }
 
     /**
-     * A datagram of a flight went out at {@code nowNanos}. A new flight restarts the backoff; a
-     * retransmission keeps the value {@link #expire()} doubled.
+     * A datagram of a flight was queued for the caller, who sends it when it next polls; the
+     * handshake thread that queued it has no clock. The timer starts at the caller's next clock
+     * reading ({@link #anchor}), so a flight produced late (the handshake thread waited for a
+     * core) is not resent as soon as it leaves. A new flight restarts the backoff.
      */
-    void flightSent(long nowNanos, boolean newFlight) {
+    void flightQueued(boolean newFlight) {
         if (newFlight) {
             rtoNanos = INITIAL_NANOS;
         }
-        deadlineNanos = saturatedAdd(nowNanos, rtoNanos);
+        deadlineNanos = Long.MAX_VALUE;
+        awaitingAnchor = true;
+    }
+
+    /** The caller's clock read {@code nowNanos}: starts the timer a queued flight waits for. */
+    void anchor(long nowNanos) {
+        if (awaitingAnchor) {
+            awaitingAnchor = false;
+            deadlineNanos = saturatedAdd(nowNanos, rtoNanos);
+        }
+    }
+
+    /** Whether a queued flight waits for the caller's clock to start its timer. */
+    boolean awaitingAnchor() {
+        return awaitingAnchor;
     }
 
     /** Whether the deadline has passed at {@code nowNanos}. */
@@ -41,6 +65,7 @@ final class RetransmitTimer {
     /** No flight awaits an answer any more (handshake over). */
     void stop() {
         deadlineNanos = Long.MAX_VALUE;
+        awaitingAnchor = false;
     }
 
     long deadlineNanos() {

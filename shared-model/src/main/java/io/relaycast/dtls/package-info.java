@@ -56,6 +56,10 @@
  *       resend, and it has no overall timeout of its own.</li>
  *   <li>The RFC 6347 §4.2.4.1 timer (1 s, doubling, 60 s cap) and the 30 s overall handshake
  *       timeout run on the caller's {@code nowNanos} ({@link io.relaycast.dtls.RetransmitTimer}).
+ *       A flight's timer starts at the caller's first clock reading after the flight was queued
+ *       ({@code nextTimeoutNanos()} asks for one at once), not at the input that caused it: the
+ *       handshake thread may produce a flight long after that input (waiting for a core in a
+ *       join burst), and timed from it the flight would be resent as soon as it left.
  *       {@code nextTimeoutNanos()} exposes the deadline; when {@code handleTimeout(now)} passes
  *       it, the transport's {@code receive} returns -1 (after letting BouncyCastle's own
  *       remaining wait elapse, normally nothing), which is what makes BouncyCastle resend. The

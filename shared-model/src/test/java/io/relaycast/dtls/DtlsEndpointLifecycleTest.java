@@ -70,10 +70,19 @@ class DtlsEndpointLifecycleTest {
         assertEquals(DtlsRecords.HANDSHAKE, hello[0]);
         assertEquals(1, hello[DtlsRecords.HEADER_LENGTH], "a ClientHello");
 
+        // The flight left after the caller's last clock reading (0): its timer starts at the next
+        // one, which the caller is asked for at once.
+        assertEquals(0, client.nextTimeoutNanos());
+        client.handleTimeout(0);
         // RFC 6347 §4.2.4.1: 1 s, then doubling. Early calls do nothing.
         long[] expectedDeadlines = {1_000, 3_000, 7_000, 15_000};
         for (int i = 0; i < expectedDeadlines.length; i++) {
             long deadline = expectedDeadlines[i] * MS;
+            if (i > 0) {
+                long previous = expectedDeadlines[i - 1] * MS;
+                assertEquals(previous, client.nextTimeoutNanos(), "the resend's timer waits for the clock " + i);
+                client.handleTimeout(previous);
+            }
             assertEquals(deadline, client.nextTimeoutNanos(), "deadline " + i);
             client.handleTimeout(deadline - 1);
             assertTrue(client.awaitIdle(5_000));
@@ -88,6 +97,8 @@ class DtlsEndpointLifecycleTest {
             assertFalse(Arrays.equals(Arrays.copyOfRange(hello, 5, 11), Arrays.copyOfRange(again, 5, 11)));
             assertEquals(i + 1, client.stats().timerRetransmissions());
         }
+        assertEquals(15_000 * MS, client.nextTimeoutNanos(), "the last resend's timer waits for the clock");
+        client.handleTimeout(15_000 * MS);
         // The next doubling (16 s) would pass the 30 s handshake budget, which comes first.
         assertEquals(DtlsEndpoint.HANDSHAKE_TIMEOUT_NANOS, client.nextTimeoutNanos());
         client.handleTimeout(DtlsEndpoint.HANDSHAKE_TIMEOUT_NANOS);
@@ -100,6 +111,28 @@ class DtlsEndpointLifecycleTest {
     }
 
     @Test
+    void aFlightsTimerRunsFromTheCallersNextClockReadingNotFromTheInputThatCausedIt() throws Exception {
+        // The handshake thread may produce a flight long after the input that caused it (waiting
+        // for a core in a join burst); the caller sends it at its next poll. Timed from the old
+        // input, it would be resent as soon as it left.
+        DtlsEndpoint client = client(pool, () -> { });
+        client.start(0);
+        assertTrue(client.awaitIdle(5_000));
+        assertEquals(1, drain(client).size());
+        client.handleTimeout(700 * MS);
+        assertEquals(1_700 * MS, client.nextTimeoutNanos());
+        client.handleTimeout(1_000 * MS);
+        assertTrue(client.awaitIdle(5_000));
+        assertNull(client.pollTransmit(), "not resent 300 ms after it left");
+        assertEquals(0, client.stats().timerRetransmissions());
+        client.handleTimeout(1_700 * MS);
+        assertTrue(client.awaitIdle(5_000));
+        assertEquals(1, drain(client).size());
+        assertEquals(1, client.stats().timerRetransmissions());
+        client.close();
+    }
+
+    @Test
     void realTimePassingResendsNothing() throws Exception {
         // BouncyCastle's own resend timer is 1 ms of wall-clock time here; in 300 ms it would have
         // resent the ClientHello several times if its clock were in charge.
@@ -107,6 +140,7 @@ class DtlsEndpointLifecycleTest {
         client.start(0);
         assertTrue(client.awaitIdle(5_000));
         assertEquals(1, drain(client).size());
+        client.handleTimeout(0); // the caller's clock after sending: the ClientHello's timer starts
         Thread.sleep(300);
         assertTrue(client.awaitIdle(5_000));
         assertNull(client.pollTransmit());

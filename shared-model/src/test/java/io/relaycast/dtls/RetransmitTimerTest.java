@@ -36,6 +36,27 @@ class RetransmitTimerTest {
     }
 
     @Test
+    void aQueuedFlightIsTimedFromTheNextClockReading() {
+        RetransmitTimer timer = new RetransmitTimer();
+        timer.flightQueued(true);
+        assertTrue(timer.awaitingAnchor());
+        assertEquals(Long.MAX_VALUE, timer.deadlineNanos());
+        assertFalse(timer.isDue(Long.MAX_VALUE - 1));
+        timer.anchor(5 * S);
+        assertFalse(timer.awaitingAnchor());
+        assertEquals(6 * S, timer.deadlineNanos());
+        timer.anchor(9 * S);
+        assertEquals(6 * S, timer.deadlineNanos(), "only the first reading after the flight counts");
+        timer.expire();
+        timer.flightQueued(false);
+        timer.anchor(7 * S);
+        assertEquals(9 * S, timer.deadlineNanos(), "a resend keeps the doubled value");
+        timer.flightQueued(true);
+        timer.stop();
+        assertFalse(timer.awaitingAnchor());
+    }
+
+    @Test
     void deadlinesSaturate() {
         RetransmitTimer timer = new RetransmitTimer();
         timer.flightSent(Long.MAX_VALUE - 5, true);
