@@ -26,11 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it was the only bound (four threads per core), 200 handshakes started at once over a 100 ms
  * round trip on one core connected at p50 3.2 s / p99 5.9 s, against 0.6 / 0.8 s with 128
  * threads and one permit (DtlsJoinBurst; docs/benchmarks.md, "DTLS handshakes: threads that
- * wait are not work"). {@code computing} is
- * how many of them may compute at once (key exchange, signatures, building a flight): a task holds
- * one of these permits while it runs and gives it up while it waits for its peer
- * ({@link #releaseWhileWaiting}), so a burst's crypto is paced to that many cores and the media
- * loop keeps the rest.
+ * wait are not work"). {@code computing} is how many of them may compute at once (key exchange,
+ * signatures, building a flight): a task holds one of these permits while it runs and gives it up
+ * while it waits for its peer ({@link #releaseWhileWaiting}), so a burst's crypto is paced to that
+ * many cores and the media loop keeps the rest.
  *
  * <p>Threads are daemons named {@code relaycast-dtls-N} and exit after {@code keepAlive} idle.
  * {@link #close()} interrupts running handshakes; their endpoints report {@code Failed}.

@@ -250,5 +250,4 @@ public final class PeerTransport {
         var counters = transport.dtlsStats().nonZero();
         return counters.isEmpty() ? "" : " " + counters;
     }
-
 }
