@@ -67,12 +67,15 @@ public final class RelaycastNode {
         this.hazelcast = hazelcast;
         this.tokens = TokenVerifier.create(vertx, keys);
         this.transports = new TransportContext(settings.advertisedIps(), settings.dtlsHandshakeThreads());
-        metrics.gauge("relaycast_dtls_pool_tasks", "DTLS tasks (mostly handshakes, each holding a thread until it ends) running",
-                transports.dtlsPool(), p -> p.activeCount(), "state", "running");
-        metrics.gauge("relaycast_dtls_pool_tasks", "DTLS tasks computing (holding one of the pool's per-core permits)",
-                transports.dtlsPool(), p -> p.computingCount(), "state", "computing");
-        metrics.gauge("relaycast_dtls_pool_tasks", "DTLS tasks waiting for a free handshake thread",
-                transports.dtlsPool(), p -> p.queuedCount(), "state", "queued");
+        // One description for the three states: Prometheus has one HELP line per metric name.
+        String dtlsPoolHelp = "DTLS handshake pool tasks: running (holding a thread, mostly waiting for the peer),"
+                + " computing (holding one of the per-core permits), queued (waiting for a thread)";
+        metrics.gauge("relaycast_dtls_pool_tasks", dtlsPoolHelp, transports.dtlsPool(), p -> p.activeCount(),
+                "state", "running");
+        metrics.gauge("relaycast_dtls_pool_tasks", dtlsPoolHelp, transports.dtlsPool(), p -> p.computingCount(),
+                "state", "computing");
+        metrics.gauge("relaycast_dtls_pool_tasks", dtlsPoolHelp, transports.dtlsPool(), p -> p.queuedCount(),
+                "state", "queued");
         List<MediaWorker> ws = new ArrayList<>();
         for (int i = 0; i < settings.mediaWorkers(); i++) {
             ws.add(new MediaWorker(i, settings.mediaPort() + i, transports, metrics));
