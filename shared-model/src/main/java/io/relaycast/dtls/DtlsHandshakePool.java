@@ -117,17 +117,15 @@ public final class DtlsHandshakePool implements AutoCloseable {
 
     /**
      * Called by a task about to block until its peer or the caller's clock says something: gives
-     * its computing permit to another task. Returns whether it did (false on a thread that holds
-     * none, e.g. not a pool thread); the task must then call {@link #resumeAfterWaiting} before it
-     * computes again, and never while holding a lock the caller's threads take.
+     * its computing permit to another task (nothing on a thread that holds none). The task must
+     * call {@link #resumeAfterWaiting} before it computes again, and never while holding a lock
+     * the caller's threads take.
      */
-    boolean releaseWhileWaiting() {
-        if (permit.get() != Permit.HELD) {
-            return false;
+    void releaseWhileWaiting() {
+        if (permit.get() == Permit.HELD) {
+            permit.set(Permit.RELEASED_WHILE_WAITING);
+            computing.release();
         }
-        permit.set(Permit.RELEASED_WHILE_WAITING);
-        computing.release();
-        return true;
     }
 
     /** Takes back the permit {@link #releaseWhileWaiting} gave up, waiting for one if need be. */
