@@ -43,14 +43,7 @@ class UplinkLossRecoveryTest {
             assertEquals(0L, ((Number) q.get("clientsWithoutMedia")).longValue(), () -> "quality " + q);
             long lostVideo = ((Number) q.get("uplinkLostVideo")).longValue();
             long lostAudio = ((Number) q.get("uplinkLostAudio")).longValue();
-            assertTrue(lostVideo > 30 && lostAudio > 10, () -> "the uplink lost packets: " + q);
-            assertTrue(((Number) q.get("retransmissionsSent")).longValue() >= lostVideo,
-                    () -> "the publisher answered the node's NACKs with RTX: " + q);
-            assertEquals(0L, ((Number) q.get("nacksSent")).longValue(), "receivers did not NACK");
-            @SuppressWarnings("unchecked")
-            Map<String, Long> drops = (Map<String, Long>) q.get("dropsByOutcome");
-            assertFalse(drops.containsKey("DROPPED_SRTP_REPLAY"), () -> "no packet reached a subscriber twice: " + q);
-
+            // Everything is printed before anything is asserted: a failure then explains itself.
             InProcessNode a = c.node(0);
             double nacks = a.metricSum("relaycast_nacks_sent_total");
             double recovered = a.metricSum("relaycast_uplink_recovered_packets_total");
@@ -61,12 +54,29 @@ class UplinkLossRecoveryTest {
                     nacks, recovered, givenUp);
             System.out.println("  client drops " + q.get("dropsByOutcome") + ", udp receive buffer errors "
                     + q.get("udpRcvbufErrors"));
+            for (int n = 0; n < 2; n++) {
+                // What the nodes dropped, paused or switched: where a subscriber's hole came from.
+                for (String line : c.node(n).node.metrics().scrape().split("\n")) {
+                    if (line.matches("relaycast_(drops_total|layer_pauses_total|layer_switches_total"
+                            + "|socket_receive_drops_total|relay_drops_total)\\{.*") && !line.endsWith(" 0.0")) {
+                        System.out.println("  node " + (char) ('A' + n) + " " + line);
+                    }
+                }
+            }
             for (Map<String, Object> s : r.streams()) {
                 System.out.printf("  stream %s <- %s %s: expected %s, loss %s, latency p50 %s ms, p99 %s ms,"
-                                + " setup to first packet %s ms%n",
+                                + " setup to first packet %s ms, holes %s%n",
                         s.get("receiver"), s.get("publisher"), s.get("kind"), s.get("expected"), s.get("loss"),
-                        s.get("latencyP50Ms"), s.get("latencyP99Ms"), s.get("setupToFirstPacketMs"));
+                        s.get("latencyP50Ms"), s.get("latencyP99Ms"), s.get("setupToFirstPacketMs"),
+                        s.getOrDefault("holes", "none"));
             }
+            assertTrue(lostVideo > 30 && lostAudio > 10, () -> "the uplink lost packets: " + q);
+            assertTrue(((Number) q.get("retransmissionsSent")).longValue() >= lostVideo,
+                    () -> "the publisher answered the node's NACKs with RTX: " + q);
+            assertEquals(0L, ((Number) q.get("nacksSent")).longValue(), "receivers did not NACK");
+            @SuppressWarnings("unchecked")
+            Map<String, Long> drops = (Map<String, Long>) q.get("dropsByOutcome");
+            assertFalse(drops.containsKey("DROPPED_SRTP_REPLAY"), () -> "no packet reached a subscriber twice: " + q);
             assertTrue(nacks > 10, () -> "A NACKed the publisher: " + nacks);
             // The lost video packets are repaired, and each repair is forwarded once: never more
             // repairs than losses. (Losses in the run's last moments may still be in flight.)

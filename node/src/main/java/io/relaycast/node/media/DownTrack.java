@@ -78,11 +78,11 @@ public final class DownTrack {
     /** The layer being forwarded (null while paused or before the first keyframe) and the one waited for. */
     private UpTrack current;
     private UpTrack target;
-    /** Publisher sequence number at which the current layer was spliced on; older packets of it are dropped. */
-    private int spliceSeq;
-    private boolean spliced;
-    /** How far past a splice point packets from before it are still watched for: seconds of any stream. */
-    private static final int SPLICE_GUARD_PACKETS = 4096;
+    /**
+     * Where the current layer's stream began for this subscriber (its first packet, or the splice
+     * onto the layer): late packets from before it are dropped.
+     */
+    private final StreamStart start = new StreamStart();
     private boolean anySent;
     /** False while the room forwards only its loudest audio and this track's publisher is not among them. */
     private boolean audible = true;
@@ -464,8 +464,7 @@ public final class DownTrack {
             renumber = false;
             if (anySent) {
                 seqOffset = (lastOutSeq + 1 - seq) & 0xffff;
-                spliceSeq = seq;
-                spliced = true;
+                start.restartAt(seq);
             }
         }
         if (layer != current) {
@@ -474,16 +473,11 @@ public final class DownTrack {
                 return; // waiting for the target layer's keyframe
             }
             splice(layer, in, nowNanos);
-        } else if (spliced) {
-            int sinceSplice = (seq - spliceSeq) & 0xffff;
-            if ((sinceSplice & 0x8000) != 0) {
-                return; // from before the splice point: its numbers would collide with what was sent
-            }
-            if (sinceSplice > SPLICE_GUARD_PACKETS) {
-                // Far past the splice, nothing from before it can still arrive; and in 16-bit
-                // arithmetic every packet 32 768 after it would look older than it.
-                spliced = false;
-            }
+        } else if (!start.admit(seq, layer.isLate())) {
+            // A repair or reordered packet from before this subscriber's first packet (it would
+            // read as a run of losses before it) or before a splice (its numbers would collide
+            // with what was sent): see StreamStart.
+            return;
         }
         byte[] scratch = worker.scratch();
         int len = in.length();
@@ -547,8 +541,7 @@ public final class DownTrack {
             tsOffset = (int) (lastOutTs + ticks - in.timestamp());
             resyncVp8 = true;
         }
-        spliceSeq = in.sequenceNumber();
-        spliced = true;
+        start.restartAt(in.sequenceNumber());
         if (old != null) {
             worker.metrics().layerSwitch(compareLayers(layer, old), false);
         }
@@ -607,8 +600,8 @@ public final class DownTrack {
         }
         for (int subSeq : lostSequences) {
             int pubSeq = (subSeq - seqOffset) & 0xffff;
-            if (spliced && ((pubSeq - spliceSeq) & 0x8000) != 0) {
-                continue; // sent from an earlier layer, whose numbering this offset no longer maps
+            if (start.isBefore(pubSeq)) {
+                continue; // from before its start: an earlier layer (this offset no longer maps it), or before it joined
             }
             byte[] scratch = worker.scratch();
             int len = layer.copyCached(pubSeq, scratch, 0);

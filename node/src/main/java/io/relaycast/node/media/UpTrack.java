@@ -56,6 +56,11 @@ public final class UpTrack {
     private boolean notSentByPublisher;
     /** Of the packet being fanned out: whether it starts a keyframe (simulcast layers only). */
     private boolean keyframeStart;
+    /** Of the packet being fanned out: whether it is older than one fanned out before (a repair, reordered). */
+    private boolean late;
+    /** The newest sequence number fanned out, once {@link #anyFannedOut}. */
+    private int newestSeq;
+    private boolean anyFannedOut;
     private long lastPacketNanos = Long.MIN_VALUE / 2;
     private int height = -1;
     private long bytesThisWindow;
@@ -194,6 +199,15 @@ public final class UpTrack {
     /** Whether the packet being fanned out right now starts a keyframe (simulcast layers, or someone waits). */
     boolean keyframeStart() {
         return keyframeStart;
+    }
+
+    /**
+     * Whether the packet being fanned out right now is older than one fanned out before it: a
+     * repair of a loss on the publisher's uplink, or a reordered packet. A consumer that joined
+     * since must not start on it (see {@link StreamStart}).
+     */
+    public boolean isLate() {
+        return late;
     }
 
     public String id() {
@@ -349,6 +363,14 @@ public final class UpTrack {
 
     private void fanOut(RtpHeader header, long nowNanos) {
         keyframeStart = false;
+        int seq = header.sequenceNumber();
+        int ahead = (short) (seq - newestSeq);
+        // A jump back of a whole NACK window or more is a restarted numbering, not a late packet.
+        late = anyFannedOut && ahead <= 0 && ahead > -NackGenerator.WINDOW;
+        if (!late) {
+            newestSeq = seq;
+            anyFannedOut = true;
+        }
         if (video && (layers.size() > 1 || keyframeWaiters > 0)) {
             // Only where a switch or a layer's size depends on it: most tracks never pay for it.
             byte[] b = header.buffer();

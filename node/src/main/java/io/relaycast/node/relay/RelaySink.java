@@ -1,6 +1,7 @@
 package io.relaycast.node.relay;
 
 import io.relaycast.node.media.PacketSink;
+import io.relaycast.node.media.StreamStart;
 import io.relaycast.node.media.UpTrack;
 import io.relaycast.rtp.Keyframes;
 import io.relaycast.rtp.RtpHeader;
@@ -17,6 +18,11 @@ import java.util.List;
  * keyframe and forwarding resumes at the first packet of one, so the remote decoders restart
  * from a clean picture instead of decoding a stream with holes. Whole frames are dropped from the
  * first packet that did not fit.
+ *
+ * <p>The remote node's copy starts like a local subscriber's ({@link StreamStart}): on a packet
+ * newer than any the track forwarded before, never on a repair of a loss from before the relay
+ * began, which the remote subscribers would count as a run of losses; and again at the keyframe a
+ * shed track resumes at.
  */
 final class RelaySink implements PacketSink {
     /** Ask again if the keyframe we wait for has not come. */
@@ -28,6 +34,7 @@ final class RelaySink implements PacketSink {
     private final int stream;
     private final UpTrack track;
     private State state = State.FORWARDING;
+    private final StreamStart start = new StreamStart();
     private long keyframeAskedAt;
     /** Simulcast: the live-layer mask the subscribing worker was last told; -1 before the first. */
     private int liveLayersTold = -1;
@@ -52,6 +59,9 @@ final class RelaySink implements PacketSink {
 
     @Override
     public void onPacket(RtpHeader h, long nowNanos) {
+        if (!start.admit(h.sequenceNumber(), track.isLate())) {
+            return; // from before this relay's stream began: not a loss the remote node had
+        }
         if (!track.isVideo()) {
             if (!link.packet(RelayFrame.RTP, stream, false, h.buffer(), h.offset(), h.length(), nowNanos)) {
                 link.count(RelayDrop.BUDGET_AUDIO);
@@ -76,6 +86,7 @@ final class RelaySink implements PacketSink {
     private void resumeIfKeyframe(RtpHeader h, long nowNanos) {
         if (Keyframes.isKeyframeStart(track.codec().name(), h.buffer(), h.payloadOffset(), h.payloadLength())) {
             state = State.FORWARDING;
+            start.restartAt(h.sequenceNumber());
             link.keyframeResumes++;
             forwardVideo(h, nowNanos);
             return;

@@ -178,4 +178,26 @@ class RelaySinkTest {
         assertEquals(audioBefore + 50, link.packetsOut, "audio still fits while video is shed");
         assertEquals(0, link.drops[RelayDrop.BUDGET_AUDIO.ordinal()]);
     }
+
+    /**
+     * A relay added between a loss and its repair (here a reordered packet that fills the hole)
+     * starts on the next new packet: the remote subscribers would count everything between the
+     * late packet and the head, sent before the relay began, as lost (LateJoinerTest locally).
+     */
+    @Test
+    void aRelayDoesNotStartOnAPacketFromBeforeIt() throws Exception {
+        video.recoverUplinkLoss();
+        seq = 100;
+        video.onRtp(vp8(false, 100), 0);
+        seq = 102;
+        video.onRtp(vp8(false, 100), MS);
+        RelaySink sink = new RelaySink(link, 5, video);
+        video.addSink(sink);
+        seq = 101;
+        video.onRtp(vp8(false, 100), 2 * MS); // late: fills the hole for everyone who was there
+        assertEquals(0, link.packetsOut, "not the relay's first packet");
+        seq = 103;
+        video.onRtp(vp8(false, 100), 3 * MS);
+        assertEquals(1, link.packetsOut);
+    }
 }
