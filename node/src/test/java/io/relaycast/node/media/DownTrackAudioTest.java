@@ -44,38 +44,11 @@ class DownTrackAudioTest {
     }
 
     DownTrackAudioTest() {
-        Upstream up = new Upstream() {
-            @Override
-            public void requestKeyframe(UpTrack track) {
-            }
-
-            @Override
-            public void nack(UpTrack track, int[] sequences, int count) {
-            }
-        };
         mic = new UpTrack("p/1", "p", "p", "a", false, new TrackCodec(Codec.of(111, "opus", 48000), -1),
-                new String[256], up, counters);
+                new String[256], DownTrackFixture.ignoringUpstream(), counters);
         mic.bindSsrc(0x200);
-        DownTrack.Sink sink = new DownTrack.Sink() {
-            @Override
-            public void sendRtp(byte[] buf, int off, int len) {
-                try {
-                    RtpHeader h = new RtpHeader().wrap(buf.clone(), off, len);
-                    sent.add(new int[]{h.sequenceNumber(), h.timestamp()});
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            }
-
-            @Override
-            public void sendRtcp(byte[] buf, int off, int len) {
-            }
-
-            @Override
-            public int rtcpSenderSsrc() {
-                return 1;
-            }
-        };
+        DownTrack.Sink sink = DownTrackFixture.recordingSink(
+                h -> sent.add(new int[]{h.sequenceNumber(), h.timestamp()}));
         down = new DownTrack(mic, sink, worker, 0xaaa, 0, 111, -1, new RtpExtensionIdMap(), 9, 0, "p");
         down.activate(0);
     }

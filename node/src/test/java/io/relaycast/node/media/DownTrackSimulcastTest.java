@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,35 +56,16 @@ class DownTrackSimulcastTest {
     }
 
     /** What the subscriber's transport is given, parsed back. */
-    private static final class Subscriber implements DownTrack.Sink {
+    private static final class Subscriber {
         final List<int[]> packets = new ArrayList<>(); // seq, ts, ssrc, pid, tl0, payload tag
         final List<String> layerMessages = new ArrayList<>();
+        final DownTrack.Sink sink = DownTrackFixture.recordingSink(this::onRtp, layerMessages::add);
 
-        @Override
-        public void sendRtp(byte[] buf, int off, int len) {
-            try {
-                RtpHeader h = new RtpHeader().wrap(Arrays.copyOfRange(buf, off, off + len), 0, len);
-                Vp8Descriptor d = new Vp8Descriptor();
-                assertTrue(d.parse(h.buffer(), h.payloadOffset(), h.payloadLength()));
-                packets.add(new int[]{h.sequenceNumber(), h.timestamp(), h.ssrc(), d.pictureId(h.buffer()),
-                        d.tl0PicIdx(h.buffer()), h.buffer()[h.payloadOffset() + h.payloadLength() - 1]});
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }
-
-        @Override
-        public void sendRtcp(byte[] buf, int off, int len) {
-        }
-
-        @Override
-        public int rtcpSenderSsrc() {
-            return 1;
-        }
-
-        @Override
-        public void layerChanged(DownTrack track, String rid) {
-            layerMessages.add(rid);
+        private void onRtp(RtpHeader h) {
+            Vp8Descriptor d = new Vp8Descriptor();
+            assertTrue(d.parse(h.buffer(), h.payloadOffset(), h.payloadLength()));
+            packets.add(new int[]{h.sequenceNumber(), h.timestamp(), h.ssrc(), d.pictureId(h.buffer()),
+                    d.tl0PicIdx(h.buffer()), h.buffer()[h.payloadOffset() + h.payloadLength() - 1]});
         }
 
         int[] last() {
@@ -112,7 +92,7 @@ class DownTrackSimulcastTest {
             layers.add(t);
         }
         UpTrack.groupLayers(layers, "p/1", List.of(RIDS));
-        down = new DownTrack(layers.get(0), sub, worker, 0xabc, 0, 100, -1, new RtpExtensionIdMap(), 7, 11, "p");
+        down = new DownTrack(layers.get(0), sub.sink, worker, 0xabc, 0, 100, -1, new RtpExtensionIdMap(), 7, 11, "p");
     }
 
     /**

@@ -44,52 +44,22 @@ class LateJoinerTest {
     }
 
     LateJoinerTest() {
-        Upstream up = new Upstream() {
-            @Override
-            public void requestKeyframe(UpTrack track) {
-            }
-
-            @Override
-            public void nack(UpTrack track, int[] sequences, int count) {
-            }
-        };
         camera = new UpTrack("p/1", "p", "p", "v", true, new TrackCodec(Codec.of(PT, "VP8", 90000), RTX_PT),
-                new String[256], up, new MediaCounters());
+                new String[256], DownTrackFixture.ignoringUpstream(), new MediaCounters());
         camera.bindSsrc(SSRC);
         camera.bindRtxSsrc(RTX_SSRC);
         camera.recoverUplinkLoss();
     }
 
     /** A subscriber's copy of the camera; records the publisher's sequence number of each packet sent. */
-    private final class Subscriber implements DownTrack.Sink {
+    private final class Subscriber {
         final List<Integer> received = new ArrayList<>();
-        final DownTrack down;
-        private final int seqOffset;
 
         Subscriber(int seqOffset) {
-            this.seqOffset = seqOffset;
-            down = new DownTrack(camera, this, worker, 0xaaa, 0xbbb, PT, RTX_PT, new RtpExtensionIdMap(), seqOffset,
-                    0, "p");
+            DownTrack down = new DownTrack(camera, DownTrackFixture.recordingSink(
+                    h -> received.add((h.sequenceNumber() - seqOffset) & 0xffff)), worker, 0xaaa, 0xbbb, PT, RTX_PT,
+                    new RtpExtensionIdMap(), seqOffset, 0, "p");
             down.activate(0);
-        }
-
-        @Override
-        public void sendRtp(byte[] buf, int off, int len) {
-            try {
-                RtpHeader h = new RtpHeader().wrap(buf.clone(), off, len);
-                received.add((h.sequenceNumber() - seqOffset) & 0xffff);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }
-
-        @Override
-        public void sendRtcp(byte[] buf, int off, int len) {
-        }
-
-        @Override
-        public int rtcpSenderSsrc() {
-            return 1;
         }
     }
 
