@@ -601,7 +601,7 @@ public final class DownTrack {
         for (int subSeq : lostSequences) {
             int pubSeq = (subSeq - seqOffset) & 0xffff;
             if (start.isBefore(pubSeq)) {
-                continue; // from before its start: an earlier layer (this offset no longer maps it), or before it joined
+                continue; // from before its start: an earlier layer (its numbers no longer map) or before it joined
             }
             byte[] scratch = worker.scratch();
             int len = layer.copyCached(pubSeq, scratch, 0);

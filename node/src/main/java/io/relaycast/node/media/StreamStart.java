@@ -61,9 +61,4 @@ public final class StreamStart {
     public boolean isBefore(int seq) {
         return guarding && ((seq - this.seq) & 0x8000) != 0;
     }
-
-    /** Whether a packet has started the stream. */
-    public boolean isStarted() {
-        return started;
-    }
 }
