@@ -19,6 +19,13 @@ public final class MediaCounters {
         ICE_REJECTED,
         /** DTLS or SRTP from an address that has not passed ICE. */
         UNVALIDATED_SOURCE,
+        /**
+         * SRTP or SRTCP from the address ICE chose, before the DTLS handshake gave its keys: a
+         * client that sends media as soon as its own side of the handshake is done, ahead of ours.
+         */
+        NOT_CONNECTED,
+        /** A datagram for a transport that has closed (a peer leaving, a failed handshake). */
+        TRANSPORT_CLOSED,
         /** RTP/RTCP that fails SRTP authentication or replay checks. */
         SRTP_REJECTED,
         /** RTP/RTCP that does not parse after decryption. */
@@ -41,6 +48,21 @@ public final class MediaCounters {
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The reason a dropping outcome of a media transport is counted under. */
+        public static Drop of(io.relaycast.webrtc.DatagramOutcome outcome) {
+            return switch (outcome) {
+                case DROPPED_UNKNOWN_PROTOCOL -> UNKNOWN_PROTOCOL;
+                case DROPPED_MALFORMED_STUN -> MALFORMED_STUN;
+                case DROPPED_ICE_REJECTED -> ICE_REJECTED;
+                case DROPPED_UNVALIDATED_SOURCE -> UNVALIDATED_SOURCE;
+                case DROPPED_NOT_CONNECTED -> NOT_CONNECTED;
+                case DROPPED_SRTP_MALFORMED, DROPPED_SRTP_AUTH, DROPPED_SRTP_REPLAY, DROPPED_SRTP_LIMIT ->
+                        SRTP_REJECTED;
+                case DROPPED_CLOSED -> TRANSPORT_CLOSED;
+                case CONSUMED, RTP, RTCP -> throw new IllegalArgumentException(outcome + " is not a drop");
+            };
         }
     }
 

@@ -235,14 +235,7 @@ public final class PeerTransport {
         if (!outcome.isDrop()) {
             return;
         }
-        worker.counters().dropped(switch (outcome) {
-            case DROPPED_UNKNOWN_PROTOCOL -> MediaCounters.Drop.UNKNOWN_PROTOCOL;
-            case DROPPED_MALFORMED_STUN -> MediaCounters.Drop.MALFORMED_STUN;
-            case DROPPED_ICE_REJECTED -> MediaCounters.Drop.ICE_REJECTED;
-            case DROPPED_SRTP_MALFORMED, DROPPED_SRTP_AUTH, DROPPED_SRTP_REPLAY, DROPPED_SRTP_LIMIT ->
-                    MediaCounters.Drop.SRTP_REJECTED;
-            default -> MediaCounters.Drop.UNVALIDATED_SOURCE;
-        });
+        worker.counters().dropped(MediaCounters.Drop.of(outcome));
     }
 
     /** The DTLS endpoint's non-zero counters (flights resent, datagrams dropped), for the connect log. */
