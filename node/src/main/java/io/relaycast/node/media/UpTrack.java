@@ -58,9 +58,17 @@ public final class UpTrack {
     private boolean keyframeStart;
     /** Of the packet being fanned out: whether it is older than one fanned out before (a repair, reordered). */
     private boolean late;
-    /** The newest sequence number fanned out, once {@link #anyFannedOut}. */
+    /** The newest sequence number fanned out and when, once {@link #anyFannedOut}. */
     private int newestSeq;
+    private long newestNanos;
     private boolean anyFannedOut;
+    /**
+     * After a pause this long a packet starts the numbering afresh rather than being judged
+     * against the last one: a relayed track flows only while someone on this node subscribes, and
+     * after minutes without a subscriber its numbers may have wrapped to just behind the last seen.
+     * A real repair comes within {@link NackGenerator#MAX_AGE_MILLIS} of its loss.
+     */
+    private static final long LATE_HORIZON_NANOS = NackGenerator.MAX_AGE_MILLIS * 1_000_000L;
     private long lastPacketNanos = Long.MIN_VALUE / 2;
     private int height = -1;
     private long bytesThisWindow;
@@ -366,9 +374,11 @@ public final class UpTrack {
         int seq = header.sequenceNumber();
         int ahead = (short) (seq - newestSeq);
         // A jump back of a whole NACK window or more is a restarted numbering, not a late packet.
-        late = anyFannedOut && ahead <= 0 && ahead > -NackGenerator.WINDOW;
+        late = anyFannedOut && ahead <= 0 && ahead > -NackGenerator.WINDOW
+                && nowNanos - newestNanos < LATE_HORIZON_NANOS;
         if (!late) {
             newestSeq = seq;
+            newestNanos = nowNanos;
             anyFannedOut = true;
         }
         if (video && (layers.size() > 1 || keyframeWaiters > 0)) {

@@ -64,11 +64,15 @@ class LateJoinerTest {
     }
 
     private void media(int seq) throws Exception {
+        media(seq, 0);
+    }
+
+    private void media(int seq, long nowNanos) throws Exception {
         byte[] buf = new byte[1500];
         byte[] payload = {0x10, 0x01, 0, 0, 0, 0, 0, 0};
         int n = writer.reset().payloadType(PT).sequenceNumber(seq & 0xffff).timestamp(seq * 3000).ssrc(SSRC)
                 .writeTo(buf, 0, payload, 0, payload.length);
-        camera.onRtp(new RtpHeader().wrap(buf, 0, n), 0);
+        camera.onRtp(new RtpHeader().wrap(buf, 0, n), nowNanos);
     }
 
     /** RFC 4588 §4: the original sequence number leads the payload on the RTX stream. */
@@ -118,5 +122,21 @@ class LateJoinerTest {
         media(5_000); // the publisher's encoder restarted with new numbers (more than a NACK window back)
         media(5_001);
         assertEquals(List.of(5_000, 5_001), s.received);
+    }
+
+    /**
+     * A relayed track flows only while someone on the node subscribes: after minutes without one
+     * its numbers can have wrapped to just behind the last seen. Such a packet after a long pause
+     * starts the numbering afresh; judged late, it would keep a new subscriber waiting until the
+     * numbers passed the old ones (up to a NACK window of packets, seconds of video).
+     */
+    @Test
+    void afterALongPauseAPacketBehindTheLastSeenIsNotLate() throws Exception {
+        media(30_000, 0);
+        Subscriber s = new Subscriber(0);
+        long later = 120_000_000_000L;
+        media(29_000, later);
+        media(29_001, later + 33_000_000L);
+        assertEquals(List.of(29_000, 29_001), s.received);
     }
 }
