@@ -1,5 +1,7 @@
 package io.relaycast.node.media;
 
+import io.relaycast.webrtc.DatagramOutcome;
+
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -51,7 +53,7 @@ public final class MediaCounters {
         }
 
         /** The reason a dropping outcome of a media transport is counted under. */
-        public static Drop of(io.relaycast.webrtc.DatagramOutcome outcome) {
+        public static Drop of(DatagramOutcome outcome) {
             return switch (outcome) {
                 case DROPPED_UNKNOWN_PROTOCOL -> UNKNOWN_PROTOCOL;
                 case DROPPED_MALFORMED_STUN -> MALFORMED_STUN;
